@@ -3,9 +3,9 @@
 #include "commands.hpp"
 #include "spl_version.hpp"
 
-namespace spl::cli {
+namespace {
 
-void register_version(CLI::App& app, Outcome&) {
+void setup(CLI::App& app, spl::cli::Outcome&) {
   auto* cmd = app.add_subcommand("version", "Print the spl version and build configuration");
   cmd->callback([] {
     fmt::print("spl {}\n", SPL_VERSION_STRING);
@@ -17,4 +17,6 @@ void register_version(CLI::App& app, Outcome&) {
   });
 }
 
-}  // namespace spl::cli
+}  // namespace
+
+SPL_CLI_COMMAND(version, setup);

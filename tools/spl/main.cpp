@@ -13,8 +13,13 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
 
   Outcome outcome;
-  register_version(app, outcome);
+  add_registered_commands(app, outcome);
 
+  if (argc > 1 && argv[1][0] != '-' && app.get_subcommand_no_throw(argv[1]) == nullptr) {
+    fmt::print(stderr, "spl: error: unknown subcommand '{}'\n", argv[1]);
+    fmt::print(stderr, "run 'spl --help' for the list of subcommands\n");
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
