@@ -5,6 +5,15 @@
 #include "commands.hpp"
 #include "spl_version.hpp"
 
+namespace {
+bool is_subcommand(const CLI::App& app, const std::string& name) {
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (sub->check_name(name)) return true;
+  }
+  return false;
+}
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace spl::cli;
   CLI::App app{"spl: tools for the Simple language (check, fix, parse, jit, ...)", "spl"};
@@ -15,7 +24,7 @@ int main(int argc, char** argv) {
   Outcome outcome;
   add_registered_commands(app, outcome);
 
-  if (argc > 1 && argv[1][0] != '-' && app.get_subcommand_no_throw(argv[1]) == nullptr) {
+  if (argc > 1 && argv[1][0] != '-' && !is_subcommand(app, argv[1])) {
     fmt::print(stderr, "spl: error: unknown subcommand '{}'\n", argv[1]);
     fmt::print(stderr, "run 'spl --help' for the list of subcommands\n");
     return kExitUsage;
