@@ -48,9 +48,10 @@ TEST(Arena, BuildsTrees) {
 TEST(Arena, RunsDestructorsInReverseOrderOnReset) {
   std::vector<int> order;
   struct Tracker {
+    Tracker(std::vector<int>* o, int i) : order(o), id(i) {}
+    ~Tracker() { order->push_back(id); }
     std::vector<int>* order;
     int id;
-    ~Tracker() { order->push_back(id); }
   };
   Arena arena;
   arena.make<Tracker>(&order, 1);
