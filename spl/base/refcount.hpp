@@ -5,6 +5,8 @@
 #include <atomic>
 #include <cstdint>
 
+#include "spl/base/sanitizers.hpp"
+
 namespace spl {
 
 struct Atomic {
@@ -16,11 +18,15 @@ struct Atomic {
   // True when this call dropped the last reference; the acquire makes every other owner's
   // writes visible to the thread that frees.
   static bool decrement(Counter& c) noexcept {
+#if SPL_TSAN
+    return c.fetch_sub(1, std::memory_order_acq_rel) == 1;
+#else
     if (c.fetch_sub(1, std::memory_order_release) == 1) {
       std::atomic_thread_fence(std::memory_order_acquire);
       return true;
     }
     return false;
+#endif
   }
   // Acquire so that a thread that sees itself as sole owner also sees the writes of owners
   // that have since released.
