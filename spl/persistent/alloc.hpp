@@ -1,0 +1,88 @@
+#pragma once
+// Where persistent collections get their node memory. By default nodes come from operator new;
+// a test or a benchmark can install a NodeAllocator (for example CountingAllocator) to see every
+// node allocation, which is how leaks and bytes per entry are measured.
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+
+namespace spl::persistent {
+
+class NodeAllocator {
+ public:
+  virtual void* allocate(std::size_t bytes) = 0;
+  virtual void deallocate(void* p, std::size_t bytes) noexcept = 0;
+
+ protected:
+  ~NodeAllocator() = default;
+};
+
+namespace internal {
+
+inline std::atomic<NodeAllocator*> g_node_allocator{nullptr};
+
+inline void* allocate_node(std::size_t bytes) {
+  NodeAllocator* a = g_node_allocator.load(std::memory_order_relaxed);
+  return a ? a->allocate(bytes) : ::operator new(bytes);
+}
+
+inline void deallocate_node(void* p, std::size_t bytes) noexcept {
+  NodeAllocator* a = g_node_allocator.load(std::memory_order_relaxed);
+  if (a) {
+    a->deallocate(p, bytes);
+  } else {
+    ::operator delete(p, bytes);
+  }
+}
+
+}  // namespace internal
+
+// Installs `a` for every node allocated or freed from now on (nullptr restores operator new)
+// and returns the previous one. Nodes must be freed under an allocator compatible with the one
+// that made them; CountingAllocator uses operator new underneath, so the two mix freely.
+inline NodeAllocator* set_node_allocator(NodeAllocator* a) noexcept {
+  return internal::g_node_allocator.exchange(a, std::memory_order_acq_rel);
+}
+
+// Counts live nodes and requested bytes (thread-safe), on top of operator new.
+class CountingAllocator final : public NodeAllocator {
+ public:
+  void* allocate(std::size_t bytes) override {
+    void* p = ::operator new(bytes);
+    live_bytes_.fetch_add(static_cast<std::int64_t>(bytes), std::memory_order_relaxed);
+    live_nodes_.fetch_add(1, std::memory_order_relaxed);
+    total_allocations_.fetch_add(1, std::memory_order_relaxed);
+    return p;
+  }
+  void deallocate(void* p, std::size_t bytes) noexcept override {
+    live_bytes_.fetch_sub(static_cast<std::int64_t>(bytes), std::memory_order_relaxed);
+    live_nodes_.fetch_sub(1, std::memory_order_relaxed);
+    ::operator delete(p, bytes);
+  }
+  std::int64_t live_bytes() const noexcept { return live_bytes_.load(std::memory_order_relaxed); }
+  std::int64_t live_nodes() const noexcept { return live_nodes_.load(std::memory_order_relaxed); }
+  std::int64_t total_allocations() const noexcept {
+    return total_allocations_.load(std::memory_order_relaxed);
+  }
+
+ private:
+  std::atomic<std::int64_t> live_bytes_{0};
+  std::atomic<std::int64_t> live_nodes_{0};
+  std::atomic<std::int64_t> total_allocations_{0};
+};
+
+// Installs an allocator for the lifetime of the scope.
+class ScopedNodeAllocator {
+ public:
+  explicit ScopedNodeAllocator(NodeAllocator& a) noexcept : previous_(set_node_allocator(&a)) {}
+  ~ScopedNodeAllocator() { set_node_allocator(previous_); }
+  ScopedNodeAllocator(const ScopedNodeAllocator&) = delete;
+  ScopedNodeAllocator& operator=(const ScopedNodeAllocator&) = delete;
+
+ private:
+  NodeAllocator* previous_;
+};
+
+}  // namespace spl::persistent

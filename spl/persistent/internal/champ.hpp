@@ -1,0 +1,535 @@
+#pragma once
+// CHAMP trie (Steindorfer and Vinju, OOPSLA 2015), shared by PersistentMap and PersistentSet.
+//
+// One allocation per node, sized exactly: a 16-byte header (refcount, entry bitmap, child
+// bitmap), then the child pointers, then the entries inline. Hash fragments of 5 bits index a
+// node; below the last fragment of the 64-bit hash, nodes are collision nodes (a plain array
+// of entries whose count sits in `datamap`). After a removal the trie is kept canonical: a
+// non-root node never holds a single entry and nothing else, so equal contents give equal
+// shapes and equality can compare position by position.
+//
+// Ownership protocol of the updating functions: with `edit` the caller hands over its
+// reference to `n` (the result replaces it); a node that is also uniquely referenced is then
+// changed in place, otherwise it is copied and the caller's reference released. Without
+// `edit`, `n` is left untouched and the result is a fresh node (path copying).
+
+#include <bit>
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "spl/base/refcount.hpp"
+#include "spl/persistent/alloc.hpp"
+
+namespace spl::persistent::internal {
+
+inline constexpr unsigned kChampBits = 5;
+inline constexpr std::uint32_t kChampMask = 31;
+// 13 levels consume the 64 hash bits (the last one uses 4); below that, collision nodes.
+inline constexpr unsigned kCollisionShift = 65;
+inline constexpr unsigned kChampMaxDepth = kCollisionShift / kChampBits + 1;
+
+constexpr std::uint32_t champ_fragment(std::uint64_t hash, unsigned shift) noexcept {
+  return static_cast<std::uint32_t>(hash >> shift) & kChampMask;
+}
+constexpr unsigned champ_index(std::uint32_t map, std::uint32_t bit) noexcept {
+  return static_cast<unsigned>(std::popcount(map & (bit - 1)));
+}
+
+template <class Entry, class Policy>
+struct ChampNode {
+  RefCount<Policy> refs;
+  std::uint32_t datamap = 0;  // collision node: number of entries
+  std::uint32_t nodemap = 0;
+
+  static constexpr std::size_t kHeader = 16;
+  static_assert(alignof(Entry) <= 16, "over-aligned entries are not supported");
+  static_assert(std::is_nothrow_move_constructible_v<Entry>, "keys and values must move without throwing");
+
+  static constexpr std::size_t entries_offset(std::size_t nchildren) noexcept {
+    std::size_t off = kHeader + nchildren * sizeof(ChampNode*);
+    return (off + alignof(Entry) - 1) / alignof(Entry) * alignof(Entry);
+  }
+  static constexpr std::size_t bytes(std::size_t nentries, std::size_t nchildren) noexcept {
+    return entries_offset(nchildren) + nentries * sizeof(Entry);
+  }
+
+  unsigned entry_count(unsigned shift) const noexcept {
+    return shift >= kCollisionShift ? datamap : static_cast<unsigned>(std::popcount(datamap));
+  }
+  unsigned child_count() const noexcept { return static_cast<unsigned>(std::popcount(nodemap)); }
+
+  ChampNode** children() noexcept {
+    return reinterpret_cast<ChampNode**>(reinterpret_cast<char*>(this) + kHeader);
+  }
+  ChampNode* const* children() const noexcept {
+    return reinterpret_cast<ChampNode* const*>(reinterpret_cast<const char*>(this) + kHeader);
+  }
+  Entry* entries() noexcept {
+    return std::launder(
+        reinterpret_cast<Entry*>(reinterpret_cast<char*>(this) + entries_offset(child_count())));
+  }
+  const Entry* entries() const noexcept { return const_cast<ChampNode*>(this)->entries(); }
+};
+
+// Traits: Entry, Key, static const Key& key(const Entry&), Hash, Eq, and
+// static bool same_value(const Entry&, const Entry&) for equality of whole collections.
+template <class Traits, class Policy>
+class Champ {
+ public:
+  using Entry = typename Traits::Entry;
+  using Key = typename Traits::Key;
+  using Node = ChampNode<Entry, Policy>;
+
+  static std::uint64_t hash_of(const Key& k) { return typename Traits::Hash{}(k); }
+  static bool key_eq(const Key& a, const Key& b) { return typename Traits::Eq{}(a, b); }
+
+  // ---- lifetime ----
+
+  static void retain(Node* n) noexcept {
+    if (n) n->refs.retain();
+  }
+  static void release(Node* n, unsigned shift = 0) noexcept {
+    if (n && n->refs.release()) destroy(n, shift);
+  }
+
+  static Node* allocate(std::uint32_t datamap, std::uint32_t nodemap, unsigned nentries,
+                        unsigned nchildren) {
+    void* mem = allocate_node(Node::bytes(nentries, nchildren));
+    Node* n = ::new (mem) Node;
+    n->datamap = datamap;
+    n->nodemap = nodemap;
+    return n;
+  }
+
+  // ---- lookup ----
+
+  static const Entry* find(const Node* n, std::uint64_t hash, const Key& key) {
+    unsigned shift = 0;
+    while (n) {
+      if (shift >= kCollisionShift) {
+        const Entry* e = n->entries();
+        for (unsigned i = 0; i < n->datamap; ++i) {
+          if (key_eq(Traits::key(e[i]), key)) return &e[i];
+        }
+        return nullptr;
+      }
+      const std::uint32_t bit = 1u << champ_fragment(hash, shift);
+      if (n->datamap & bit) {
+        const Entry& e = n->entries()[champ_index(n->datamap, bit)];
+        return key_eq(Traits::key(e), key) ? &e : nullptr;
+      }
+      if (!(n->nodemap & bit)) return nullptr;
+      n = n->children()[champ_index(n->nodemap, bit)];
+      shift += kChampBits;
+    }
+    return nullptr;
+  }
+
+  // ---- insert ----
+
+  // Inserts or replaces the entry with `entry`'s key; `added` says whether the size grew.
+  static Node* insert(Node* n, unsigned shift, std::uint64_t hash, Entry&& entry, bool edit, bool& added) {
+    const bool mine = edit && n->refs.unique();
+    Node* result;
+    if (shift >= kCollisionShift) {
+      result = insert_collision(n, std::move(entry), mine, added);
+    } else {
+      const std::uint32_t bit = 1u << champ_fragment(hash, shift);
+      if (n->datamap & bit) {
+        const unsigned i = champ_index(n->datamap, bit);
+        Entry& cur = n->entries()[i];
+        if (key_eq(Traits::key(cur), Traits::key(entry))) {
+          if (mine) {
+            cur = std::move(entry);
+            return n;
+          }
+          result = rebuild(n, false, n->datamap, n->nodemap, Splice{int(i), int(i), &entry}, Splice{});
+        } else {
+          const std::uint64_t cur_hash = hash_of(Traits::key(cur));
+          Node* sub = mine ? make_pair(shift + kChampBits, cur_hash, std::move(cur), hash, std::move(entry))
+                           : make_pair(shift + kChampBits, cur_hash, Entry(cur), hash, std::move(entry));
+          added = true;
+          const std::uint32_t nodemap = n->nodemap | bit;
+          result = rebuild(n, mine, n->datamap & ~bit, nodemap, Splice{int(i), -1, nullptr},
+                           Splice{-1, int(champ_index(nodemap, bit)), nullptr, sub});
+        }
+      } else if (n->nodemap & bit) {
+        const unsigned j = champ_index(n->nodemap, bit);
+        Node* child = n->children()[j];
+        Node* updated = insert(child, shift + kChampBits, hash, std::move(entry), mine, added);
+        if (mine) {
+          n->children()[j] = updated;
+          return n;
+        }
+        result = rebuild(n, false, n->datamap, n->nodemap, Splice{}, Splice{int(j), int(j), nullptr, updated});
+      } else {
+        added = true;
+        const std::uint32_t datamap = n->datamap | bit;
+        result = rebuild(n, mine, datamap, n->nodemap, Splice{-1, int(champ_index(datamap, bit)), &entry},
+                         Splice{});
+      }
+    }
+    if (edit && !mine) release(n, shift);
+    return result;
+  }
+
+  static Node* make_leaf(std::uint64_t hash, Entry&& entry) {
+    Node* n = allocate(1u << champ_fragment(hash, 0), 0, 1, 0);
+    ::new (n->entries()) Entry(std::move(entry));
+    return n;
+  }
+
+  // ---- remove ----
+
+  enum class Removed { kNotFound, kNode, kSingle, kEmpty };
+  struct RemoveResult {
+    Removed kind;
+    Node* node = nullptr;  // kNode: the replacement
+  };
+
+  // kSingle: the node would hold only `single`; the parent inlines it (never at the root).
+  // kEmpty: only at the root, the trie is now empty.
+  static RemoveResult remove(Node* n, unsigned shift, std::uint64_t hash, const Key& key, bool edit,
+                             std::optional<Entry>& single) {
+    const bool mine = edit && n->refs.unique();
+    RemoveResult result;
+    if (shift >= kCollisionShift) {
+      Entry* e = n->entries();
+      unsigned i = 0;
+      while (i < n->datamap && !key_eq(Traits::key(e[i]), key)) ++i;
+      if (i == n->datamap) return {Removed::kNotFound};
+      if (n->datamap == 2) {
+        take(single, e[1 - i], mine);
+        result = {Removed::kSingle};
+      } else {
+        result = {Removed::kNode, rebuild_collision(n, mine, int(i), nullptr)};
+      }
+    } else {
+      const std::uint32_t bit = 1u << champ_fragment(hash, shift);
+      if (n->datamap & bit) {
+        const unsigned i = champ_index(n->datamap, bit);
+        Entry* e = n->entries();
+        if (!key_eq(Traits::key(e[i]), key)) return {Removed::kNotFound};
+        const unsigned nentries = n->entry_count(shift);
+        if (n->nodemap == 0 && nentries == 1) {
+          result = {Removed::kEmpty};
+        } else if (shift > 0 && n->nodemap == 0 && nentries == 2) {
+          take(single, e[1 - i], mine);
+          result = {Removed::kSingle};
+        } else {
+          result = {Removed::kNode,
+                    rebuild(n, mine, n->datamap & ~bit, n->nodemap, Splice{int(i), -1, nullptr}, Splice{})};
+        }
+      } else if (n->nodemap & bit) {
+        const unsigned j = champ_index(n->nodemap, bit);
+        RemoveResult sub = remove(n->children()[j], shift + kChampBits, hash, key, mine, single);
+        switch (sub.kind) {
+          case Removed::kNotFound:
+            return sub;
+          case Removed::kEmpty:
+            assert(false && "a non-root node never empties");
+            return sub;
+          case Removed::kNode:
+            if (mine) {
+              n->children()[j] = sub.node;
+              return {Removed::kNode, n};
+            }
+            result = {Removed::kNode, rebuild(n, false, n->datamap, n->nodemap, Splice{},
+                                              Splice{int(j), int(j), nullptr, sub.node})};
+            break;
+          case Removed::kSingle:
+            if (shift > 0 && n->datamap == 0 && n->nodemap == bit) {
+              // Pass the lone entry further up; this node (whose only child is gone) goes too.
+              if (mine) {
+                free_shell(n, shift);
+                return {Removed::kSingle};
+              }
+              result = {Removed::kSingle};
+              break;
+            }
+            const std::uint32_t datamap = n->datamap | bit;
+            result = {Removed::kNode,
+                      rebuild(n, mine, datamap, n->nodemap & ~bit,
+                              Splice{-1, int(champ_index(datamap, bit)), &*single}, Splice{int(j), -1, nullptr})};
+            single.reset();
+            break;
+        }
+      } else {
+        return {Removed::kNotFound};
+      }
+    }
+    if (edit && !mine) release(n, shift);
+    if (mine && result.kind != Removed::kNode) release(n, shift);
+    return result;
+  }
+
+  // ---- equality ----
+
+  static bool equal(const Node* a, const Node* b, unsigned shift) {
+    if (a == b) return true;
+    if (!a || !b) return false;
+    if (shift >= kCollisionShift) {
+      if (a->datamap != b->datamap) return false;
+      const Entry* ea = a->entries();
+      const Entry* eb = b->entries();
+      for (unsigned i = 0; i < a->datamap; ++i) {
+        unsigned k = 0;
+        while (k < b->datamap && !key_eq(Traits::key(ea[i]), Traits::key(eb[k]))) ++k;
+        if (k == b->datamap || !Traits::same_value(ea[i], eb[k])) return false;
+      }
+      return true;
+    }
+    if (a->datamap != b->datamap || a->nodemap != b->nodemap) return false;
+    const Entry* ea = a->entries();
+    const Entry* eb = b->entries();
+    for (unsigned i = 0, n = a->entry_count(shift); i < n; ++i) {
+      if (!key_eq(Traits::key(ea[i]), Traits::key(eb[i])) || !Traits::same_value(ea[i], eb[i])) return false;
+    }
+    for (unsigned j = 0, n = a->child_count(); j < n; ++j) {
+      if (!equal(a->children()[j], b->children()[j], shift + kChampBits)) return false;
+    }
+    return true;
+  }
+
+  // ---- iteration ----
+
+  class Cursor {
+   public:
+    Cursor() = default;
+    explicit Cursor(const Node* root) {
+      if (!root) return;
+      push(root);
+      if (cur_ == end_) descend();
+    }
+    const Entry* get() const noexcept { return cur_; }
+    void next() {
+      if (++cur_ == end_) descend();
+    }
+    bool done() const noexcept { return cur_ == nullptr; }
+
+   private:
+    struct Frame {
+      const Node* node;
+      unsigned next_child;
+      unsigned nchildren;
+    };
+    void push(const Node* n) {
+      const unsigned shift = depth_ * kChampBits;
+      stack_[depth_++] = Frame{n, 0, n->child_count()};
+      cur_ = n->entries();
+      end_ = cur_ + n->entry_count(shift);
+    }
+    void descend() {
+      while (depth_ > 0) {
+        Frame& f = stack_[depth_ - 1];
+        if (f.next_child < f.nchildren) {
+          push(f.node->children()[f.next_child++]);
+          if (cur_ != end_) return;
+        } else {
+          --depth_;
+        }
+      }
+      cur_ = end_ = nullptr;
+    }
+
+    Frame stack_[kChampMaxDepth + 1];
+    unsigned depth_ = 0;
+    const Entry* cur_ = nullptr;
+    const Entry* end_ = nullptr;
+  };
+
+  // ---- structure, for tests ----
+
+  static std::size_t count_nodes(const Node* n, unsigned shift = 0) {
+    if (!n) return 0;
+    std::size_t total = 1;
+    for (unsigned j = 0; j < n->child_count(); ++j) total += count_nodes(n->children()[j], shift + kChampBits);
+    return total;
+  }
+
+  // True when every non-root node holds more than a single entry, so the shape is canonical.
+  static bool canonical(const Node* n, unsigned shift = 0) {
+    if (!n) return true;
+    if (shift > 0 && n->nodemap == 0 && n->entry_count(shift) < 2) return false;
+    if (shift == 0 && n->nodemap == 0 && n->datamap == 0) return false;
+    for (unsigned j = 0; j < n->child_count(); ++j) {
+      if (!canonical(n->children()[j], shift + kChampBits)) return false;
+    }
+    return true;
+  }
+
+ private:
+  // One edit of an array while rebuilding: drop index `drop` of the source, then place a new
+  // element at index `at` of the result (either may be -1).
+  struct Splice {
+    int drop = -1;
+    int at = -1;
+    Entry* entry = nullptr;  // for entries: moved from
+    Node* child = nullptr;   // for children: a reference the result takes over
+  };
+
+  static void take(std::optional<Entry>& out, Entry& e, bool steal) {
+    if (steal) {
+      out.emplace(std::move(e));
+    } else {
+      out.emplace(e);
+    }
+  }
+
+  static void destroy(Node* n, unsigned shift) noexcept {
+    Node** c = n->children();
+    for (unsigned j = 0, nc = n->child_count(); j < nc; ++j) release(c[j], shift + kChampBits);
+    free_shell(n, shift);
+  }
+
+  // Frees a node's memory and destroys its entries, leaving its children alone.
+  static void free_shell(Node* n, unsigned shift) noexcept {
+    const unsigned ne = n->entry_count(shift);
+    const unsigned nc = n->child_count();
+    std::destroy_n(n->entries(), ne);
+    n->~Node();
+    deallocate_node(n, Node::bytes(ne, nc));
+  }
+
+  // Builds a node with the given maps from `src` with one splice of its entries and one of its
+  // children. With `steal`, src is uniquely ours: its entries move over, its children are
+  // transferred without touching their counts, and its memory is freed (a dropped child is
+  // the caller's business). Otherwise entries are copied and kept children retained.
+  static Node* rebuild(Node* src, bool steal, std::uint32_t datamap, std::uint32_t nodemap, Splice e,
+                       Splice c) {
+    const unsigned src_ne = static_cast<unsigned>(std::popcount(src->datamap));
+    const unsigned src_nc = src->child_count();
+    const unsigned ne = static_cast<unsigned>(std::popcount(datamap));
+    const unsigned nc = static_cast<unsigned>(std::popcount(nodemap));
+    Node* out = allocate(datamap, nodemap, ne, nc);
+
+    Node** sc = src->children();
+    Node** oc = out->children();
+    for (unsigned i = 0, o = 0; o < nc; ++o) {
+      if (int(o) == c.at) {
+        oc[o] = c.child;
+        continue;
+      }
+      if (int(i) == c.drop) ++i;
+      oc[o] = sc[i++];
+      if (!steal) oc[o]->refs.retain();
+    }
+
+    Entry* se = src->entries();
+    Entry* oe = out->entries();
+    unsigned o = 0;
+    try {
+      for (unsigned i = 0; o < ne; ++o) {
+        if (int(o) == e.at) {
+          ::new (&oe[o]) Entry(std::move(*e.entry));
+          continue;
+        }
+        if (int(i) == e.drop) ++i;
+        if (steal) {
+          ::new (&oe[o]) Entry(std::move(se[i++]));
+        } else {
+          ::new (&oe[o]) Entry(se[i++]);
+        }
+      }
+    } catch (...) {
+      std::destroy_n(oe, o);
+      for (unsigned k = 0; k < nc; ++k) {
+        if (int(k) != c.at) release(oc[k], 0);
+      }
+      out->~Node();
+      deallocate_node(out, Node::bytes(ne, nc));
+      throw;
+    }
+    if (steal) {
+      std::destroy_n(se, src_ne);
+      src->~Node();
+      deallocate_node(src, Node::bytes(src_ne, src_nc));
+    }
+    return out;
+  }
+
+  // A collision node without entry `drop` (or -1) and with `extra` appended (or nullptr).
+  static Node* rebuild_collision(Node* src, bool steal, int drop, Entry* extra) {
+    const unsigned src_n = src->datamap;
+    const unsigned n = src_n - (drop >= 0 ? 1 : 0) + (extra ? 1 : 0);
+    Node* out = allocate(n, 0, n, 0);
+    Entry* se = src->entries();
+    Entry* oe = out->entries();
+    unsigned o = 0;
+    try {
+      for (unsigned i = 0; i < src_n; ++i) {
+        if (int(i) == drop) continue;
+        if (steal) {
+          ::new (&oe[o]) Entry(std::move(se[i]));
+        } else {
+          ::new (&oe[o]) Entry(se[i]);
+        }
+        ++o;
+      }
+    } catch (...) {
+      std::destroy_n(oe, o);
+      out->~Node();
+      deallocate_node(out, Node::bytes(n, 0));
+      throw;
+    }
+    if (extra) ::new (&oe[o]) Entry(std::move(*extra));
+    if (steal) {
+      std::destroy_n(se, src_n);
+      src->~Node();
+      deallocate_node(src, Node::bytes(src_n, 0));
+    }
+    return out;
+  }
+
+  static Node* insert_collision(Node* n, Entry&& entry, bool mine, bool& added) {
+    Entry* e = n->entries();
+    for (unsigned i = 0; i < n->datamap; ++i) {
+      if (key_eq(Traits::key(e[i]), Traits::key(entry))) {
+        if (mine) {
+          e[i] = std::move(entry);
+          return n;
+        }
+        Node* out = rebuild_collision(n, false, int(i), &entry);
+        return out;
+      }
+    }
+    added = true;
+    return rebuild_collision(n, mine, -1, &entry);
+  }
+
+  // A node at `shift` holding two entries with different keys.
+  static Node* make_pair(unsigned shift, std::uint64_t h1, Entry&& e1, std::uint64_t h2, Entry&& e2) {
+    if (shift >= kCollisionShift) {
+      Node* n = allocate(2, 0, 2, 0);
+      ::new (&n->entries()[0]) Entry(std::move(e1));
+      ::new (&n->entries()[1]) Entry(std::move(e2));
+      return n;
+    }
+    const std::uint32_t f1 = champ_fragment(h1, shift);
+    const std::uint32_t f2 = champ_fragment(h2, shift);
+    if (f1 == f2) {
+      Node* child = make_pair(shift + kChampBits, h1, std::move(e1), h2, std::move(e2));
+      Node* n = allocate(0, 1u << f1, 0, 1);
+      n->children()[0] = child;
+      return n;
+    }
+    Node* n = allocate((1u << f1) | (1u << f2), 0, 2, 0);
+    Entry* e = n->entries();
+    if (f1 < f2) {
+      ::new (&e[0]) Entry(std::move(e1));
+      ::new (&e[1]) Entry(std::move(e2));
+    } else {
+      ::new (&e[0]) Entry(std::move(e2));
+      ::new (&e[1]) Entry(std::move(e1));
+    }
+    return n;
+  }
+};
+
+}  // namespace spl::persistent::internal

@@ -1,0 +1,143 @@
+#pragma once
+// A CHAMP trie's root and size with the whole-collection operations that PersistentMap,
+// PersistentSet and their transients share.
+
+#include <cstddef>
+#include <iterator>
+#include <optional>
+#include <utility>
+
+#include "spl/persistent/internal/champ.hpp"
+
+namespace spl::persistent::internal {
+
+template <class Traits, class Policy>
+class ChampRoot {
+ public:
+  using Trie = Champ<Traits, Policy>;
+  using Node = typename Trie::Node;
+  using Entry = typename Traits::Entry;
+  using Key = typename Traits::Key;
+
+  ChampRoot() noexcept = default;
+  ChampRoot(const ChampRoot& other) noexcept : root_(other.root_), size_(other.size_) { Trie::retain(root_); }
+  ChampRoot(ChampRoot&& other) noexcept
+      : root_(std::exchange(other.root_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+  ChampRoot& operator=(const ChampRoot& other) noexcept {
+    ChampRoot copy(other);
+    swap(copy);
+    return *this;
+  }
+  ChampRoot& operator=(ChampRoot&& other) noexcept {
+    ChampRoot moved(std::move(other));
+    swap(moved);
+    return *this;
+  }
+  ~ChampRoot() { Trie::release(root_); }
+
+  void swap(ChampRoot& other) noexcept {
+    std::swap(root_, other.root_);
+    std::swap(size_, other.size_);
+  }
+
+  std::size_t size() const noexcept { return size_; }
+  const Node* root() const noexcept { return root_; }
+
+  const Entry* find(const Key& key) const {
+    return root_ ? Trie::find(root_, Trie::hash_of(key), key) : nullptr;
+  }
+
+  // Changes this root in place wherever its nodes are uniquely held.
+  void insert_in_place(Entry&& entry) {
+    const std::uint64_t hash = Trie::hash_of(Traits::key(entry));
+    if (!root_) {
+      root_ = Trie::make_leaf(hash, std::move(entry));
+      size_ = 1;
+      return;
+    }
+    bool added = false;
+    root_ = Trie::insert(root_, 0, hash, std::move(entry), true, added);
+    size_ += added ? 1 : 0;
+  }
+
+  ChampRoot inserted(Entry&& entry) const {
+    const std::uint64_t hash = Trie::hash_of(Traits::key(entry));
+    ChampRoot out;
+    if (!root_) {
+      out.root_ = Trie::make_leaf(hash, std::move(entry));
+      out.size_ = 1;
+      return out;
+    }
+    bool added = false;
+    out.root_ = Trie::insert(root_, 0, hash, std::move(entry), false, added);
+    out.size_ = size_ + (added ? 1 : 0);
+    return out;
+  }
+
+  bool remove_in_place(const Key& key) {
+    if (!root_) return false;
+    std::optional<Entry> single;
+    auto r = Trie::remove(root_, 0, Trie::hash_of(key), key, true, single);
+    if (r.kind == Trie::Removed::kNotFound) return false;
+    root_ = r.kind == Trie::Removed::kNode ? r.node : nullptr;
+    --size_;
+    return true;
+  }
+
+  ChampRoot removed(const Key& key) const {
+    if (!root_) return {};
+    std::optional<Entry> single;
+    auto r = Trie::remove(root_, 0, Trie::hash_of(key), key, false, single);
+    if (r.kind == Trie::Removed::kNotFound) return *this;
+    ChampRoot out;
+    out.root_ = r.kind == Trie::Removed::kNode ? r.node : nullptr;
+    out.size_ = size_ - 1;
+    return out;
+  }
+
+  bool equals(const ChampRoot& other) const {
+    return size_ == other.size_ && Trie::equal(root_, other.root_, 0);
+  }
+
+  std::size_t node_count() const { return Trie::count_nodes(root_); }
+  bool canonical() const { return Trie::canonical(root_); }
+
+  // Forward iterator over the entries; the order is fixed by the content.
+  class Iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = Entry;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const Entry*;
+    using reference = const Entry&;
+
+    Iterator() = default;
+    explicit Iterator(const Node* root) : cursor_(root) {}
+    reference operator*() const noexcept { return *cursor_.get(); }
+    pointer operator->() const noexcept { return cursor_.get(); }
+    Iterator& operator++() {
+      cursor_.next();
+      return *this;
+    }
+    Iterator operator++(int) {
+      Iterator old = *this;
+      cursor_.next();
+      return old;
+    }
+    friend bool operator==(const Iterator& a, const Iterator& b) noexcept {
+      return a.cursor_.get() == b.cursor_.get();
+    }
+
+   private:
+    typename Trie::Cursor cursor_;
+  };
+
+  Iterator begin() const { return Iterator(root_); }
+  Iterator end() const { return Iterator(); }
+
+ private:
+  Node* root_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+}  // namespace spl::persistent::internal

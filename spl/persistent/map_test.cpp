@@ -1,0 +1,381 @@
+#include "spl/persistent/map.hpp"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "spl/persistent/alloc.hpp"
+#include "spl/persistent/internal/test_support.hpp"
+
+namespace spl::persistent {
+namespace {
+
+using Map = PersistentMap<std::uint64_t, std::uint64_t>;
+using LocalMap = LocalPersistentMap<std::uint64_t, std::uint64_t>;
+
+template <class M>
+std::map<typename M::key_type, typename M::mapped_type> to_std(const M& m) {
+  std::map<typename M::key_type, typename M::mapped_type> out;
+  for (const auto& [k, v] : m) EXPECT_TRUE(out.emplace(k, v).second) << "key visited twice";
+  return out;
+}
+
+TEST(PersistentMap, EmptyMap) {
+  Map m;
+  EXPECT_TRUE(m.empty());
+  EXPECT_EQ(m.size(), 0u);
+  EXPECT_EQ(m.find(1), nullptr);
+  EXPECT_FALSE(m.contains(1));
+  EXPECT_EQ(m.begin(), m.end());
+  EXPECT_THROW((void)m.at(1), std::out_of_range);
+  EXPECT_EQ(m.remove(1).size(), 0u);
+  EXPECT_EQ(m, Map{});
+}
+
+TEST(PersistentMap, InsertKeepsOldVersion) {
+  Map a;
+  Map b = a.insert(1, 10);
+  Map c = b.insert(2, 20);
+  Map d = c.insert(1, 11);
+  EXPECT_EQ(a.size(), 0u);
+  EXPECT_EQ(b.size(), 1u);
+  EXPECT_EQ(c.size(), 2u);
+  EXPECT_EQ(d.size(), 2u);
+  EXPECT_EQ(b.at(1), 10u);
+  EXPECT_EQ(c.at(1), 10u);
+  EXPECT_EQ(d.at(1), 11u);
+  EXPECT_EQ(d.at(2), 20u);
+  EXPECT_FALSE(b.contains(2));
+}
+
+TEST(PersistentMap, RemoveKeepsOldVersionAndAbsentKeyGivesEqualMap) {
+  Map m = Map{{1, 10}, {2, 20}, {3, 30}};
+  Map r = m.remove(2);
+  EXPECT_EQ(m.size(), 3u);
+  EXPECT_EQ(r.size(), 2u);
+  EXPECT_FALSE(r.contains(2));
+  EXPECT_TRUE(m.contains(2));
+  Map same = r.remove(99);
+  EXPECT_EQ(same, r);
+  EXPECT_EQ(same.identity(), r.identity());
+  EXPECT_EQ(r.remove(1).remove(3).size(), 0u);
+  EXPECT_TRUE(r.remove(1).remove(3).empty());
+}
+
+TEST(PersistentMap, CloneIsConstantTimeAndShares) {
+  Map m;
+  for (std::uint64_t i = 0; i < 1000; ++i) m = std::move(m).insert(i, i * 2);
+  Map copy = m;
+  EXPECT_EQ(copy.identity(), m.identity());
+  EXPECT_EQ(copy, m);
+}
+
+TEST(PersistentMap, EqualityIgnoresInsertionOrderAndHistory) {
+  Map a, b;
+  for (std::uint64_t i = 0; i < 500; ++i) a = a.insert(i, i);
+  for (std::uint64_t i = 500; i-- > 0;) b = b.insert(i, i);
+  EXPECT_EQ(a, b);
+  // A removal brings the trie back to the canonical shape of the smaller content.
+  Map c = a.insert(1000, 1).remove(1000);
+  EXPECT_EQ(c, a);
+  EXPECT_TRUE(c.is_canonical());
+  EXPECT_EQ(c.node_count(), a.node_count());
+  EXPECT_NE(a.insert(3, 4), a);
+  EXPECT_NE(a.remove(3), a);
+  // Same content gives the same iteration order.
+  EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin(), b.end()));
+}
+
+TEST(PersistentMap, RemovingEverythingKeepsCanonicalShape) {
+  Map m;
+  for (std::uint64_t i = 0; i < 3000; ++i) m = std::move(m).insert(i, i);
+  for (std::uint64_t i = 0; i < 3000; i += 2) {
+    m = m.remove(i);
+    ASSERT_TRUE(m.is_canonical()) << i;
+  }
+  EXPECT_EQ(m.size(), 1500u);
+  for (std::uint64_t i = 1; i < 3000; i += 2) m = std::move(m).remove(i);
+  EXPECT_TRUE(m.empty());
+  EXPECT_EQ(m.node_count(), 0u);
+}
+
+TEST(PersistentMap, UpdateWith) {
+  Map m{{1, 5}};
+  auto add_one = [](const std::uint64_t* old) { return old ? *old + 1 : 100; };
+  Map m2 = m.update_with(1, add_one).update_with(2, add_one);
+  EXPECT_EQ(m.at(1), 5u);
+  EXPECT_EQ(m2.at(1), 6u);
+  EXPECT_EQ(m2.at(2), 100u);
+  Map m3 = std::move(m2).update_with(2, add_one);
+  EXPECT_EQ(m3.at(2), 101u);
+}
+
+TEST(PersistentMap, BulkBuildLaterDuplicatesWin) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> v{{1, 1}, {2, 2}, {1, 3}};
+  Map m(v.begin(), v.end());
+  EXPECT_EQ(m.size(), 2u);
+  EXPECT_EQ(m.at(1), 3u);
+}
+
+TEST(PersistentMap, StringKeysAndValues) {
+  using SMap = PersistentMap<std::string, std::string>;
+  SMap m;
+  for (int i = 0; i < 300; ++i) m = m.insert("key number " + std::to_string(i), std::string(40, char('a' + i % 26)));
+  SMap old = m;
+  for (int i = 0; i < 300; i += 3) m = std::move(m).remove("key number " + std::to_string(i));
+  EXPECT_EQ(m.size(), 200u);
+  EXPECT_EQ(old.size(), 300u);
+  EXPECT_EQ(*old.find("key number 3"), std::string(40, 'd'));
+  EXPECT_EQ(m.find("key number 3"), nullptr);
+  auto t = m.transient();
+  t.insert("fresh", "value");
+  t.update_with("fresh", [](const std::string* s) { return *s + "!"; });
+  SMap sealed = std::move(t).persistent();
+  EXPECT_EQ(sealed.at("fresh"), "value!");
+  EXPECT_FALSE(m.contains("fresh"));
+}
+
+TEST(PersistentMap, RvalueInsertChangesUniqueMapInPlace) {
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  {
+    LocalMap m;
+    for (std::uint64_t i = 0; i < 2000; ++i) m = std::move(m).insert(i, i);
+    const auto before = counter.total_allocations();
+    const void* root = m.identity();
+    // Replacing values of a uniquely held map allocates nothing.
+    for (std::uint64_t i = 0; i < 2000; ++i) m = std::move(m).insert(i, i + 1);
+    EXPECT_EQ(counter.total_allocations(), before);
+    EXPECT_EQ(m.identity(), root);
+    EXPECT_EQ(m.at(7), 8u);
+    // The same on a shared map copies, and leaves the other owner untouched.
+    LocalMap keep = m;
+    m = std::move(m).insert(7, 0);
+    EXPECT_NE(m.identity(), keep.identity());
+    EXPECT_EQ(keep.at(7), 8u);
+    EXPECT_EQ(m.at(7), 0u);
+  }
+  EXPECT_EQ(counter.live_nodes(), 0);
+  EXPECT_EQ(counter.live_bytes(), 0);
+}
+
+TEST(PersistentMap, TransientNeverTouchesSharedNodes) {
+  Map base;
+  for (std::uint64_t i = 0; i < 5000; ++i) base = std::move(base).insert(i, i);
+  const auto base_copy = to_std(base);
+  auto t = base.transient();
+  for (std::uint64_t i = 0; i < 5000; i += 2) t.insert(i, 0);
+  for (std::uint64_t i = 1; i < 5000; i += 4) EXPECT_TRUE(t.remove(i));
+  EXPECT_FALSE(t.remove(1));
+  for (std::uint64_t i = 5000; i < 6000; ++i) t.insert(i, i);
+  Map changed = std::move(t).persistent();
+  EXPECT_EQ(to_std(base), base_copy);
+  EXPECT_EQ(changed.size(), 5000u - 1250u + 1000u);
+  EXPECT_EQ(changed.at(2), 0u);
+  EXPECT_FALSE(changed.contains(1));
+  EXPECT_EQ(changed.at(3), 3u);
+  EXPECT_TRUE(changed.is_canonical());
+}
+
+TEST(PersistentMap, EveryNodeFreedWhenLastOwnerGoes) {
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  {
+    std::vector<Map> versions;
+    Map m;
+    for (std::uint64_t i = 0; i < 3000; ++i) {
+      m = m.insert(i * 7919, i);
+      if (i % 97 == 0) versions.push_back(m);
+    }
+    for (std::uint64_t i = 0; i < 3000; i += 3) {
+      m = m.remove(i * 7919);
+      if (i % 89 == 0) versions.push_back(m);
+    }
+    EXPECT_GT(counter.live_nodes(), 0);
+    versions.clear();
+  }
+  EXPECT_EQ(counter.live_nodes(), 0);
+  EXPECT_EQ(counter.live_bytes(), 0);
+}
+
+TEST(PersistentMap, NodesAreAllocatedAtExactSize) {
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  LocalMap m;
+  for (std::uint64_t i = 0; i < 100000; ++i) m = std::move(m).insert(i, i);
+  // 16 bytes of payload per entry plus a header and a child pointer per node.
+  const double per_entry = double(counter.live_bytes()) / double(m.size());
+  EXPECT_LT(per_entry, 30.0);
+  EXPECT_GE(per_entry, 16.0);
+}
+
+template <class Hash>
+void exercise_bad_hash() {
+  using BadMap = PersistentMap<std::uint64_t, std::uint64_t, Hash>;
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  {
+    BadMap m;
+    std::vector<BadMap> versions;
+    for (std::uint64_t i = 0; i < 300; ++i) {
+      m = (i % 2) ? m.insert(i, i) : std::move(m).insert(i, i);
+      versions.push_back(m);
+    }
+    for (std::uint64_t i = 0; i < 300; ++i) {
+      ASSERT_EQ(versions[i].size(), i + 1);
+      ASSERT_EQ(versions[i].at(i), i);
+      ASSERT_FALSE(versions[i].contains(i + 1));
+    }
+    BadMap reordered;
+    for (std::uint64_t i = 300; i-- > 0;) reordered = reordered.insert(i, i);
+    EXPECT_EQ(reordered, m);
+    EXPECT_NE(reordered.insert(5, 6), m);
+    for (std::uint64_t i = 0; i < 300; i += 2) m = (i % 4) ? m.remove(i) : std::move(m).remove(i);
+    EXPECT_EQ(m.size(), 150u);
+    EXPECT_TRUE(m.is_canonical());
+    for (std::uint64_t i = 0; i < 300; ++i) ASSERT_EQ(m.contains(i), i % 2 == 1) << i;
+    EXPECT_EQ(to_std(m).size(), 150u);
+    for (std::uint64_t i = 1; i < 300; i += 2) m = m.remove(i);
+    EXPECT_TRUE(m.empty());
+  }
+  EXPECT_EQ(counter.live_nodes(), 0);
+}
+
+TEST(PersistentMap, AllKeysCollide) { exercise_bad_hash<test::ConstantHash>(); }
+TEST(PersistentMap, FewDistinctHashes) { exercise_bad_hash<test::CoarseHash>(); }
+TEST(PersistentMap, HashesDifferingInTopBitsOnly) { exercise_bad_hash<test::HighBitsHash>(); }
+
+// Random operation sequences against std::unordered_map; every earlier version is kept and
+// checked at the end against the model's snapshot.
+template <class M>
+void check_against_model(const std::vector<std::tuple<int, std::uint8_t, std::uint64_t>>& ops) {
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  {
+    M m;
+    std::unordered_map<std::uint64_t, std::uint64_t> model;
+    std::vector<std::pair<M, std::unordered_map<std::uint64_t, std::uint64_t>>> history;
+    std::optional<typename M::transient_type> transient;
+    for (const auto& [op, key8, value] : ops) {
+      const std::uint64_t key = key8;
+      switch (op % 6) {
+        case 0:
+          m = m.insert(key, value);
+          model[key] = value;
+          break;
+        case 1:
+          m = std::move(m).insert(key, value);
+          model[key] = value;
+          break;
+        case 2:
+          m = m.remove(key);
+          model.erase(key);
+          break;
+        case 3:
+          m = std::move(m).remove(key);
+          model.erase(key);
+          break;
+        case 4: {
+          auto t = m.transient();
+          t.insert(key, value);
+          t.remove(key + 1);
+          m = std::move(t).persistent();
+          model[key] = value;
+          model.erase(key + 1);
+          break;
+        }
+        default:
+          m = m.update_with(key, [&](const std::uint64_t* old) { return old ? *old + value : value; });
+          model[key] = model.count(key) ? model[key] + value : value;
+          break;
+      }
+      RC_ASSERT(m.size() == model.size());
+      const std::uint64_t probe = key;
+      RC_ASSERT(m.contains(probe) == (model.count(probe) == 1));
+      history.emplace_back(m, model);
+    }
+    for (const auto& [version, snapshot] : history) {
+      RC_ASSERT(version.size() == snapshot.size());
+      RC_ASSERT(version.is_canonical());
+      std::size_t seen = 0;
+      for (const auto& [k, v] : version) {
+        auto it = snapshot.find(k);
+        RC_ASSERT(it != snapshot.end());
+        RC_ASSERT(it->second == v);
+        ++seen;
+      }
+      RC_ASSERT(seen == snapshot.size());
+      for (const auto& [k, v] : snapshot) RC_ASSERT(*version.find(k) == v);
+    }
+    for (std::size_t i = 1; i < history.size(); ++i) {
+      RC_ASSERT((history[i].first == history[i - 1].first) == (history[i].second == history[i - 1].second));
+    }
+  }
+  RC_ASSERT(counter.live_nodes() == 0);
+}
+
+RC_GTEST_PROP(PersistentMapProperty, MatchesUnorderedMapAtomic,
+              (const std::vector<std::tuple<int, std::uint8_t, std::uint64_t>>& ops)) {
+  check_against_model<Map>(ops);
+}
+
+RC_GTEST_PROP(PersistentMapProperty, MatchesUnorderedMapLocal,
+              (const std::vector<std::tuple<int, std::uint8_t, std::uint64_t>>& ops)) {
+  check_against_model<LocalMap>(ops);
+}
+
+RC_GTEST_PROP(PersistentMapProperty, MatchesUnorderedMapWithCollidingHash,
+              (const std::vector<std::tuple<int, std::uint8_t, std::uint64_t>>& ops)) {
+  check_against_model<PersistentMap<std::uint64_t, std::uint64_t, test::CoarseHash>>(ops);
+}
+
+RC_GTEST_PROP(PersistentMapProperty, MatchesUnorderedMapWithTopBitHash,
+              (const std::vector<std::tuple<int, std::uint8_t, std::uint64_t>>& ops)) {
+  check_against_model<PersistentMap<std::uint64_t, std::uint64_t, test::HighBitsHash>>(ops);
+}
+
+// Threads share one Atomic map, each deriving and dropping its own versions (run under TSan).
+TEST(PersistentMap, AtomicVersionsSharedAcrossThreads) {
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  {
+    Map base;
+    for (std::uint64_t i = 0; i < 4000; ++i) base = std::move(base).insert(i, i);
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        Map mine = base;
+        for (std::uint64_t round = 0; round < 3; ++round) {
+          Map local = mine;
+          for (std::uint64_t i = 0; i < 4000; i += 7) local = std::move(local).insert(i, i + 1 + t);
+          for (std::uint64_t i = 1; i < 4000; i += 11) {
+            if (i % 7 != 0) local = local.remove(i);
+          }
+          for (std::uint64_t i = 0; i < 4000; i += 7) {
+            if (local.at(i) != i + 1 + t) failures.fetch_add(1);
+          }
+          if (base.size() != 4000 || base.at(14) != 14) failures.fetch_add(1);
+          mine = local.insert(100000 + round, 0);
+        }
+        std::uint64_t sum = 0;
+        for (const auto& [k, v] : base) sum += v - k;
+        if (sum != 0) failures.fetch_add(1);
+      });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(failures.load(), 0);
+    for (std::uint64_t i = 0; i < 4000; ++i) ASSERT_EQ(base.at(i), i);
+  }
+  EXPECT_EQ(counter.live_nodes(), 0);
+}
+
+}  // namespace
+}  // namespace spl::persistent
