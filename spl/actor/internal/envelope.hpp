@@ -1,0 +1,91 @@
+#pragma once
+// The node a message travels in: a 24-byte header (queue link, sender, type, lane, sampled
+// enqueue time) followed by the payload, allocated from the per-size node pool.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <utility>
+#include <variant>
+
+#include "spl/actor/internal/mpsc_queue.hpp"
+#include "spl/actor/internal/node_pool.hpp"
+
+namespace spl::actor {
+
+enum class Lane : std::uint8_t { kHigh = 0, kNormal = 1, kLow = 2 };
+inline constexpr int kLaneCount = 3;
+
+// The type tag the Bloom filter sees: the alternative index for a std::variant, 0 otherwise.
+template <class Msg>
+struct MessageType {
+  static std::uint16_t of(const Msg&) noexcept { return 0; }
+};
+template <class... Ts>
+struct MessageType<std::variant<Ts...>> {
+  static std::uint16_t of(const std::variant<Ts...>& v) noexcept { return static_cast<std::uint16_t>(v.index()); }
+};
+
+namespace internal {
+
+struct EnvelopeHeader : QueueLink {
+  std::uint32_t sender = 0;
+  std::uint16_t type = 0;
+  Lane lane = Lane::kNormal;
+  std::uint8_t reserved = 0;
+  std::uint64_t enqueued_at_ns = 0;  // 0 when this message was not sampled for latency
+};
+static_assert(sizeof(EnvelopeHeader) == 24);
+
+template <class Msg>
+struct Envelope : EnvelopeHeader {
+  template <class M>
+  explicit Envelope(M&& m) : payload(std::forward<M>(m)) {}
+  Msg payload;
+};
+
+template <class Msg>
+using EnvelopePool = NodePool<pool_block_size(sizeof(Envelope<Msg>))>;
+
+inline std::uint64_t now_ns() noexcept {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count());
+}
+
+// One message in sixteen per sending thread carries a timestamp: enough for the latency
+// histogram, cheap enough (the clock read is amortised) for the send path.
+inline std::uint64_t sample_enqueue_time() noexcept {
+  static thread_local std::uint32_t tick = 0;
+  if ((++tick & 15u) != 0) return 0;
+  return now_ns() | 1u;
+}
+
+template <class Msg, class M>
+Envelope<Msg>* make_envelope(M&& msg, Lane lane, std::uint32_t sender) {
+  static_assert(alignof(Envelope<Msg>) <= alignof(std::max_align_t));
+  void* mem = EnvelopePool<Msg>::allocate();
+  Envelope<Msg>* env;
+  try {
+    env = new (mem) Envelope<Msg>(std::forward<M>(msg));
+  } catch (...) {
+    EnvelopePool<Msg>::deallocate(mem);
+    throw;
+  }
+  env->sender = sender;
+  env->type = MessageType<Msg>::of(env->payload);
+  env->lane = lane;
+  env->enqueued_at_ns = sample_enqueue_time();
+  return env;
+}
+
+template <class Msg>
+void destroy_envelope(EnvelopeHeader* h) noexcept {
+  auto* env = static_cast<Envelope<Msg>*>(h);
+  env->~Envelope<Msg>();
+  EnvelopePool<Msg>::deallocate(env);
+}
+
+}  // namespace internal
+}  // namespace spl::actor

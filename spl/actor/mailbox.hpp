@@ -1,0 +1,514 @@
+#pragma once
+// Mailbox<Msg>: a multi-producer single-consumer mailbox with three priority lanes, Erlang-style
+// selective receive, optional capacity with an overflow policy, close, and statistics.
+//
+// Threading: send() from any thread; every receive, close() and the destructor from the one
+// consumer. stats() from any thread.
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "spl/actor/internal/envelope.hpp"
+#include "spl/actor/internal/latency_histogram.hpp"
+#include "spl/actor/internal/mpsc_queue.hpp"
+#include "spl/base/result.hpp"
+
+namespace spl::actor {
+
+enum class Overflow : std::uint8_t {
+  kBlock,       // the sender parks until there is space, up to MailboxOptions::block_timeout
+  kDropNewest,  // the new message is not delivered (SendStatus::kDropped)
+  kDropOldest,  // the oldest message of the lowest non-empty lane is discarded to make room
+  kFail,        // the send fails with SendStatus::kFull
+};
+
+enum class SendStatus : std::uint8_t { kOk, kDropped, kFull, kTimeout, kClosed };
+
+const char* send_status_name(SendStatus s) noexcept;
+
+enum class CloseMode : std::uint8_t {
+  kDrain,       // pending messages stay receivable; receive reports kClosed once they are gone
+  kDeadLetter,  // pending (and any late) messages go to the dead-letter handler
+};
+
+struct MailboxOptions {
+  std::size_t capacity = 0;  // 0: unbounded
+  Overflow overflow = Overflow::kFail;
+  std::chrono::nanoseconds block_timeout = std::chrono::seconds(1);
+};
+
+struct MailboxStats {
+  std::uint64_t enqueued = 0;
+  std::uint64_t dequeued = 0;
+  std::uint64_t dropped = 0;
+  std::uint64_t depth = 0;
+  std::uint64_t high_water = 0;  // sampled every 64 receives and at each stats() call
+  std::uint64_t latency_samples = 0;
+  std::uint64_t latency_p50_ns = 0;
+  std::uint64_t latency_p99_ns = 0;
+  std::uint64_t latency_p999_ns = 0;
+};
+
+// Cheap structural constraints of a selective receive, checked against the Bloom filter of
+// saved messages before any scan.
+struct Selector {
+  std::optional<std::uint32_t> sender;
+  std::optional<std::uint16_t> type;
+};
+
+template <class Msg>
+class Mailbox {
+ public:
+  using DeadLetterHandler = std::function<void(Msg&&)>;
+
+  explicit Mailbox(MailboxOptions options = {}) : options_(options) {}
+  Mailbox(const Mailbox&) = delete;
+  Mailbox& operator=(const Mailbox&) = delete;
+  ~Mailbox() {
+    discard_all();
+    delete histogram_.load(std::memory_order_acquire);
+  }
+
+  void set_dead_letter_handler(DeadLetterHandler handler) { dead_letters_ = std::move(handler); }
+
+  // The message is moved from only when the status is kOk.
+  SendStatus send(Msg&& msg, Lane lane = Lane::kNormal, std::uint32_t sender = 0) {
+    return send_impl(std::move(msg), lane, sender);
+  }
+  SendStatus send(const Msg& msg, Lane lane = Lane::kNormal, std::uint32_t sender = 0) {
+    return send_impl(msg, lane, sender);
+  }
+
+  std::optional<Msg> try_receive() {
+    if (dead_letter_on_close_) return discard_all(), std::nullopt;
+    ConsumerGuard guard(*this);
+    internal::EnvelopeHeader* h = take_first();
+    if (h == nullptr) return std::nullopt;
+    return finish(h);
+  }
+
+  template <class Pred>
+  std::optional<Msg> try_receive_if(Pred&& pred, const Selector& sel = {}) {
+    if (dead_letter_on_close_) return discard_all(), std::nullopt;
+    ConsumerGuard guard(*this);
+    internal::EnvelopeHeader* h = take_match(pred, sel, true);
+    if (h == nullptr) return std::nullopt;
+    return finish(h);
+  }
+
+  // Waits up to timeout; errors are kTimeout or kClosed (closed and nothing left).
+  Result<Msg> receive(std::chrono::nanoseconds timeout) {
+    return receive_if([](const Msg&) { return true; }, timeout);
+  }
+
+  // Erlang receive: the first message (high lane first, then arrival order) that satisfies sel
+  // and pred; messages it passes over stay in the mailbox, in order, for later receives.
+  template <class Pred>
+  Result<Msg> receive_if(Pred&& pred, std::chrono::nanoseconds timeout, const Selector& sel = {}) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    bool scan_saved = true;
+    for (;;) {
+      if (dead_letter_on_close_) {
+        discard_all();
+        return make_error(ErrorCode::kClosed, "mailbox closed");
+      }
+      {
+        ConsumerGuard guard(*this);
+        if (internal::EnvelopeHeader* h = take_match(pred, sel, scan_saved)) return finish(h);
+      }
+      scan_saved = false;  // everything saved so far was already rejected by this receive
+      if (closed_.load(std::memory_order_acquire) && !any_pending()) {
+        return make_error(ErrorCode::kClosed, "mailbox closed");
+      }
+      if (!wait_for_arrival(deadline) || std::chrono::steady_clock::now() >= deadline) {
+        return make_error(ErrorCode::kTimeout, "receive timed out");
+      }
+    }
+  }
+
+  // Consumer only. Afterwards every send returns kClosed.
+  void close(CloseMode mode = CloseMode::kDrain) {
+    {
+      std::lock_guard lock(wait_mu_);
+      closed_.store(true, std::memory_order_seq_cst);
+      if (mode == CloseMode::kDeadLetter) dead_letter_on_close_ = true;
+    }
+    space_cv_.notify_all();
+    if (dead_letter_on_close_) discard_all();
+  }
+
+  bool closed() const noexcept { return closed_.load(std::memory_order_acquire); }
+
+  // Consumer only: true if a receive could find something (conservative: may say true briefly
+  // while a producer is mid-push).
+  bool any_pending() {
+    ConsumerGuard guard(*this);
+    return any_pending_unguarded();
+  }
+
+  // Consumer only: saved lanes are scanned without allocation, in order.
+  std::size_t saved_count() {
+    ConsumerGuard guard(*this);
+    std::size_t n = 0;
+    for (const auto& s : saved_) n += s.count;
+    return n;
+  }
+
+  MailboxStats stats() const {
+    MailboxStats s;
+    s.enqueued = enqueued_.load(std::memory_order_acquire);
+    s.dequeued = dequeued_.load(std::memory_order_acquire);
+    std::uint64_t evicted = evicted_.load(std::memory_order_acquire);
+    s.dropped = dropped_newest_.load(std::memory_order_acquire) + evicted;
+    std::uint64_t gone = s.dequeued + evicted;
+    s.depth = s.enqueued > gone ? s.enqueued - gone : 0;
+    s.high_water = std::max(high_water_.load(std::memory_order_acquire), s.depth);
+    if (const auto* hist = histogram_.load(std::memory_order_acquire)) {
+      s.latency_samples = hist->count();
+      s.latency_p50_ns = hist->quantile(0.50);
+      s.latency_p99_ns = hist->quantile(0.99);
+      s.latency_p999_ns = hist->quantile(0.999);
+    }
+    return s;
+  }
+
+  const MailboxOptions& options() const noexcept { return options_; }
+
+ private:
+  bool any_pending_unguarded() const noexcept {
+    for (int l = 0; l < kLaneCount; ++l) {
+      if (saved_[l].head != nullptr || lanes_[l].maybe_nonempty()) return true;
+    }
+    return false;
+  }
+
+  using Header = internal::EnvelopeHeader;
+
+  struct SavedList {
+    Header* head = nullptr;
+    Header* tail = nullptr;
+    std::size_t count = 0;
+    std::uint64_t bloom = 0;  // union of sender and type bits of everything saved since empty
+
+    void append(Header* h) noexcept {
+      h->next.store(nullptr, std::memory_order_relaxed);
+      if (tail == nullptr) {
+        head = h;
+      } else {
+        tail->next.store(h, std::memory_order_relaxed);
+      }
+      tail = h;
+      ++count;
+      bloom |= sender_bit(h->sender) | type_bit(h->type);
+    }
+    Header* pop_front() noexcept {
+      Header* h = head;
+      if (h == nullptr) return nullptr;
+      unlink(nullptr, h);
+      return h;
+    }
+    void unlink(Header* prev, Header* h) noexcept {
+      auto* next = static_cast<Header*>(h->next.load(std::memory_order_relaxed));
+      if (prev == nullptr) {
+        head = next;
+      } else {
+        prev->next.store(next, std::memory_order_relaxed);
+      }
+      if (tail == h) tail = prev;
+      if (--count == 0) bloom = 0;
+    }
+    bool may_contain(const Selector& sel) const noexcept {
+      if (sel.sender && (bloom & sender_bit(*sel.sender)) == 0) return false;
+      if (sel.type && (bloom & type_bit(*sel.type)) == 0) return false;
+      return true;
+    }
+  };
+
+  static std::uint64_t sender_bit(std::uint32_t sender) noexcept {
+    return std::uint64_t{1} << ((sender * 0x9E3779B1u) >> 26);
+  }
+  static std::uint64_t type_bit(std::uint16_t type) noexcept {
+    return std::uint64_t{1} << (((type + 0x7F4Au) * 0x85EBCA6Bu) >> 26);
+  }
+
+  // DropOldest lets a producer evict from the consumer's side, so that policy (and only that
+  // one) serialises consumer operations with a mutex.
+  class ConsumerGuard {
+   public:
+    explicit ConsumerGuard(Mailbox& m) : m_(m) {
+      if (m_.options_.overflow == Overflow::kDropOldest && m_.options_.capacity != 0) m_.consumer_mu_.lock();
+    }
+    ~ConsumerGuard() {
+      if (m_.options_.overflow == Overflow::kDropOldest && m_.options_.capacity != 0) m_.consumer_mu_.unlock();
+    }
+    ConsumerGuard(const ConsumerGuard&) = delete;
+    ConsumerGuard& operator=(const ConsumerGuard&) = delete;
+
+   private:
+    Mailbox& m_;
+  };
+
+  template <class M>
+  SendStatus send_impl(M&& msg, Lane lane, std::uint32_t sender) {
+    if (closed_.load(std::memory_order_acquire)) return SendStatus::kClosed;
+    if (options_.capacity != 0) {
+      SendStatus reserved = reserve();
+      if (reserved != SendStatus::kOk) return reserved;
+    }
+    Header* h;
+    try {
+      h = internal::make_envelope<Msg>(std::forward<M>(msg), lane, sender);
+    } catch (...) {
+      if (options_.capacity != 0) release_slot();
+      throw;
+    }
+    enqueued_.fetch_add(1, std::memory_order_relaxed);
+    lanes_[static_cast<int>(lane)].push(h);
+    if (waiting_.load(std::memory_order_seq_cst)) {
+      std::lock_guard lock(wait_mu_);
+      arrival_cv_.notify_one();
+    }
+    return SendStatus::kOk;
+  }
+
+  SendStatus reserve() {
+    if (reserved_.fetch_add(1, std::memory_order_seq_cst) < options_.capacity) return SendStatus::kOk;
+    switch (options_.overflow) {
+      case Overflow::kDropNewest:
+        reserved_.fetch_sub(1, std::memory_order_seq_cst);
+        dropped_newest_.fetch_add(1, std::memory_order_relaxed);
+        return SendStatus::kDropped;
+      case Overflow::kFail:
+        reserved_.fetch_sub(1, std::memory_order_seq_cst);
+        return SendStatus::kFull;
+      case Overflow::kDropOldest:
+        evict_oldest();
+        return SendStatus::kOk;
+      case Overflow::kBlock:
+        reserved_.fetch_sub(1, std::memory_order_seq_cst);
+        return block_for_space();
+    }
+    return SendStatus::kFull;
+  }
+
+  // Keeps the caller's reservation and removes one queued message, if one is visible.
+  void evict_oldest() {
+    std::lock_guard lock(consumer_mu_);
+    for (int l = kLaneCount - 1; l >= 0; --l) {
+      Header* h = saved_[l].pop_front();
+      if (h == nullptr) h = pop_lane(l);
+      if (h != nullptr) {
+        evicted_.fetch_add(1, std::memory_order_release);
+        reserved_.fetch_sub(1, std::memory_order_seq_cst);
+        internal::destroy_envelope<Msg>(h);
+        return;
+      }
+    }
+  }
+
+  SendStatus block_for_space() {
+    const auto deadline = std::chrono::steady_clock::now() + options_.block_timeout;
+    std::unique_lock lock(wait_mu_);
+    blocked_senders_.fetch_add(1, std::memory_order_seq_cst);
+    SendStatus result = SendStatus::kTimeout;
+    for (;;) {
+      if (closed_.load(std::memory_order_acquire)) {
+        result = SendStatus::kClosed;
+        break;
+      }
+      if (reserved_.fetch_add(1, std::memory_order_seq_cst) < options_.capacity) {
+        result = SendStatus::kOk;
+        break;
+      }
+      reserved_.fetch_sub(1, std::memory_order_seq_cst);
+      if (space_cv_.wait_until(lock, deadline) == std::cv_status::timeout &&
+          std::chrono::steady_clock::now() >= deadline) {
+        if (reserved_.fetch_add(1, std::memory_order_seq_cst) < options_.capacity) {
+          result = SendStatus::kOk;
+        } else {
+          reserved_.fetch_sub(1, std::memory_order_seq_cst);
+        }
+        break;
+      }
+    }
+    blocked_senders_.fetch_sub(1, std::memory_order_seq_cst);
+    return result;
+  }
+
+  void release_slot() {
+    reserved_.fetch_sub(1, std::memory_order_seq_cst);
+    if (blocked_senders_.load(std::memory_order_seq_cst) != 0) {
+      std::lock_guard lock(wait_mu_);
+      space_cv_.notify_one();
+    }
+  }
+
+  // A producer may have swapped itself into the queue without linking yet; pop then returns
+  // nothing although the lane is non-empty, so the consumer retries until the link lands.
+  Header* pop_lane(int l) noexcept {
+    for (;;) {
+      if (auto* link = lanes_[l].pop()) return static_cast<Header*>(link);
+      if (!lanes_[l].maybe_nonempty()) return nullptr;
+      std::this_thread::yield();
+    }
+  }
+
+  Header* take_first() noexcept {
+    for (int l = 0; l < kLaneCount; ++l) {
+      if (Header* h = saved_[l].pop_front()) return h;
+      if (Header* h = pop_lane(l)) return h;
+    }
+    return nullptr;
+  }
+
+  template <class Pred>
+  bool matches(Pred& pred, const Selector& sel, Header* h) {
+    if (sel.sender && *sel.sender != h->sender) return false;
+    if (sel.type && *sel.type != h->type) return false;
+    return static_cast<bool>(pred(static_cast<const internal::Envelope<Msg>*>(h)->payload));
+  }
+
+  template <class Pred>
+  Header* take_match(Pred& pred, const Selector& sel, bool scan_saved) {
+    for (int l = 0; l < kLaneCount; ++l) {
+      SavedList& saved = saved_[l];
+      if (scan_saved && saved.head != nullptr && saved.may_contain(sel)) {
+        Header* prev = nullptr;
+        for (Header* h = saved.head; h != nullptr;) {
+          auto* next = static_cast<Header*>(h->next.load(std::memory_order_relaxed));
+          if (matches(pred, sel, h)) {
+            saved.unlink(prev, h);
+            return h;
+          }
+          prev = h;
+          h = next;
+        }
+      }
+      while (Header* h = pop_lane(l)) {
+        bool hit;
+        try {
+          hit = matches(pred, sel, h);
+        } catch (...) {
+          saved.append(h);  // a throwing predicate loses no message
+          throw;
+        }
+        if (hit) return h;
+        saved.append(h);
+      }
+    }
+    return nullptr;
+  }
+
+  Msg finish(Header* h) {
+    auto* env = static_cast<internal::Envelope<Msg>*>(h);
+    Msg msg(std::move(env->payload));
+    const std::uint64_t enqueued_at = env->enqueued_at_ns;
+    internal::destroy_envelope<Msg>(h);
+    record_dequeue(enqueued_at);
+    return msg;
+  }
+
+  void record_dequeue(std::uint64_t enqueued_at) {
+    const std::uint64_t dequeued = dequeued_.load(std::memory_order_relaxed) + 1;
+    dequeued_.store(dequeued, std::memory_order_release);
+    if ((dequeued & 63u) == 1) sample_high_water(dequeued - 1);
+    if (options_.capacity != 0) release_slot();
+    if (enqueued_at != 0) {
+      auto* hist = histogram_.load(std::memory_order_relaxed);
+      if (hist == nullptr) {
+        hist = new internal::LatencyHistogram();
+        histogram_.store(hist, std::memory_order_release);
+      }
+      const std::uint64_t now = internal::now_ns();
+      hist->record(now > enqueued_at ? now - enqueued_at : 0);
+    }
+  }
+
+  // Depth just before the dequeue numbered `dequeued_before + 1`.
+  void sample_high_water(std::uint64_t dequeued_before) noexcept {
+    const std::uint64_t gone = dequeued_before + evicted_.load(std::memory_order_acquire);
+    const std::uint64_t enq = enqueued_.load(std::memory_order_relaxed);
+    const std::uint64_t depth = enq > gone ? enq - gone : 0;
+    if (depth > high_water_.load(std::memory_order_relaxed)) high_water_.store(depth, std::memory_order_release);
+  }
+
+  void dead_letter(Msg&& msg) {
+    if (dead_letters_) dead_letters_(std::move(msg));
+  }
+
+  // Hands every pending message to the dead-letter handler (or destroys it without one).
+  void discard_all() {
+    ConsumerGuard guard(*this);
+    for (int l = 0; l < kLaneCount; ++l) {
+      Header* h;
+      while ((h = saved_[l].pop_front()) != nullptr || (h = pop_lane(l)) != nullptr) {
+        auto* env = static_cast<internal::Envelope<Msg>*>(h);
+        Msg msg(std::move(env->payload));
+        internal::destroy_envelope<Msg>(h);
+        evicted_.fetch_add(1, std::memory_order_release);
+        if (options_.capacity != 0) release_slot();
+        dead_letter(std::move(msg));
+      }
+    }
+  }
+
+  // New arrivals only: saved messages were already offered to the current receive.
+  bool lanes_nonempty() {
+    ConsumerGuard guard(*this);
+    for (const auto& lane : lanes_) {
+      if (lane.maybe_nonempty()) return true;
+    }
+    return false;
+  }
+
+  // Parks the consumer until something arrives, the mailbox closes, or the deadline passes.
+  bool wait_for_arrival(std::chrono::steady_clock::time_point deadline) {
+    std::unique_lock lock(wait_mu_);
+    waiting_.store(true, std::memory_order_seq_cst);
+    bool ready = true;
+    while (!lanes_nonempty() && !closed_.load(std::memory_order_acquire)) {
+      if (arrival_cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
+        ready = lanes_nonempty();
+        break;
+      }
+    }
+    waiting_.store(false, std::memory_order_relaxed);
+    return ready || closed_.load(std::memory_order_acquire);
+  }
+
+  MailboxOptions options_;
+  std::array<internal::MpscQueue, kLaneCount> lanes_;
+  std::array<SavedList, kLaneCount> saved_;
+  DeadLetterHandler dead_letters_;
+  bool dead_letter_on_close_ = false;
+
+  alignas(64) std::atomic<std::uint64_t> enqueued_{0};
+  std::atomic<std::uint64_t> dropped_newest_{0};
+  std::atomic<std::uint64_t> evicted_{0};
+  std::atomic<std::size_t> reserved_{0};
+  std::atomic<std::uint32_t> blocked_senders_{0};
+  std::atomic<bool> waiting_{false};
+  std::atomic<bool> closed_{false};
+
+  alignas(64) std::atomic<std::uint64_t> dequeued_{0};
+  std::atomic<std::uint64_t> high_water_{0};
+  std::atomic<internal::LatencyHistogram*> histogram_{nullptr};
+
+  std::mutex consumer_mu_;
+  std::mutex wait_mu_;
+  std::condition_variable arrival_cv_;
+  std::condition_variable space_cv_;
+};
+
+}  // namespace spl::actor
