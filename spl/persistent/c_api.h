@@ -1,0 +1,61 @@
+/* C ABI of spl's persistent collections (C99). Each handle is one immutable version owned by
+ * the caller: every function that returns a handle returns a new one, and the argument
+ * handles stay valid and unchanged. A NULL or freed handle is reported (NULL or a negative
+ * result, with rt_last_error() saying why), never a crash; debug builds also recognise a
+ * handle freed twice. Handles may be shared across threads (reference counts are atomic). */
+#ifndef SPL_PERSISTENT_C_API_H
+#define SPL_PERSISTENT_C_API_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct rt_dict rt_dict;
+typedef struct rt_vec rt_vec;
+typedef struct rt_set rt_set;
+
+/* Hash map from int64 keys to int64 values. */
+rt_dict* rt_persistent_dict_empty(void);
+rt_dict* rt_persistent_dict_insert(const rt_dict* d, int64_t key, int64_t value); /* new version, d unchanged */
+rt_dict* rt_persistent_dict_remove(const rt_dict* d, int64_t key); /* an absent key gives an equal version */
+int rt_persistent_dict_get(const rt_dict* d, int64_t key, int64_t* value_out); /* 1 found, 0 absent, <0 error */
+int64_t rt_persistent_dict_len(const rt_dict* d);                              /* <0 error */
+rt_dict* rt_persistent_dict_clone(const rt_dict* d);                           /* O(1) */
+void rt_persistent_dict_free(rt_dict* d);                                      /* NULL is a no-op */
+
+/* Vector of int64 values. */
+rt_vec* rt_persistent_vec_empty(void);
+rt_vec* rt_persistent_vec_push(const rt_vec* v, int64_t x);
+rt_vec* rt_persistent_vec_pop(const rt_vec* v);                          /* NULL (error) when empty */
+rt_vec* rt_persistent_vec_set(const rt_vec* v, int64_t index, int64_t x); /* NULL when out of range */
+int rt_persistent_vec_get(const rt_vec* v, int64_t index, int64_t* out);  /* 1 ok, 0 out of range, <0 error */
+rt_vec* rt_persistent_vec_concat(const rt_vec* a, const rt_vec* b);
+rt_vec* rt_persistent_vec_slice(const rt_vec* v, int64_t begin, int64_t end); /* [begin, end) */
+int64_t rt_persistent_vec_len(const rt_vec* v);                               /* <0 error */
+rt_vec* rt_persistent_vec_clone(const rt_vec* v);                             /* O(1) */
+void rt_persistent_vec_free(rt_vec* v);                                       /* NULL is a no-op */
+
+/* Hash set of int64 keys. */
+rt_set* rt_persistent_set_empty(void);
+rt_set* rt_persistent_set_insert(const rt_set* s, int64_t key);
+rt_set* rt_persistent_set_remove(const rt_set* s, int64_t key);
+int rt_persistent_set_contains(const rt_set* s, int64_t key); /* 1 yes, 0 no, <0 error */
+int64_t rt_persistent_set_len(const rt_set* s);               /* <0 error */
+rt_set* rt_persistent_set_clone(const rt_set* s);             /* O(1) */
+void rt_persistent_set_free(rt_set* s);                       /* NULL is a no-op */
+
+/* Why the last failed rt_* call on this thread failed ("" when none has failed). */
+const char* rt_last_error(void);
+
+/* Negative results of the int-returning functions. */
+#define RT_ERR_NULL_HANDLE (-1)
+#define RT_ERR_BAD_HANDLE (-2)
+#define RT_ERR_OUT_OF_MEMORY (-3)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SPL_PERSISTENT_C_API_H */

@@ -1,0 +1,414 @@
+#pragma once
+// PersistentVector: an immutable vector (RRB tree with a tail) with structural sharing.
+// push_back/pop_back are O(1) amortised, get/set O(log32 n), concat and slice O(log n); every
+// update returns a new version and leaves the old one intact. Updates on an rvalue and through
+// a TransientVector change uniquely held nodes in place.
+
+#include <algorithm>
+#include <cstddef>
+#include <initializer_list>
+#include <iterator>
+#include <stdexcept>
+#include <utility>
+
+#include "spl/base/refcount.hpp"
+#include "spl/persistent/internal/rrb.hpp"
+
+namespace spl::persistent {
+
+template <class T, class RefPolicy>
+class TransientVector;
+
+template <class T, class RefPolicy = spl::Atomic>
+class PersistentVector {
+  using Tree = internal::Rrb<T, RefPolicy>;
+  using Node = typename Tree::Node;
+
+ public:
+  using value_type = T;
+  using size_type = std::size_t;
+  using transient_type = TransientVector<T, RefPolicy>;
+
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = T;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const T*;
+    using reference = const T&;
+
+    iterator() = default;
+    reference operator*() const noexcept { return chunk_[index_ - chunk_begin_]; }
+    pointer operator->() const noexcept { return &**this; }
+    iterator& operator++() {
+      if (++index_ == chunk_end_ && index_ < vec_->size_) load();
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator old = *this;
+      ++*this;
+      return old;
+    }
+    friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.index_ == b.index_; }
+
+   private:
+    friend PersistentVector;
+    iterator(const PersistentVector* v, std::size_t index) : vec_(v), index_(index) {
+      if (index_ < vec_->size_) load();
+    }
+    void load() {
+      const Node* leaf = vec_->leaf_for(index_, chunk_begin_);
+      chunk_ = leaf->elems();
+      chunk_end_ = chunk_begin_ + leaf->count;
+    }
+
+    const PersistentVector* vec_ = nullptr;
+    std::size_t index_ = 0;
+    const T* chunk_ = nullptr;
+    std::size_t chunk_begin_ = 0;
+    std::size_t chunk_end_ = 0;
+  };
+  using const_iterator = iterator;
+
+  PersistentVector() noexcept = default;
+  PersistentVector(std::initializer_list<T> items) : PersistentVector(items.begin(), items.end()) {}
+  template <std::input_iterator It, std::sentinel_for<It> S>
+  PersistentVector(It first, S last) {
+    for (; first != last; ++first) push_back_in_place(T(*first));
+  }
+  PersistentVector(const PersistentVector& o) noexcept
+      : root_(o.root_), tail_(o.tail_), size_(o.size_), shift_(o.shift_) {
+    Tree::retain(root_);
+    Tree::retain(tail_);
+  }
+  PersistentVector(PersistentVector&& o) noexcept
+      : root_(std::exchange(o.root_, nullptr)),
+        tail_(std::exchange(o.tail_, nullptr)),
+        size_(std::exchange(o.size_, 0)),
+        shift_(std::exchange(o.shift_, 0)) {}
+  PersistentVector& operator=(const PersistentVector& o) noexcept {
+    PersistentVector copy(o);
+    swap(copy);
+    return *this;
+  }
+  PersistentVector& operator=(PersistentVector&& o) noexcept {
+    PersistentVector moved(std::move(o));
+    swap(moved);
+    return *this;
+  }
+  ~PersistentVector() {
+    Tree::release(root_, shift_);
+    Tree::release(tail_, 0);
+  }
+  void swap(PersistentVector& o) noexcept {
+    std::swap(root_, o.root_);
+    std::swap(tail_, o.tail_);
+    std::swap(size_, o.size_);
+    std::swap(shift_, o.shift_);
+  }
+
+  size_type size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
+
+  // Unchecked access (index < size()).
+  const T& operator[](size_type i) const noexcept {
+    const size_type off = tail_offset();
+    if (i >= off) return tail_->elems()[i - off];
+    return Tree::leaf_for(root_, shift_, i)->elems()[i];
+  }
+  const T& at(size_type i) const {
+    if (i >= size_) throw std::out_of_range("spl::persistent::PersistentVector: index out of range");
+    return (*this)[i];
+  }
+  const T& front() const { return at(0); }
+  const T& back() const { return at(size_ - 1); }
+
+  PersistentVector push_back(T value) const& {
+    PersistentVector out(*this);
+    out.push_back_in_place(std::move(value));
+    return out;
+  }
+  PersistentVector push_back(T value) && {
+    push_back_in_place(std::move(value));
+    return std::move(*this);
+  }
+
+  // Throws std::out_of_range on an empty vector.
+  PersistentVector pop_back() const& {
+    PersistentVector out(*this);
+    out.pop_back_in_place();
+    return out;
+  }
+  PersistentVector pop_back() && {
+    pop_back_in_place();
+    return std::move(*this);
+  }
+
+  // Throws std::out_of_range when index >= size().
+  PersistentVector set(size_type index, T value) const& {
+    PersistentVector out(*this);
+    out.set_in_place(index, std::move(value));
+    return out;
+  }
+  PersistentVector set(size_type index, T value) && {
+    set_in_place(index, std::move(value));
+    return std::move(*this);
+  }
+
+  // This vector followed by `other`, sharing both (O(log n)).
+  PersistentVector concat(const PersistentVector& other) const {
+    if (other.size_ == 0) return *this;
+    if (size_ == 0) return other;
+    PersistentVector out(*this);
+    if (!other.root_) {
+      for (unsigned i = 0; i < other.tail_->count; ++i) out.push_back_in_place(T(other.tail_->elems()[i]));
+      return out;
+    }
+    // Our tail goes into our tree first; the result's tail is other's.
+    Node* left = std::exchange(out.root_, nullptr);
+    unsigned left_shift = std::exchange(out.shift_, 0);
+    Node* tail = std::exchange(out.tail_, nullptr);
+    Tree::push_leaf(left, left_shift, tree_size(), tail, true);
+    out.root_ = nullptr;
+    unsigned shift = 0;
+    Node* root;
+    try {
+      root = Tree::concat(left, left_shift, other.root_, other.shift_, shift);
+    } catch (...) {
+      Tree::release(left, left_shift);
+      throw;
+    }
+    Tree::release(left, left_shift);
+    out.root_ = root;
+    out.shift_ = shift;
+    out.tail_ = other.tail_;
+    Tree::retain(out.tail_);
+    out.size_ = size_ + other.size_;
+    return out;
+  }
+  friend PersistentVector operator+(const PersistentVector& a, const PersistentVector& b) { return a.concat(b); }
+
+  // Elements [begin, end) (O(log n)); throws std::out_of_range unless begin <= end <= size().
+  PersistentVector slice(size_type begin, size_type end) const {
+    if (begin > end || end > size_) throw std::out_of_range("spl::persistent::PersistentVector::slice");
+    if (begin == end) return {};
+    if (begin == 0 && end == size_) return *this;
+    PersistentVector out;
+    const size_type tree_end = tree_size();
+    if (begin >= tree_end) {
+      out.tail_ = Tree::new_leaf();
+      try {
+        std::uninitialized_copy(tail_->elems() + (begin - tree_end), tail_->elems() + (end - tree_end),
+                                out.tail_->elems());
+      } catch (...) {
+        Tree::release(std::exchange(out.tail_, nullptr), 0);
+        throw;
+      }
+      out.tail_->count = static_cast<std::uint16_t>(end - begin);
+      out.size_ = end - begin;
+      return out;
+    }
+    const size_type cut = std::min(end, tree_end);
+    out.root_ = Tree::take(root_, shift_, cut);
+    out.shift_ = shift_;
+    Tree::collapse(out.root_, out.shift_);
+    if (begin > 0) {
+      Node* dropped = Tree::drop(out.root_, out.shift_, cut, begin);
+      Tree::release(out.root_, out.shift_);
+      out.root_ = dropped;
+      Tree::collapse(out.root_, out.shift_);
+    }
+    out.size_ = cut - begin;
+    if (end > tree_end) {
+      const unsigned n = static_cast<unsigned>(end - tree_end);
+      if (n == tail_->count) {
+        out.tail_ = tail_;
+        Tree::retain(tail_);
+      } else {
+        out.tail_ = Tree::copy_leaf(tail_, n);
+      }
+      out.size_ += n;
+    } else {
+      out.move_last_leaf_to_tail();
+    }
+    return out;
+  }
+  PersistentVector take(size_type n) const { return slice(0, std::min(n, size_)); }
+  PersistentVector drop(size_type n) const { return slice(std::min(n, size_), size_); }
+
+  // Inserts before `index` (index <= size()) / removes at `index` (< size()), in O(log n).
+  PersistentVector insert(size_type index, T value) const {
+    if (index > size_) throw std::out_of_range("spl::persistent::PersistentVector::insert");
+    if (index == size_) return push_back(std::move(value));
+    return slice(0, index).push_back(std::move(value)).concat(slice(index, size_));
+  }
+  PersistentVector erase(size_type index) const {
+    if (index >= size_) throw std::out_of_range("spl::persistent::PersistentVector::erase");
+    return slice(0, index).concat(slice(index + 1, size_));
+  }
+
+  transient_type transient() const& { return transient_type(*this); }
+  transient_type transient() && { return transient_type(std::move(*this)); }
+
+  iterator begin() const { return iterator(this, 0); }
+  iterator end() const { return iterator(this, size_); }
+
+  // Leaves shared by both sides at the same position are skipped without comparing elements.
+  friend bool operator==(const PersistentVector& a, const PersistentVector& b) {
+    if (a.size_ != b.size_) return false;
+    if (a.root_ == b.root_ && a.tail_ == b.tail_) return true;
+    std::size_t i = 0;
+    while (i < a.size_) {
+      std::size_t begin_a, begin_b;
+      const Node* la = a.leaf_for(i, begin_a);
+      const Node* lb = b.leaf_for(i, begin_b);
+      const std::size_t end_a = begin_a + la->count;
+      const std::size_t end_b = begin_b + lb->count;
+      if (la == lb && begin_a == begin_b) {
+        i = end_a;
+        continue;
+      }
+      const std::size_t stop = std::min(end_a, end_b);
+      for (; i < stop; ++i) {
+        if (!(la->elems()[i - begin_a] == lb->elems()[i - begin_b])) return false;
+      }
+    }
+    return true;
+  }
+
+  // Structure, for tests: sizes, counts and regular-node invariants hold.
+  bool check_invariants() const {
+    if (size_ == 0) return !root_ && !tail_;
+    if (!tail_ || tail_->count == 0 || tail_->count > internal::kRrbWidth) return false;
+    if (!root_) return size_ == tail_->count;
+    const std::ptrdiff_t n = Tree::check(root_, shift_);
+    return n >= 0 && std::size_t(n) + tail_->count == size_;
+  }
+  unsigned height() const noexcept { return root_ ? shift_ / internal::kRrbBits + 1 : 0; }
+
+ private:
+  friend transient_type;
+
+  size_type tail_offset() const noexcept { return size_ - (tail_ ? tail_->count : 0); }
+  size_type tree_size() const noexcept { return tail_offset(); }
+
+  // The leaf holding element i, and the index of its first element.
+  const Node* leaf_for(std::size_t i, std::size_t& leaf_begin) const noexcept {
+    const size_type off = tail_offset();
+    if (i >= off) {
+      leaf_begin = off;
+      return tail_;
+    }
+    std::size_t rel = i;
+    const Node* leaf = Tree::leaf_for(root_, shift_, rel);
+    leaf_begin = i - rel;
+    return leaf;
+  }
+
+  void push_back_in_place(T&& value) {
+    if (tail_ && tail_->count < internal::kRrbWidth) {
+      if (!tail_->refs.unique()) {
+        Node* copy = Tree::copy_leaf(tail_, tail_->count);
+        Tree::release(tail_, 0);
+        tail_ = copy;
+      }
+      ::new (tail_->elems() + tail_->count) T(std::move(value));
+      ++tail_->count;
+      ++size_;
+      return;
+    }
+    Node* fresh = Tree::new_leaf();
+    ::new (fresh->elems()) T(std::move(value));
+    fresh->count = 1;
+    if (tail_) {
+      const size_type tree_before = tree_size();
+      Tree::push_leaf(root_, shift_, tree_before, std::exchange(tail_, nullptr), true);
+    }
+    tail_ = fresh;
+    ++size_;
+  }
+
+  void pop_back_in_place() {
+    if (size_ == 0) throw std::out_of_range("spl::persistent::PersistentVector::pop_back on an empty vector");
+    if (tail_->count > 1) {
+      if (tail_->refs.unique()) {
+        std::destroy_at(tail_->elems() + tail_->count - 1);
+        --tail_->count;
+      } else {
+        Node* copy = Tree::copy_leaf(tail_, tail_->count - 1u);
+        Tree::release(tail_, 0);
+        tail_ = copy;
+      }
+      --size_;
+      return;
+    }
+    Tree::release(std::exchange(tail_, nullptr), 0);
+    --size_;
+    if (root_) move_last_leaf_to_tail();
+  }
+
+  // Makes the tree's rightmost leaf the tail (the tail must be empty).
+  void move_last_leaf_to_tail() {
+    Node* leaf = nullptr;
+    Node* rest = Tree::pop_tail(root_, shift_, leaf);
+    Tree::release(root_, shift_);
+    root_ = rest;
+    if (!root_) shift_ = 0;
+    Tree::collapse(root_, shift_);
+    tail_ = leaf;
+  }
+
+  void set_in_place(size_type index, T&& value) {
+    if (index >= size_) throw std::out_of_range("spl::persistent::PersistentVector::set: index out of range");
+    const size_type off = tail_offset();
+    if (index >= off) {
+      if (!tail_->refs.unique()) {
+        Node* copy = Tree::copy_leaf(tail_, tail_->count);
+        Tree::release(tail_, 0);
+        tail_ = copy;
+      }
+      tail_->elems()[index - off] = std::move(value);
+      return;
+    }
+    root_ = Tree::update(root_, shift_, index, std::move(value), true);
+  }
+
+  Node* root_ = nullptr;
+  Node* tail_ = nullptr;
+  size_type size_ = 0;
+  unsigned shift_ = 0;
+};
+
+// A vector changed in place; nodes shared with any persistent version are copied on first write.
+template <class T, class RefPolicy>
+class TransientVector {
+  using Vec = PersistentVector<T, RefPolicy>;
+
+ public:
+  TransientVector() = default;
+
+  std::size_t size() const noexcept { return vec_.size(); }
+  bool empty() const noexcept { return vec_.empty(); }
+  const T& operator[](std::size_t i) const noexcept { return vec_[i]; }
+  const T& at(std::size_t i) const { return vec_.at(i); }
+
+  void push_back(T value) { vec_.push_back_in_place(std::move(value)); }
+  void pop_back() { vec_.pop_back_in_place(); }
+  void set(std::size_t index, T value) { vec_.set_in_place(index, std::move(value)); }
+
+  typename Vec::iterator begin() const { return vec_.begin(); }
+  typename Vec::iterator end() const { return vec_.end(); }
+
+  Vec persistent() && { return std::move(vec_); }
+
+ private:
+  friend Vec;
+  explicit TransientVector(Vec v) noexcept : vec_(std::move(v)) {}
+
+  Vec vec_;
+};
+
+template <class T>
+using LocalPersistentVector = PersistentVector<T, spl::Local>;
+
+}  // namespace spl::persistent
