@@ -1,0 +1,188 @@
+#include "spl/syntax/parser.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace spl::syntax {
+namespace {
+
+struct Parsed {
+  std::string source;
+  Arena arena;
+  std::vector<Diagnostic> diags;
+  ParseResult result;
+  std::string dump() const { return dump_tree(result.root, source, result.tokens); }
+};
+
+std::unique_ptr<Parsed> run(std::string source) {
+  auto p = std::make_unique<Parsed>();
+  p->source = std::move(source);
+  p->result = parse(p->source, p->arena, p->diags);
+  return p;
+}
+
+std::string codes(const std::vector<Diagnostic>& diags) {
+  std::string out;
+  for (const Diagnostic& d : diags) out += d.code + " ";
+  return out;
+}
+
+// Parses cleanly: no diagnostics, a complete tree.
+void expect_clean(const std::string& source) {
+  auto p = run(source);
+  EXPECT_TRUE(p->diags.empty()) << source << "\n" << codes(p->diags) << (p->diags.empty() ? "" : p->diags[0].message)
+                                << "\n" << p->dump();
+  EXPECT_EQ(p->result.root->completeness, Completeness::Complete) << p->dump();
+}
+
+TEST(Parser, Functions) {
+  expect_clean("fn add(a: i64, b: i64) -> i64:\n    a + b\n");
+  expect_clean("fn double(x: i64) -> i64: x * 2\n");
+  expect_clean("fn identity<T>(x: T) -> T:\n    return x\n");
+  expect_clean("fn f(port: i64 = 8080, rest...):\n    pass\n");
+  expect_clean("fn outer():\n    fn inner(): 1\n    inner()\n");
+  expect_clean("extern fn rt_env_get(key: text) -> text\n");
+  expect_clean("async fn fetch() -> text:\n    await get()\n");
+  expect_clean("fn map<U>(f: fn(T) -> U) -> PersistentVec<U>:\n    pass\n");
+}
+
+TEST(Parser, Bindings) {
+  expect_clean("val x = 1\nvar y: i64 = 2\nval (a, b) = pair\nval [p, q] = arr\nconst LIMIT = 9\nlazy val z = f()\n");
+  expect_clean("val d: Dict<text, i64> = {\"a\": 1}\nval s = {1, 2}\nval e = {}\n");
+}
+
+TEST(Parser, TypesAndGenerics) {
+  expect_clean("struct PersistentVec<T>:\n    root: VecNode<T>?\n    size: i64 = 0\n    tags: [text]\n    m: {text: [i64]}\n");
+  expect_clean("type Handler = fn(Event) -> ()\ntype StringMap<V> = Map<text, V>\nval u: i64 | text = 1\n");
+  expect_clean("val m = Map<text, List<i64>>.new()\n");
+}
+
+TEST(Parser, StructClassEnumTraitImpl) {
+  expect_clean("struct Point:\n    \"\"\"A point.\"\"\"\n    x: i64\n    y: i64\n");
+  expect_clean("class Counter with Display:\n    count: i64 = 0\n    fn get() -> i64: self.count\n    me bump():\n        self.count += 1\n");
+  expect_clean("enum Shape:\n    Circle(radius: f64)\n    Rect(f64, f64)\n    Empty\n");
+  expect_clean("trait Show:\n    fn show() -> text\n    fn twice() -> text: self.show() + self.show()\n");
+  expect_clean("impl<T> Iterable<T> for PersistentVec<T>:\n    fn len() -> i64: self.size\n    static fn new() -> PersistentVec<T>:\n        PersistentVec(size: 0)\n");
+  expect_clean("#[strong]\nenum Color:\n    Red\n    Green\n");
+  expect_clean("struct Point: x: i64; y: i64\n");
+}
+
+TEST(Parser, Decorators) {
+  expect_clean("@unsafe(reason: \"ffi\", capabilities: [ffi])\nextern fn rt_x() -> i64\n@always_inline\npub fn f(): 1\n");
+}
+
+TEST(Parser, Modules) {
+  expect_clean("use std.spec.{describe, it, expect}\nuse a.b.*\nuse std.array_builder.ArrayBuilder\nuse .utils.{helper}\n");
+  expect_clean("use compiler.35.semantics.lint\nexport a, b, C\nexport use mod.{X}\nfrom app.collections import {PersistentDict}\n");
+  expect_clean("use std.spec.{\n    describe,\n    it,\n}\n");
+  expect_clean("use compiler.frontend.core.parser_preprocessor (a, b)\n");
+}
+
+TEST(Parser, IfElifElse) {
+  expect_clean("if a:\n    x()\nelif b:\n    y()\nelse:\n    z()\n");
+  expect_clean("if c: return 1\nelse: return 2\n");
+  expect_clean("val idx = if index < 0: self.size + index else: index\n");
+  expect_clean("val r = if a:\n    1\nelse:\n    2\nprint(r)\n");
+  expect_clean("if val x = input.?:\n    use_it(x)\n");
+  expect_clean("if a:\n    x()\nelse if b:\n    y()\n");
+}
+
+TEST(Parser, Loops) {
+  expect_clean("for i in 0..100:\n    total += i\nfor (k, v) in d.items():\n    print(k)\nfor i, item in items:\n    pass\n");
+  expect_clean("while n > 0:\n    n -= 1\nloop:\n    break\n");
+  expect_clean("for x in xs:\n    if x: continue\n    break 'outer\n");
+}
+
+TEST(Parser, Match) {
+  expect_clean("match v:\n    case Some(n) if n > 0: n + 1\n    case None: 0\n    case _:\n        fail()\n");
+  expect_clean("match shape:\n    | Circle(r) -> r * r\n    | Rect(w, h) -> w * h\n");
+  expect_clean("match x:\n    case 1 | 2 | 3: small()\n    case A, B: ab()\n    case Point { x: 0, y: b }: on_axis(b)\n    case [a, b, ...rest]: many()\n    case (x, 0): tup()\n    case -1: neg()\n    case Color.Red: red()\n");
+  expect_clean("val s = match n:\n    case 0: \"zero\"\n    case _: \"many\"\n");
+}
+
+TEST(Parser, Lambdas) {
+  expect_clean("val f = \\x: x * 2\nval g = \\a, b: a + b\nval h = \\: 42\nval k = fn(x): x\nval c = |x| x + 1\n");
+  expect_clean("items.each \\item:\n    print(item)\n");
+  expect_clean("val r = d.update(\"k\", \\v:\n    match v:\n        case Some(n): n + 1\n        case None: 0\n)\n");
+  expect_clean("val n = xs.fold(0, \\acc, x: acc + x)\n");
+}
+
+TEST(Parser, Operators) {
+  expect_clean("val a = x?.y ?? \"none\"\nval b = not v.get(5).?\nval c = 0 < x < 10\nval d = 2 ** 3 ** 2\n");
+  expect_clean("val e = a..b\nval f = a..=b\nval g = xs[1:4]\nval h = xs[::2]\nval i = xs[-1]\nval j = x as i64\n");
+  expect_clean("val k = f()?\nval l = x |> g\nval m = a and b or not c\nval n = a in xs and b not in ys\n");
+  expect_clean("val o = a >> 2 << 1\nval p = t.0\nval q = &:len\nval r = [x * x for x in xs if x > 0]\n");
+  expect_clean("val s = Point(..base, x: 1)\nval t = [0, ...a, 4]\nval u = {**d1, \"b\": 2}\nval v = Box { value: 42 }\n");
+  expect_clean("data->normalize()\n");
+}
+
+TEST(Parser, NotBindsLooserThanComparison) {
+  auto p = run("val b = not a == c\n");
+  std::string d = p->dump();
+  EXPECT_LT(d.find("Unary"), d.find("Binary")) << d;
+}
+
+TEST(Parser, PowIsRightAssociative) {
+  auto p = run("val d = a ** b ** c\n");
+  std::string d = p->dump();
+  // The outer Binary's second kid is itself a Binary.
+  EXPECT_NE(d.find("    Binary"), std::string::npos) << d;
+}
+
+TEST(Parser, NoParenCallsAndBlocks) {
+  expect_clean("print \"x\"\nexpect cond\nuser.set name: \"A\", age: 30\nassert x == 1, \"msg\"\n");
+  expect_clean("describe \"Stack\":\n    context \"empty\":\n        it \"has no items\":\n            expect(Stack().len()).to_equal(0)\n");
+  expect_clean("describe \"X\", tag: [\"slow\"]:\n    it \"runs\": check(true)\n");
+}
+
+TEST(Parser, Strings) {
+  expect_clean("val s = \"key_{i} {x + 1} {xs.join(\"-\")}\"\nval r = 'raw {x}'\nval ip = \"127.0.0.1\"_ip\n");
+  expect_clean("\"\"\"Module docstring.\"\"\"\nval x = 1\n");
+}
+
+TEST(Parser, InterpolationErrorsAreReported) {
+  auto p = run("val s = \"value {x +}\"\n");
+  ASSERT_EQ(p->diags.size(), 1u);
+  EXPECT_EQ(p->diags[0].code, "E0202");
+}
+
+TEST(Parser, Actors) {
+  expect_clean("actor Counter:\n    var count: i64 = 0\n    fn inc():\n        self.count += 1\n");
+  expect_clean("val c = spawn Counter()\nsend c, :increment\n");
+  expect_clean("receive:\n    case Inc(n): total += n\n    case Stop: return\n    after 100:\n        timeout()\n");
+}
+
+TEST(Parser, DeferWithUnsafe) {
+  expect_clean("defer close(f)\ndefer:\n    cleanup()\nwith File.open(p) as f:\n    read(f)\nunsafe:\n    poke()\n");
+}
+
+TEST(Parser, SpansCoverNodes) {
+  auto p = run("fn f():\n    1\n");
+  const Node* fn = p->result.root->kid(0);
+  ASSERT_NE(fn, nullptr);
+  EXPECT_EQ(fn->kind, NodeKind::Fn);
+  EXPECT_EQ(fn->begin, 0u);
+  EXPECT_EQ(p->source.substr(fn->begin, fn->end - fn->begin), "fn f():\n    1");
+}
+
+TEST(Parser, MissingNodeIsPlaceholder) {
+  auto p = run("val x = \n");
+  EXPECT_EQ(codes(p->diags), "E0202 ");
+  EXPECT_NE(p->dump().find("Missing"), std::string::npos);
+  EXPECT_NE(p->dump().find("placeholder"), std::string::npos);
+  EXPECT_EQ(p->result.root->completeness, Completeness::Partial);
+}
+
+TEST(Parser, WithoutRecoveryTheFirstErrorStops) {
+  std::string src = "val a = \nval b = \nval c = \n";
+  Arena arena;
+  std::vector<Diagnostic> diags;
+  ParseOptions options;
+  options.recover = false;
+  parse(src, arena, diags, options);
+  EXPECT_EQ(diags.size(), 1u);
+}
+
+}  // namespace
+}  // namespace spl::syntax
