@@ -157,6 +157,15 @@ class Mailbox {
     return any_pending_unguarded();
   }
 
+  // Consumer only: messages that arrived since the last receive (saved ones excluded).
+  bool lanes_nonempty() {
+    ConsumerGuard guard(*this);
+    for (const auto& lane : lanes_) {
+      if (lane.maybe_nonempty()) return true;
+    }
+    return false;
+  }
+
   // Consumer only: saved lanes are scanned without allocation, in order.
   std::size_t saved_count() {
     ConsumerGuard guard(*this);
@@ -461,15 +470,6 @@ class Mailbox {
         dead_letter(std::move(msg));
       }
     }
-  }
-
-  // New arrivals only: saved messages were already offered to the current receive.
-  bool lanes_nonempty() {
-    ConsumerGuard guard(*this);
-    for (const auto& lane : lanes_) {
-      if (lane.maybe_nonempty()) return true;
-    }
-    return false;
   }
 
   // Parks the consumer until something arrives, the mailbox closes, or the deadline passes.
