@@ -1470,6 +1470,7 @@ class Parser {
       mistake("W0326", Severity::Warning, cur(), "members are separated by line breaks; the `,` is not needed",
               "unnecessary `,`", {{cur(), ""}});
       advance();
+      if (line_start() || at(Tok::Dedent) || at(Tok::RBrace)) return n;  // the lexer joined the lines after `,`
     }
     return finish_statement(n);
   }
@@ -2296,7 +2297,7 @@ class Parser {
       w = text();
     }
     std::string_view mapped = simple_type_for(w);
-    if (!mapped.empty() && opts_.mistakes) {
+    if (!mapped.empty() && opts_.mistakes && !(at(1) == Tok::LBracket && at(2) == Tok::RBracket)) {
       mistake("W0335", Severity::Warning, cur(), fmt::format("Simple spells this type `{}`", mapped),
               fmt::format("write `{}`", mapped), {replace_tok(i_, std::string(mapped))});
     }
@@ -2347,7 +2348,11 @@ class Parser {
   }
 
   // ---- expressions ---------------------------------------------------------------------------
-  Node* expression() { return binary(kPipe); }
+  Node* expression() {
+    Node* e = binary(kPipe);
+    if (at(Tok::Question) && ternary_follows()) return ternary(e);
+    return e;
+  }
 
   int infix_prec(bool& right_assoc) const {
     right_assoc = false;
@@ -2560,12 +2565,10 @@ class Parser {
         advance();
         e = wrap(NodeKind::Exists, e, {}, t);
       } else if (k == Tok::Question && !tok().has(kSpaceBefore)) {
-        if (ternary_follows()) return ternary(e);
+        if (ternary_follows()) return e;  // the whole expression is the condition
         std::uint32_t t = static_cast<std::uint32_t>(i_);
         advance();
         e = wrap(NodeKind::Propagate, e, {}, t);
-      } else if (k == Tok::Question && ternary_follows()) {
-        return ternary(e);
       } else if (k == Tok::LBracket && !new_line && !tok().has(kSpaceBefore)) {
         e = index(e);
       } else if (k == Tok::KwAs) {
