@@ -137,7 +137,8 @@ class Mailbox {
     }
   }
 
-  // Consumer only. Afterwards every send returns kClosed.
+  // Afterwards every send returns kClosed and parked senders and receiver wake. kDrain may be
+  // called from any thread; kDeadLetter only by the consumer.
   void close(CloseMode mode = CloseMode::kDrain) {
     {
       std::lock_guard lock(wait_mu_);
@@ -145,6 +146,7 @@ class Mailbox {
       if (mode == CloseMode::kDeadLetter) dead_letter_on_close_ = true;
     }
     space_cv_.notify_all();
+    arrival_cv_.notify_all();
     if (dead_letter_on_close_) discard_all();
   }
 

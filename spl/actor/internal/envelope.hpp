@@ -46,7 +46,7 @@ struct Envelope : EnvelopeHeader {
 };
 
 template <class Msg>
-using EnvelopePool = NodePool<pool_block_size(sizeof(Envelope<Msg>))>;
+using EnvelopePool = NodePool<pool_block_size(sizeof(Envelope<Msg>)), Msg>;
 
 inline std::uint64_t now_ns() noexcept {
   return static_cast<std::uint64_t>(

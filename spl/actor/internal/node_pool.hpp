@@ -11,7 +11,8 @@
 
 namespace spl::actor::internal {
 
-template <std::size_t kBlockSize>
+// Tag gives a message type its own pool, so one type's burst does not hold another's memory.
+template <std::size_t kBlockSize, class Tag = void>
 class NodePool {
   static_assert(kBlockSize >= sizeof(void*) && kBlockSize % alignof(std::max_align_t) == 0);
 
@@ -33,6 +34,13 @@ class NodePool {
     if (++cache.count >= 2 * kBatch) cache.spill();
   }
 
+  // Bytes of slab memory this pool has taken from the system (for memory-per-message figures).
+  static std::size_t slab_bytes() {
+    Global& g = global();
+    std::lock_guard lock(g.mu);
+    return g.slab_bytes;
+  }
+
  private:
   static constexpr std::size_t kBatch = 64;
   static constexpr std::size_t kSlabBlocks = 256;
@@ -49,6 +57,7 @@ class NodePool {
     };
     std::vector<Batch> batches;
     std::vector<void*> slabs;
+    std::size_t slab_bytes = 0;
     ~Global() {
       for (void* slab : slabs) std::free(slab);
     }
@@ -75,6 +84,7 @@ class NodePool {
       void* slab = std::aligned_alloc(64, kBlockSize * kSlabBlocks);
       if (slab == nullptr) throw std::bad_alloc();
       g.slabs.push_back(slab);
+      g.slab_bytes += kBlockSize * kSlabBlocks;
       auto* bytes = static_cast<char*>(slab);
       for (std::size_t i = kSlabBlocks; i-- > 0;) {
         auto* block = reinterpret_cast<FreeBlock*>(bytes + i * kBlockSize);

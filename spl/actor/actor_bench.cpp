@@ -1,0 +1,268 @@
+// Actor and queue figures for bench/compare (docs/benchmarks.md). Each benchmark runs its whole
+// workload once per repetition with its own clock and reports the figure as a time per item.
+// The same figures, defined the same way, are produced by bench/peers/{caf,erlang,queues,crossbeam}.
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "spl/actor/actor.hpp"
+#include "spl/actor/internal/envelope.hpp"
+#include "spl/actor/internal/mpsc_queue.hpp"
+#include "spl/actor/mailbox.hpp"
+#include "spl/base/bench_report.hpp"
+
+namespace spl::actor {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr unsigned kWorkers = 2;
+
+// pingpong_1M: two actors bounce a counter 1M times; ns per round trip.
+void pingpong_1M(benchmark::State& state) {
+  constexpr std::uint64_t kRoundTrips = 1'000'000;
+  for (auto _ : state) {
+    ActorSystem sys(SchedulerOptions{kWorkers});
+    auto done = std::make_shared<std::promise<void>>();
+    auto pong_slot = std::make_shared<ActorRef<std::uint64_t>>();
+    auto ping = sys.spawn<std::uint64_t>([pong_slot, done](ActorContext<std::uint64_t>&, std::uint64_t& n) {
+      if (n == kRoundTrips) {
+        done->set_value();
+        return;
+      }
+      pong_slot->tell(n + 1);
+    });
+    *pong_slot = sys.spawn<std::uint64_t>([ping](ActorContext<std::uint64_t>&, std::uint64_t& n) { ping.tell(n); });
+    auto finished = done->get_future();
+    const auto start = Clock::now();
+    pong_slot->tell(0);
+    finished.wait();
+    const auto elapsed = Clock::now() - start;
+    spl::bench::report(state, spl::bench::ns_per(elapsed, kRoundTrips), "ns/op");
+    sys.shutdown();
+    *pong_slot = {};
+  }
+}
+
+// counting_10M: a producer actor sends 10M messages in a loop to a counter actor, which signals
+// when it has counted them all; ns per message.
+void counting_10M(benchmark::State& state) {
+  constexpr std::uint64_t kMessages = 10'000'000;
+  for (auto _ : state) {
+    ActorSystem sys(SchedulerOptions{kWorkers});
+    auto done = std::make_shared<std::promise<void>>();
+    auto count = std::make_shared<std::uint64_t>(0);
+    auto counter = sys.spawn<std::uint64_t>([count, done](ActorContext<std::uint64_t>&, std::uint64_t&) {
+      if (++*count == kMessages) done->set_value();
+    });
+    auto producer = sys.spawn<int>([counter](ActorContext<int>&, int&) {
+      for (std::uint64_t i = 0; i < kMessages; ++i) counter.tell(i);
+    });
+    auto finished = done->get_future();
+    const auto start = Clock::now();
+    producer.tell(0);
+    finished.wait();
+    const auto elapsed = Clock::now() - start;
+    spl::bench::report(state, spl::bench::ns_per(elapsed, kMessages), "ns/msg");
+  }
+}
+
+// thread_ring: 500 actors in a ring pass one token 10M hops; ns per hop.
+void thread_ring(benchmark::State& state) {
+  constexpr int kActors = 500;
+  constexpr std::uint64_t kHops = 10'000'000;
+  for (auto _ : state) {
+    ActorSystem sys(SchedulerOptions{kWorkers});
+    auto done = std::make_shared<std::promise<void>>();
+    auto ring = std::make_shared<std::vector<ActorRef<std::uint64_t>>>(kActors);
+    for (int i = 0; i < kActors; ++i) {
+      (*ring)[i] = sys.spawn<std::uint64_t>([ring, done, i](ActorContext<std::uint64_t>&, std::uint64_t& left) {
+        if (left == 0) {
+          done->set_value();
+          return;
+        }
+        (*ring)[(i + 1) % kActors].tell(left - 1);
+      });
+    }
+    auto finished = done->get_future();
+    const auto start = Clock::now();
+    (*ring)[0].tell(kHops);
+    finished.wait();
+    const auto elapsed = Clock::now() - start;
+    spl::bench::report(state, spl::bench::ns_per(elapsed, kHops), "ns/hop");
+    sys.shutdown();
+    ring->clear();
+  }
+}
+
+// fork_join_big (Savina "big"): 1000 actors; each sends 1000 pings, one at a time, to peers
+// picked by its own xorshift generator (seeded with its index); every ping is answered by a
+// pong and the next ping goes out when the pong arrives. 2M messages; ns per message.
+struct BigMsg {
+  std::uint32_t kind;  // 0 go, 1 ping, 2 pong
+  std::uint32_t from;
+};
+
+void fork_join_big(benchmark::State& state) {
+  constexpr std::uint32_t kActors = 1000;
+  constexpr std::uint32_t kPings = 1000;
+  constexpr std::uint64_t kMessages = std::uint64_t{kActors} * kPings * 2;
+  for (auto _ : state) {
+    ActorSystem sys(SchedulerOptions{kWorkers});
+    auto done = std::make_shared<std::promise<void>>();
+    auto finished_actors = std::make_shared<std::atomic<std::uint32_t>>(0);
+    auto peers = std::make_shared<std::vector<ActorRef<BigMsg>>>(kActors);
+    for (std::uint32_t i = 0; i < kActors; ++i) {
+      struct State {
+        std::uint32_t rng;
+        std::uint32_t pongs = 0;
+      };
+      auto st = std::make_shared<State>(State{i * 2654435761u + 1u});
+      (*peers)[i] = sys.spawn<BigMsg>([peers, st, done, finished_actors, i](ActorContext<BigMsg>&, BigMsg& m) {
+        auto next_peer = [&] {
+          st->rng ^= st->rng << 13;
+          st->rng ^= st->rng >> 17;
+          st->rng ^= st->rng << 5;
+          return st->rng % kActors;
+        };
+        if (m.kind == 1) {
+          (*peers)[m.from].tell(BigMsg{2, i});
+          return;
+        }
+        if (m.kind == 2 && ++st->pongs == kPings) {
+          if (finished_actors->fetch_add(1) + 1 == kActors) done->set_value();
+          return;
+        }
+        (*peers)[next_peer()].tell(BigMsg{1, i});
+      });
+    }
+    auto finished = done->get_future();
+    const auto start = Clock::now();
+    for (std::uint32_t i = 0; i < kActors; ++i) (*peers)[i].tell(BigMsg{0, i});
+    finished.wait();
+    const auto elapsed = Clock::now() - start;
+    spl::bench::report(state, spl::bench::ns_per(elapsed, kMessages), "ns/msg");
+    sys.shutdown();
+    peers->clear();
+  }
+}
+
+// mailbox_send_recv_st: one thread sends a message and receives it, 10M times; ns per message.
+void mailbox_send_recv_st(benchmark::State& state) {
+  constexpr std::uint64_t kMessages = 10'000'000;
+  for (auto _ : state) {
+    Mailbox<std::uint64_t> mb;
+    std::uint64_t sum = 0;
+    const auto start = Clock::now();
+    for (std::uint64_t i = 0; i < kMessages; ++i) {
+      mb.send(i);
+      sum += *mb.try_receive();
+    }
+    const auto elapsed = Clock::now() - start;
+    benchmark::DoNotOptimize(sum);
+    spl::bench::report(state, spl::bench::ns_per(elapsed, kMessages), "ns/msg");
+  }
+}
+
+// queue_spsc: one producer thread, one consumer thread, 10M 8-byte messages through the MPSC
+// queue with pooled nodes; ns per message.
+void queue_spsc(benchmark::State& state) {
+  constexpr std::uint64_t kMessages = 10'000'000;
+  using Node = internal::Envelope<std::uint64_t>;
+  using Pool = internal::EnvelopePool<std::uint64_t>;
+  for (auto _ : state) {
+    internal::MpscQueue q;
+    std::atomic<bool> go{false};
+    std::thread producer([&] {
+      while (!go.load(std::memory_order_acquire)) {
+      }
+      for (std::uint64_t i = 0; i < kMessages; ++i) q.push(new (Pool::allocate()) Node(i));
+    });
+    std::uint64_t sum = 0;
+    const auto start = Clock::now();
+    go.store(true, std::memory_order_release);
+    for (std::uint64_t got = 0; got < kMessages;) {
+      if (auto* link = q.pop()) {
+        auto* node = static_cast<Node*>(static_cast<internal::EnvelopeHeader*>(link));
+        sum += node->payload;
+        Pool::deallocate(node);
+        ++got;
+      }
+    }
+    const auto elapsed = Clock::now() - start;
+    producer.join();
+    benchmark::DoNotOptimize(sum);
+    spl::bench::report(state, spl::bench::ns_per(elapsed, kMessages), "ns/msg");
+  }
+}
+
+// queue_bytes_per_msg: memory a queued 8-byte message costs beyond its payload, from the node
+// pool's slab accounting while 1M messages are queued in a Mailbox. The probe type has a pool of
+// its own; it is measured once per process (the pool then holds the blocks) and reported as is.
+struct BytesProbe {
+  std::uint64_t value;
+};
+
+double measure_bytes_per_msg() {
+  constexpr std::uint64_t kMessages = 1'000'000;
+  using Pool = internal::EnvelopePool<BytesProbe>;
+  static Mailbox<BytesProbe> mb;
+  const std::size_t before = Pool::slab_bytes();
+  for (std::uint64_t i = 0; i < kMessages; ++i) mb.send(BytesProbe{i});
+  const std::size_t after = Pool::slab_bytes();
+  return double(after - before) / double(kMessages) - double(sizeof(BytesProbe));
+}
+
+void queue_bytes_per_msg(benchmark::State& state) {
+  static const double measured = measure_bytes_per_msg();
+  for (auto _ : state) spl::bench::report(state, measured, "bytes");
+}
+
+// enqueue_dequeue_p99: one producer thread and one spinning consumer; each message carries its
+// send time, the next goes out only after the previous arrived. p99 of 200k hand-offs, in ns.
+void enqueue_dequeue_p99(benchmark::State& state) {
+  constexpr int kSamples = 200'000;
+  for (auto _ : state) {
+    Mailbox<std::int64_t> mb;
+    std::atomic<int> received{0};
+    std::vector<std::int64_t> latencies(kSamples);
+    auto now = [] { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count(); };
+    std::thread consumer([&] {
+      for (int i = 0; i < kSamples;) {
+        if (auto m = mb.try_receive()) {
+          latencies[i] = now() - *m;
+          ++i;
+          received.store(i, std::memory_order_release);
+        }
+      }
+    });
+    for (int i = 0; i < kSamples; ++i) {
+      mb.send(now());
+      while (received.load(std::memory_order_acquire) <= i) {
+      }
+    }
+    consumer.join();
+    std::sort(latencies.begin(), latencies.end());
+    spl::bench::report(state, double(latencies[kSamples * 99 / 100]), "ns");
+  }
+}
+
+#define SPL_ACTOR_BENCH(fn) BENCHMARK(fn)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond)
+SPL_ACTOR_BENCH(pingpong_1M);
+SPL_ACTOR_BENCH(counting_10M);
+SPL_ACTOR_BENCH(thread_ring);
+SPL_ACTOR_BENCH(fork_join_big);
+SPL_ACTOR_BENCH(mailbox_send_recv_st);
+SPL_ACTOR_BENCH(queue_spsc);
+SPL_ACTOR_BENCH(queue_bytes_per_msg);
+SPL_ACTOR_BENCH(enqueue_dequeue_p99);
+
+}  // namespace
+}  // namespace spl::actor
+
+BENCHMARK_MAIN();
