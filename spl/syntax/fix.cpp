@@ -96,10 +96,10 @@ std::string unified_diff(std::string_view path, std::string_view before, std::st
         ops.push_back({' ', a[head + i]});
         ++i;
         ++j;
-      } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-        ops.push_back({'+', b[head + j++]});
-      } else {
+      } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
         ops.push_back({'-', a[head + i++]});
+      } else {
+        ops.push_back({'+', b[head + j++]});
       }
     }
   } else {

@@ -127,6 +127,14 @@ class Lexer {
   void emit_layout(Tok kind, std::uint32_t at) { out_.push_back(Token{kind, 0, at, at}); }
 
   std::uint32_t last_end() const { return out_.empty() ? 0 : out_.back().end; }
+  // The end of the last token that is not layout (where a missing closer belongs).
+  std::uint32_t content_end() const {
+    for (std::size_t j = out_.size(); j-- > 0;) {
+      Tok k = out_[j].kind;
+      if (k != Tok::Newline && k != Tok::Indent && k != Tok::Dedent) return out_[j].end;
+    }
+    return 0;
+  }
 
   void error(const char* code, Span span, std::string message, std::string label = {}) {
     Diagnostic d;
@@ -146,6 +154,8 @@ class Lexer {
         space_before_ = true;
       } else if (c == '#' && byte(pos_ + 1) != '[') {
         while (pos_ < end_ && byte(pos_) != '\n') ++pos_;
+      } else if (c == '/' && byte(pos_ + 1) == '/' && line_start_flag_ && !fragment_) {
+        line_comment_mistake();
       } else if (c == '/' && byte(pos_ + 1) == '*') {
         skip_block_comment();
         space_before_ = true;
@@ -158,6 +168,26 @@ class Lexer {
       }
     }
     return false;
+  }
+
+  // `//` cannot start a line as an operator (it does not continue lines), so a line that starts
+  // with it is a C-style comment: report it and skip it like one.
+  void line_comment_mistake() {
+    std::uint32_t start = pos_;
+    std::uint32_t e = pos_;
+    while (e < end_ && byte(e) != '\n') ++e;
+    std::string_view text = src_.substr(start + 2, e - start - 2);
+    while (!text.empty() && (text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
+    Diagnostic d;
+    d.code = "E0331";
+    d.message = fmt::format("in Simple, `//{}` is written `#{}`", text, text);
+    if (d.message.size() > 120) d.message = "comments start with `#`, not `//`";
+    d.span = {start, start + 2};
+    d.primary_label = "write `#`";
+    d.notes.push_back("comments start with `#`; `//` is the parallel operator");
+    d.fixits.push_back({"rewrite it the Simple way", {{{start, start + 2}, "#"}}, true});
+    diags_.push_back(std::move(d));
+    pos_ = e;
   }
 
   void skip_block_comment() {
@@ -205,7 +235,14 @@ class Lexer {
       space_before_ = true;
       line_indent_ = width;
       if (!active()) close_abandoned_brackets(p, width);
-      if (active()) indentation(p, width);
+      if (active()) {
+        indentation(p, width);
+        // The line may have ended a block lambda inside a bracket that was never closed.
+        if (!active()) {
+          close_abandoned_brackets(p, width);
+          if (active()) indentation(p, width);
+        }
+      }
       return true;
     }
   }
@@ -230,7 +267,7 @@ class Lexer {
     d.message = fmt::format("unclosed `{}`", spelling(b.open));
     d.span = {b.pos, b.pos + static_cast<std::uint32_t>(spelling(b.open).size())};
     d.primary_label = "opened here and never closed";
-    std::uint32_t at = last_end();
+    std::uint32_t at = content_end();
     FixIt fix{fmt::format("close it with `{}`", spelling(closer_of(b.open))), {{{at, at}, std::string(spelling(closer_of(b.open)))}}, true};
     d.fixits.push_back(std::move(fix));
     diags_.push_back(std::move(d));
@@ -262,6 +299,12 @@ class Lexer {
     frames_.pop_back();
   }
 
+  bool starts_statement_keyword(std::uint32_t p) const {
+    std::uint32_t q = p;
+    while (q < end_ && ident_char(byte(q))) ++q;
+    return q > p && statement_keyword(src_.substr(p, q - p)) && byte(q) != '(' && byte(q) != '.';
+  }
+
   bool leading_operator(std::uint32_t p, std::uint32_t width) const {
     if (!out_.empty() && out_.back().kind == Tok::Colon) return false;  // a block starts here
     bool deeper = width > levels_.back().width;
@@ -285,7 +328,9 @@ class Lexer {
     }
     if (continuation_) {
       continuation_ = false;
-      return;
+      // A statement keyword at or left of the current block is a new statement: the operator
+      // before the break was left dangling, and joining would swallow the next line.
+      if (!(width <= levels_.back().width && starts_statement_keyword(p))) return;
     }
     if (leading_operator(p, width)) return;
     if (out_.back().kind != Tok::Newline) emit_layout(Tok::Newline, last_end());
@@ -577,6 +622,21 @@ class Lexer {
       if (match != 0 && match == floor) {
         end_frame(start);
         close_bracket(kind, start);
+        return;
+      }
+      if (brackets_.size() > floor) {
+        // The wrong kind of closer for the innermost bracket: a one-token replacement.
+        const Bracket& b = brackets_.back();
+        std::string_view want = spelling(closer_of(b.open));
+        error("E0105", {start, start + 1},
+              fmt::format("expected `{}` to close `{}`, found `{}`", want, spelling(b.open), static_cast<char>(byte(start))),
+              fmt::format("write `{}`", want));
+        diags_.back().labels.push_back({{b.pos, b.pos + 1}, "opened here"});
+        diags_.back().fixits.push_back({fmt::format("write `{}`", want), {{{start, start + 1}, std::string(want)}}, true});
+        Tok closer = closer_of(b.open);
+        brackets_.pop_back();
+        emit(closer, start, start + 1);
+        end_frames();
         return;
       }
       error("E0105", {start, start + 1}, fmt::format("unexpected `{}`", static_cast<char>(byte(start))),

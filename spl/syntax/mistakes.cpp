@@ -7,14 +7,14 @@ using L = Language;
 
 constexpr CodeInfo kCodes[] = {
     {"E0101", Severity::Error, "unterminated string, triple-quoted string or atom", "val s = \"abc\n"},
-    {"E0102", Severity::Error, "a character that is not part of any Simple token", "val x = 1 ` 2\nval y = €\n"},
+    {"E0102", Severity::Error, "a character that is not part of any Simple token", "val x = 1 \x01 2\n"},
     {"E0103", Severity::Error, "a dedent to a column that matches no enclosing block", "fn f():\n        val a = 1\n    val b = 2\n"},
     {"E0104", Severity::Error, "an opening bracket that is never closed", "val xs = [1, 2\nval y = 3\n"},
-    {"E0105", Severity::Error, "a closing bracket with no opening bracket", "val x = 1)\n"},
+    {"E0105", Severity::Error, "a closing bracket that matches no open bracket (stray, or the wrong kind)", "val x = 1)\nval y = f(1, 2]\n"},
     {"E0106", Severity::Error, "a malformed number (no digits after 0x, unknown suffix)", "val x = 0x\nval y = 12abc\n"},
     {"E0107", Severity::Error, "an integer literal that does not fit in i64", "val x = 99999999999999999999\n"},
     {"E0108", Severity::Error, "an unterminated /* block comment", "/* never closed\nval x = 1\n"},
-    {"E0201", Severity::Error, "a token other than the one the grammar requires here (with a one-token repair)", "val p = Point(x: 1, y: 2\n"},
+    {"E0201", Severity::Error, "a token other than the one the grammar requires here (with a one-token repair)", "val p = Point(x: 1; y: 2)\n"},
     {"E0202", Severity::Error, "an expression is required here", "val x = \n"},
     {"E0203", Severity::Error, "a `:` that should open an indented block is not followed by one", "fn f():\nval x = 1\n"},
     {"E0204", Severity::Error, "a line indented deeper than its block allows", "val a = 1\n    val b = 2\n"},

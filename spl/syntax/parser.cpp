@@ -466,7 +466,7 @@ class Parser {
   // Ends a simple statement; a statement that ended with an indented block has nothing to end.
   Node* finish_statement(Node* n) {
     if (n == nullptr || stop_) return n;
-    if (i_ == block_end_) return n;
+    if (i_ == block_end_ || (i_ == comment_end_ && line_start())) return n;
     if (at(Tok::Newline)) {
       advance();
       return n;
@@ -718,7 +718,7 @@ class Parser {
     if (at(Tok::Colon)) {
       push(colon_block());
     } else {
-      push(expression());
+      push(expression_statement());  // defer print "done": a no-paren call is allowed
     }
     return finish(NodeKind::Defer, m);
   }
@@ -953,7 +953,9 @@ class Parser {
           mistake(w == "def" ? "E0301" : "E0327", Severity::Error, cur(), fmt::format("functions are declared with `fn`, not {} `{}`", lang, w),
                   "write `fn`", {replace_tok(i_, "fn")});
           n = fn_decl();
-        } else if (w == "void" || is_c_type(w) || (at(1) == Tok::Ident && at(2) == Tok::LParen)) {
+        } else if (at(1) == Tok::Ident && at(2) != Tok::LParen && (is_c_type(w) || (w[0] >= 'A' && w[0] <= 'Z'))) {
+          n = c_declaration();  // `private String name;`
+        } else if (at(1) == Tok::Ident && at(2) == Tok::LParen) {
           std::string_view mapped = simple_type_for(w);
           std::size_t type_tok = i_;
           std::vector<TextEdit> edits{replace_tok(type_tok, "fn")};
@@ -1461,7 +1463,7 @@ class Parser {
 
   Node* member(NodeKind owner) {
     Node* n = member_inner(owner);
-    if (n == nullptr || stop_) return n;
+    if (n == nullptr || stop_ || n->kind == NodeKind::Error) return n;
     if (at(Tok::Comma)) {
       if (owner == NodeKind::Enum) {
         advance();
@@ -1510,6 +1512,9 @@ class Parser {
     if (k == Tok::Ident || is_keyword(k)) {
       if (owner == NodeKind::Enum && at(1) != Tok::Colon) return variant();
       if (at(1) == Tok::Colon) return field();
+      if ((at(1) == Tok::Ident || at(1) == Tok::LBracket) && !is_c_type(text()) &&
+          (at(2) == Tok::Newline || at(2) == Tok::Eq || at(2) == Tok::Lt || at(2) == Tok::Question || at(2) == Tok::Dedent))
+        return field();  // `x i64`: the `:` is repaired by insertion
       if (at(1) == Tok::Ident && (is_c_type(text()) || (text()[0] >= 'A' && text()[0] <= 'Z')) &&
           (at(2) == Tok::Semi || at(2) == Tok::Newline || at(2) == Tok::Eq || at(2) == Tok::Comma || at(2) == Tok::RBrace)) {
         std::string_view t = text();
@@ -2458,6 +2463,7 @@ class Parser {
     mistake("E0331", Severity::Error, {b, b + 2}, "comments start with `#`; `//` is the parallel operator",
             "write `#`", {{{b, b + 2}, "#"}});
     i_ = j + 1;
+    comment_end_ = i_;
   }
 
   bool starts_expression() const {
@@ -3161,6 +3167,7 @@ class Parser {
   std::size_t last_error_tok_ = static_cast<std::size_t>(-1);
   std::size_t block_end_ = static_cast<std::size_t>(-1);
   std::size_t brace_depth_ = 0;
+  std::size_t comment_end_ = static_cast<std::size_t>(-1);
   bool stop_ = false;
   std::vector<std::uint32_t> line_starts_;
   std::vector<std::uint32_t> error_lines_;

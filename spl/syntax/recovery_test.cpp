@@ -1,0 +1,157 @@
+// Error recovery: localised damage, one diagnostic per mistake, the rest of the file intact.
+
+#include <gtest/gtest.h>
+
+#include "spl/syntax/parser.hpp"
+
+namespace spl::syntax {
+namespace {
+
+struct Parsed {
+  std::string source;
+  Arena arena;
+  std::vector<Diagnostic> diags;
+  ParseResult result;
+};
+
+std::unique_ptr<Parsed> run(std::string source) {
+  auto p = std::make_unique<Parsed>();
+  p->source = std::move(source);
+  p->result = parse(p->source, p->arena, p->diags);
+  return p;
+}
+
+std::string name_of(const Parsed& p, const Node* n) {
+  if (n->token == kNoToken) return "?";
+  return std::string(p.result.tokens[n->token].text(p.source));
+}
+
+constexpr const char* kFile = R"(struct Point:
+    x: i64
+    y: i64
+
+fn before(p: Point) -> i64:
+    p.x + p.y
+
+BROKEN
+
+fn after(n: i64) -> i64:
+    var total = 0
+    for i in 0..n:
+        total += i
+    total
+
+class Box:
+    value: i64
+    fn get() -> i64: self.value
+)";
+
+// Every way of breaking the middle function leaves the other declarations complete.
+TEST(Recovery, OneBrokenFunctionLeavesTheOthersComplete) {
+  const char* broken[] = {
+      "fn broken(a: i64 -> i64:\n    a + 1",
+      "fn broken(:\n    return 1",
+      "fn broken(a: i64) -> i64:\n    val x = (a + \n    x",
+      "fn broken(a) -> i64\n    a * 2",
+      "fn broken():\n    if a b c:\n        1",
+      "fn broken():\n    val = 3\n    return",
+      "fn broken():\n    match x:\n        1 -> 2",
+      "fn broken():\n    xs[1 +] = ]",
+      "fn broken():\n    \"unterminated\n    x",
+      "fn broken()\n    pass",
+      "fn 123():\n    pass",
+      "fn broken():\n        deep()\n    shallow()\n  odd()",
+  };
+  for (const char* b : broken) {
+    std::string src = kFile;
+    src.replace(src.find("BROKEN"), 6, b);
+    auto p = run(src);
+    EXPECT_FALSE(p->diags.empty()) << src;
+    const Node* root = p->result.root;
+    int complete_others = 0;
+    for (std::uint32_t k = 0; k < root->count; ++k) {
+      const Node* d = root->kids[k];
+      std::string n = name_of(*p, d);
+      if (n == "Point" || n == "before" || n == "after" || n == "Box") {
+        EXPECT_EQ(d->completeness, Completeness::Complete) << n << " in\n" << src << "\n"
+                                                            << dump_tree(root, p->source, p->result.tokens);
+        ++complete_others;
+      }
+    }
+    EXPECT_EQ(complete_others, 4) << src << "\n" << dump_tree(root, p->source, p->result.tokens);
+    EXPECT_LE(p->diags.size(), 2u) << src << "\n" << p->diags[0].message;
+  }
+}
+
+TEST(Recovery, OneMistakeOneDiagnostic) {
+  const char* cases[] = {
+      "val x = (1 + 2\nval y = 3\n",
+      "val x = [1, 2,\nfn f(): 1\n",
+      "if a > 0\n    go()\n",
+      "val p = f(a b)\n",
+      "val x = 1 +\nval y = 2\n",
+      "fn f(x: i64 -> i64:\n    x\n",
+      "val s = \"abc\nval t = 1\n",
+      "val x = 1)\n",
+      "foo(1, 2))\n",
+      "struct P:\n    x i64\n    y: i64\n",
+  };
+  for (const char* c : cases) {
+    auto p = run(c);
+    EXPECT_EQ(p->diags.size(), 1u) << c << "\n" << (p->diags.size() > 1 ? p->diags[1].message : "");
+  }
+}
+
+TEST(Recovery, InsertionRepairForMissingColon) {
+  auto p = run("fn f()\n    1\n");
+  ASSERT_EQ(p->diags.size(), 1u);
+  EXPECT_EQ(p->diags[0].code, "E0210");
+  EXPECT_EQ(p->diags[0].span.begin, 6u);
+  ASSERT_EQ(p->diags[0].fixits.size(), 1u);
+  EXPECT_EQ(p->diags[0].fixits[0].edits[0].replacement, ":");
+}
+
+TEST(Recovery, DeletionRepairForStrayToken) {
+  auto p = run("val p = Point(x: 1,, y: 2)\n");
+  ASSERT_GE(p->diags.size(), 1u);
+  EXPECT_EQ(p->diags[0].code, "E0202");
+}
+
+TEST(Recovery, ReplacementRepairForAssignmentInCondition) {
+  auto p = run("while n = 0:\n    n += 1\n");
+  ASSERT_EQ(p->diags.size(), 1u);
+  EXPECT_EQ(p->diags[0].code, "E0211");
+  EXPECT_EQ(p->diags[0].fixits[0].edits[0].replacement, "==");
+}
+
+TEST(Recovery, PanicModeSkipsToNextStatement) {
+  auto p = run("val a = 1\nval b = ) ( 2 3\nval c = 3\n");
+  ASSERT_GE(p->diags.size(), 1u);
+  const Node* root = p->result.root;
+  ASSERT_EQ(root->count, 3u);
+  EXPECT_EQ(root->kids[0]->completeness, Completeness::Complete);
+  EXPECT_EQ(root->kids[2]->completeness, Completeness::Complete);
+}
+
+TEST(Recovery, ManyErrorsAreCapped) {
+  std::string src;
+  for (int i = 0; i < 500; ++i) src += "val = \n";
+  Arena arena;
+  std::vector<Diagnostic> diags;
+  ParseOptions options;
+  options.max_errors = 50;
+  parse(src, arena, diags, options);
+  EXPECT_LE(diags.size(), 50u);
+}
+
+TEST(Recovery, GarbageNeverCrashesOrLoops) {
+  const char* inputs[] = {")))", "(((", "fn", "fn (", ":\n:\n", "\\\\\\", "match", "case x:", "    \n\t\n  x",
+                          "{]", "#[", "'", "\"\"\"", "@", "if:", "else", "for in :", "struct", "enum E:\n    (", "x.?.?.?"};
+  for (const char* in : inputs) {
+    auto p = run(in);
+    EXPECT_NE(p->result.root, nullptr);
+  }
+}
+
+}  // namespace
+}  // namespace spl::syntax
