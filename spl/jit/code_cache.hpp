@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "spl/jit/ir.hpp"
+#include "spl/jit/symbol_resolver.hpp"
 
 namespace spl::jit {
 
@@ -22,32 +23,16 @@ struct CacheKey {
   std::vector<Type> type_args;
 };
 
-struct CacheKeyView {
-  std::string_view name;
-  std::span<const Type> type_args;
-};
-
-struct CacheKeyHash {
-  using is_transparent = void;
-  std::size_t operator()(const CacheKeyView& k) const noexcept;
-  std::size_t operator()(const CacheKey& k) const noexcept { return (*this)(CacheKeyView{k.name, k.type_args}); }
-};
-
 struct CacheKeyEq {
-  using is_transparent = void;
-  static bool same(const CacheKeyView& a, const CacheKeyView& b) noexcept {
-    return a.name == b.name && std::equal(a.type_args.begin(), a.type_args.end(), b.type_args.begin(), b.type_args.end());
-  }
-  bool operator()(const CacheKey& a, const CacheKey& b) const noexcept { return same({a.name, a.type_args}, {b.name, b.type_args}); }
-  bool operator()(const CacheKeyView& a, const CacheKey& b) const noexcept { return same(a, {b.name, b.type_args}); }
-  bool operator()(const CacheKey& a, const CacheKeyView& b) const noexcept { return same({a.name, a.type_args}, b); }
+  bool operator()(const CacheKey& a, const CacheKey& b) const noexcept { return a.name == b.name && a.type_args == b.type_args; }
 };
 
 struct CacheEntry {
+  CacheKey key;
   void* code = nullptr;
   std::size_t code_bytes = 0;
-  std::vector<CacheKey> dependents;  // instances whose code calls this one
-  std::list<CacheKey>::iterator age;  // position in insertion order (for eviction)
+  std::vector<std::string> dependents;  // encoded keys of instances whose code calls this one
+  std::list<std::string>::iterator age;  // position in insertion order (for eviction)
 };
 
 class CodeCache {
@@ -70,7 +55,8 @@ class CodeCache {
 
   // The entry's code, or nullptr (counted as a hit or a miss).
   void* find(std::string_view name, std::span<const Type> type_args) {
-    auto it = entries_.find(CacheKeyView{name, type_args});
+    KeyBuffer buffer;
+    auto it = entries_.find(buffer.encode(name, type_args));
     if (it == entries_.end()) {
       ++stats_.misses;
       return nullptr;
@@ -79,7 +65,8 @@ class CodeCache {
     return it->second.code;
   }
   bool contains(std::string_view name, std::span<const Type> type_args) const {
-    return entries_.find(CacheKeyView{name, type_args}) != entries_.end();
+    KeyBuffer buffer;
+    return entries_.find(buffer.encode(name, type_args)) != entries_.end();
   }
 
   // Adds (or replaces) an entry; may evict older entries when over the size limit.
@@ -94,11 +81,33 @@ class CodeCache {
   const Stats& stats() const { return stats_; }
 
  private:
-  std::size_t remove(const CacheKey& key, bool eviction);
-  void enforce_limit(const CacheKey& keep);
+  // Keys are encoded as one string (the name, a 0 byte, a byte per type argument) so that a
+  // lookup hashes and compares one short string, without allocating.
+  class KeyBuffer {
+   public:
+    std::string_view encode(std::string_view name, std::span<const Type> type_args) {
+      const std::size_t size = name.size() + 1 + type_args.size();
+      char* out = size <= sizeof inline_ ? inline_ : (heap_.resize(size), heap_.data());
+      name.copy(out, name.size());
+      out[name.size()] = '\0';
+      for (std::size_t i = 0; i < type_args.size(); ++i) out[name.size() + 1 + i] = static_cast<char>(static_cast<int>(type_args[i].kind) + 1);
+      return {out, size};
+    }
 
-  std::unordered_map<CacheKey, CacheEntry, CacheKeyHash, CacheKeyEq> entries_;
-  std::list<CacheKey> age_;  // oldest first
+   private:
+    char inline_[64];
+    std::string heap_;
+  };
+  static std::string encode(const CacheKey& key) {
+    KeyBuffer buffer;
+    return std::string(buffer.encode(key.name, key.type_args));
+  }
+
+  std::size_t remove(const std::string& encoded, bool eviction);
+  void enforce_limit(const std::string& keep);
+
+  std::unordered_map<std::string, CacheEntry, StringHash, std::equal_to<>> entries_;
+  std::list<std::string> age_;  // encoded keys, oldest first
   std::size_t size_limit_;
   RemoveHook on_remove_;
   Stats stats_;
