@@ -1,8 +1,8 @@
 #!/usr/bin/env escript
+%%! +S 2:2
 %% Erlang/BEAM peer for the actor suite, with 2 schedulers: the same figures as
 %% spl/actor/actor_bench.cpp, defined the same way. One JSON line per figure, best of
 %% SPL_BENCH_REPS runs (default 5).
-%%! +S 2:2
 -mode(compile).
 
 main(_) ->
