@@ -97,7 +97,7 @@ Result<CacheKey> parse_instance_name(std::string_view text) {
 }
 
 Engine::Engine(EngineOptions options)
-    : options_(options), cache_(options.code_size_limit), debug_(std::make_unique<DebugRegistry>(options.perf_map)) {
+    : options_(options), cache_(options.code_size_limit), debug_(std::make_unique<DebugRegistry>(options.perf_map, options.gdb)) {
   cache_.set_remove_hook([this](const CacheKey& key, const CacheEntry& entry) { on_remove(key, entry); });
   failed_stub_ = reinterpret_cast<void*>(&spl_jit_failed_call);
 }

@@ -397,6 +397,43 @@ TEST(Engine, WritesPerfMap) {
   EXPECT_NE(last.find(" fib"), std::string::npos) << last;
 }
 
+}  // namespace
+}  // namespace spl::jit
+
+extern "C" {
+struct jit_code_entry {
+  jit_code_entry* next_entry;
+  jit_code_entry* prev_entry;
+  const char* symfile_addr;
+  std::uint64_t symfile_size;
+};
+struct jit_descriptor {
+  std::uint32_t version;
+  std::uint32_t action_flag;
+  jit_code_entry* relevant_entry;
+  jit_code_entry* first_entry;
+};
+extern jit_descriptor __jit_debug_descriptor;
+}
+
+namespace spl::jit {
+namespace {
+
+TEST(Engine, RegistersCodeWithGdb) {
+  {
+    Engine engine(EngineOptions{.gdb = true});
+    ASSERT_TRUE(engine.load(read_testdata("fib.ir"), "fib.ir").ok());
+    const jit_code_entry* entry = __jit_debug_descriptor.first_entry;
+    ASSERT_NE(entry, nullptr);
+    EXPECT_EQ(__jit_debug_descriptor.action_flag, 1u);
+    const std::string_view file(entry->symfile_addr, entry->symfile_size);
+    ASSERT_GT(file.size(), 64u);
+    EXPECT_EQ(file.substr(0, 4), "\x7f" "ELF");
+    EXPECT_NE(file.find(std::string_view("fib\0", 4)), std::string_view::npos);
+  }
+  EXPECT_EQ(__jit_debug_descriptor.first_entry, nullptr);  // unregistered with the engine
+}
+
 TEST(Engine, RejectsBadModulesWithoutSideEffects) {
   Engine engine;
   ASSERT_TRUE(engine.load(read_testdata("fib.ir"), "fib.ir").ok());

@@ -25,6 +25,7 @@ struct JitArgs {
   bool stats = false;
   bool lazy = false;
   bool perf_map = false;
+  bool gdb = false;
 };
 
 bool parse_argument(const std::string& text, spl::jit::Type type, spl::jit::NativeValue& out) {
@@ -57,7 +58,7 @@ int run(const JitArgs& a) {
     return spl::cli::kExitFailure;
   }
   if (a.dump_ir) fmt::print("{}", print_module(*module));
-  Engine engine(EngineOptions{.lazy = a.lazy, .perf_map = a.perf_map, .keep_assembly = a.dump_asm});
+  Engine engine(EngineOptions{.lazy = a.lazy, .perf_map = a.perf_map, .gdb = a.gdb, .keep_assembly = a.dump_asm});
   if (auto ok = engine.load_module(std::move(*module), a.file); !ok) {
     fmt::print(stderr, "{}\n", ok.error().message);
     return spl::cli::kExitFailure;
@@ -124,6 +125,7 @@ void setup(CLI::App& app, spl::cli::Outcome& outcome) {
   cmd->add_flag("--stats", args->stats, "Print instantiation, cache and memory statistics (to stderr)");
   cmd->add_flag("--lazy", args->lazy, "Compile functions on first call instead of on load");
   cmd->add_flag("--perf-map", args->perf_map, "Write /tmp/perf-<pid>.map for perf");
+  cmd->add_flag("--gdb", args->gdb, "Register compiled functions with the GDB JIT interface");
   cmd->callback([args, &outcome] { outcome.exit_code = run(*args); });
 }
 
