@@ -249,11 +249,20 @@ class Lexer {
 
   // Inside brackets, a statement keyword at or left of the opening line's indentation means the
   // bracket was never closed: close it here so the rest of the file keeps its structure.
+  // Also when a line starts at or left of that indentation with anything but a closer or a
+  // continuing operator: continuation lines inside brackets are indented deeper.
   void close_abandoned_brackets(std::uint32_t p, std::uint32_t width) {
     std::uint32_t q = p;
     while (q < end_ && ident_char(byte(q))) ++q;
-    if (q == p || !statement_keyword(src_.substr(p, q - p))) return;
-    if (ident_char(byte(q)) || byte(q) == '(' || byte(q) == '.') return;
+    bool keyword = q != p && statement_keyword(src_.substr(p, q - p)) && byte(q) != '(' && byte(q) != '.';
+    unsigned char c = byte(p);
+    bool continues = c == ')' || c == ']' || c == '}' || c == '.' || c == ',' || c == '|' || c == '+' || c == '-' ||
+                     c == '*' || c == '&' || c == '=' || c == '<' || c == '>' || c == '"' || c == '\'';
+    if (!keyword && continues) return;
+    if (!keyword && q != p) {
+      std::string_view w = src_.substr(p, q - p);
+      if (w == "and" || w == "or" || w == "if" || w == "else" || w == "for" || w == "in") return;
+    }
     while (!active() && width <= brackets_.back().line_indent) {
       const Bracket& b = brackets_.back();
       report_unclosed(b);
@@ -624,7 +633,10 @@ class Lexer {
         close_bracket(kind, start);
         return;
       }
-      if (brackets_.size() > floor) {
+      std::uint32_t next = start + 1;
+      while (next < end_ && (byte(next) == ' ' || byte(next) == '\t')) ++next;
+      bool right_one_follows = brackets_.size() > floor && byte(next) == spelling(closer_of(brackets_.back().open))[0];
+      if (brackets_.size() > floor && !right_one_follows) {
         // The wrong kind of closer for the innermost bracket: a one-token replacement.
         const Bracket& b = brackets_.back();
         std::string_view want = spelling(closer_of(b.open));

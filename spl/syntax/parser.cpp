@@ -768,7 +768,7 @@ class Parser {
       d.span = {p, p};
       d.primary_label = "expected `:` here";
       d.fixits.push_back({"insert `:`", {{{p, p}, ":"}}, true});
-      report(std::move(d), true);
+      report(std::move(d));
       return block_after_colon();
     }
     if (!expect(Tok::Colon)) {
@@ -862,6 +862,7 @@ class Parser {
       edits.push_back(delete_closing_brace(i_));
       advance();
     }
+    forget_unclosed(open);
     mistake("E0316", Severity::Error, span_of(open), "blocks are written with `:` and indentation, not braces",
             "braces do not make a block in Simple", std::move(edits));
     Node* n = finish(NodeKind::Block, m);
@@ -875,10 +876,19 @@ class Parser {
     return n;
   }
 
+  // A brace diagnosed as a foreign block needs no "unclosed `{`" report as well: one mistake.
+  void forget_unclosed(std::size_t open) {
+    std::uint32_t at = toks_[open].begin;
+    diags_.erase(std::remove_if(diags_.begin(), diags_.end(),
+                                [&](const Diagnostic& d) { return d.code == "E0104" && d.span.begin == at; }),
+                 diags_.end());
+  }
+
   // Deletes a closing brace: the whole line when it stands alone, otherwise the brace and the
   // spaces after it (`} else {` -> `else:`).
   TextEdit delete_closing_brace(std::size_t close) {
     std::uint32_t b = toks_[close].begin, e = toks_[close].end;
+    if (toks_[close].has(kSynthetic)) return {{b, b}, ""};  // never written: nothing to delete
     std::uint32_t ls = b;
     while (ls > 0 && (src_[ls - 1] == ' ' || src_[ls - 1] == '\t')) --ls;
     std::uint32_t le = e;
@@ -1047,6 +1057,13 @@ class Parser {
 
   Node* name_or_missing() {
     if (at(Tok::Ident)) return take_leaf(NodeKind::Name);
+    if (at(1) == Tok::Ident && !at_stmt_end() && !at(Tok::LParen) && !at(Tok::LBrace)) {
+      // One stray token before the name: delete it.
+      error_at("E0201", cur(), fmt::format("expected a name, found {}", found()), "unexpected token", {{cur(), ""}},
+               "remove it");
+      advance();
+      return take_leaf(NodeKind::Name);
+    }
     error_here("E0209", fmt::format("expected a name, found {}", found()), "expected a name here");
     return placeholder(NodeKind::Missing);
   }
@@ -1407,7 +1424,7 @@ class Parser {
       d.span = {p, p};
       d.primary_label = "expected `:` here";
       d.fixits.push_back({"insert `:`", {{{p, p}, ":"}}, true});
-      report(std::move(d), true);
+      report(std::move(d));
     } else if (at_stmt_end()) {
       return finish(NodeKind::Members, m);  // `struct Empty` / a forward declaration
     } else {
@@ -1433,6 +1450,7 @@ class Parser {
         brace_edits.push_back(delete_closing_brace(i_));
         advance();
       }
+      forget_unclosed(open);
       mistake("E0316", Severity::Error, span_of(open), "bodies are written with `:` and indentation, not braces",
               "braces do not make a body in Simple", std::move(brace_edits));
       block_end_ = i_;
@@ -1946,7 +1964,7 @@ class Parser {
           d.span = {p, p};
           d.primary_label = "expected `:` here";
           d.fixits.push_back({"insert `:`", {{{p, p}, ":"}}, true});
-          report(std::move(d), true);
+          report(std::move(d));
         } else {
           expect(Tok::Colon);
           sync_statement();
@@ -1976,6 +1994,7 @@ class Parser {
         brace_edits.push_back(delete_closing_brace(i_));
         advance();
       }
+      forget_unclosed(open);
       mistake("E0316", Severity::Error, span_of(open), "the arms of a `match` follow `:` on indented lines, not braces",
               "braces do not make a block in Simple", std::move(brace_edits));
     } else {
