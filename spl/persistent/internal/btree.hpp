@@ -1,0 +1,471 @@
+#pragma once
+// Persistent B-tree under PersistentOrdMap. Entries live in every node (up to 31 each, at
+// least 15 outside the root); updates copy the path from the root. Nodes have fixed capacity
+// (one spare entry so an insert can overflow before it splits), so an insert into a uniquely
+// held node happens in place.
+//
+// Ownership follows the CHAMP protocol: with `edit` the caller hands over its reference to the
+// node; without it the node is left untouched and fresh nodes are returned.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "spl/base/refcount.hpp"
+#include "spl/persistent/alloc.hpp"
+
+namespace spl::persistent::internal {
+
+inline constexpr unsigned kBTreeMax = 31;
+inline constexpr unsigned kBTreeMin = 15;
+inline constexpr unsigned kBTreeMaxDepth = 32;
+
+template <class Entry, class Policy>
+struct BNode {
+  RefCount<Policy> refs;
+  std::uint16_t count = 0;
+  bool leaf = true;
+
+  static_assert(std::is_nothrow_move_constructible_v<Entry>, "keys and values must move without throwing");
+  static constexpr std::size_t kEntriesOffset = (8 + alignof(Entry) - 1) / alignof(Entry) * alignof(Entry);
+  static constexpr std::size_t kChildrenOffset =
+      (kEntriesOffset + (kBTreeMax + 1) * sizeof(Entry) + 7) / 8 * 8;
+  static constexpr std::size_t kLeafBytes = kEntriesOffset + (kBTreeMax + 1) * sizeof(Entry);
+  static constexpr std::size_t kInnerBytes = kChildrenOffset + (kBTreeMax + 2) * sizeof(BNode*);
+
+  Entry* entries() noexcept {
+    return std::launder(reinterpret_cast<Entry*>(reinterpret_cast<char*>(this) + kEntriesOffset));
+  }
+  const Entry* entries() const noexcept { return const_cast<BNode*>(this)->entries(); }
+  BNode** children() noexcept { return reinterpret_cast<BNode**>(reinterpret_cast<char*>(this) + kChildrenOffset); }
+  BNode* const* children() const noexcept { return const_cast<BNode*>(this)->children(); }
+};
+
+// Traits: Entry, Key, static const Key& key(const Entry&), Less.
+template <class Traits, class Policy>
+class BTree {
+ public:
+  using Entry = typename Traits::Entry;
+  using Key = typename Traits::Key;
+  using Node = BNode<Entry, Policy>;
+
+  static bool less(const Key& a, const Key& b) { return typename Traits::Less{}(a, b); }
+
+  static void retain(Node* n) noexcept {
+    if (n) n->refs.retain();
+  }
+  static void release(Node* n) noexcept {
+    if (n && n->refs.release()) destroy(n);
+  }
+
+  // First index whose key is not less than `key`.
+  static unsigned lower_index(const Node* n, const Key& key) {
+    const Entry* e = n->entries();
+    unsigned lo = 0, hi = n->count;
+    while (lo < hi) {
+      const unsigned mid = (lo + hi) / 2;
+      if (less(Traits::key(e[mid]), key)) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+  static unsigned upper_index(const Node* n, const Key& key) {
+    const Entry* e = n->entries();
+    unsigned lo = 0, hi = n->count;
+    while (lo < hi) {
+      const unsigned mid = (lo + hi) / 2;
+      if (!less(key, Traits::key(e[mid]))) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  static const Entry* find(const Node* n, const Key& key) {
+    while (n) {
+      const unsigned i = lower_index(n, key);
+      if (i < n->count && !less(key, Traits::key(n->entries()[i]))) return &n->entries()[i];
+      n = n->leaf ? nullptr : n->children()[i];
+    }
+    return nullptr;
+  }
+
+  // ---- insert ----
+
+  struct Inserted {
+    Node* node;
+    Node* right = nullptr;  // set when the node split: `node`, then the separator, then `right`
+    Entry* separator = nullptr;
+  };
+
+  // Inserts or replaces; the root caller grows the tree when the result splits.
+  static Node* insert_root(Node* root, Entry&& entry, bool edit, bool& added) {
+    if (!root) {
+      Node* n = new_node(true);
+      ::new (n->entries()) Entry(std::move(entry));
+      n->count = 1;
+      added = true;
+      return n;
+    }
+    Node* n = insert(root, std::move(entry), edit, added);
+    if (n->count <= kBTreeMax) return n;
+    return split_root(n);
+  }
+
+  // ---- remove ----
+
+  // The tree without `key` (nullptr when empty); `found` false leaves `root` as the answer.
+  static Node* remove_root(const Node* root, const Key& key, bool& found) {
+    found = false;
+    if (!root) return nullptr;
+    Node* n = remove(root, key, found);
+    if (!found) return nullptr;
+    if (n->count == 0) {
+      Node* only = n->leaf ? nullptr : n->children()[0];
+      retain(only);
+      release(n);
+      return only;
+    }
+    return n;
+  }
+
+  // ---- iteration ----
+
+  class Cursor {
+   public:
+    Cursor() = default;
+    const Entry* get() const noexcept { return depth_ ? &stack_[depth_ - 1].node->entries()[stack_[depth_ - 1].i] : nullptr; }
+
+    static Cursor first(const Node* root) {
+      Cursor c;
+      if (root) c.descend_left(root);
+      return c;
+    }
+    static Cursor last(const Node* root) {
+      Cursor c;
+      const Node* n = root;
+      while (n) {
+        if (n->leaf) {
+          c.stack_[c.depth_++] = {n, n->count - 1u};
+          return c;
+        }
+        c.stack_[c.depth_++] = {n, n->count};
+        n = n->children()[n->count];
+      }
+      return c;
+    }
+    // First entry whose key is >= key (`strict`: > key).
+    static Cursor bound(const Node* root, const Key& key, bool strict) {
+      Cursor c;
+      const Node* n = root;
+      while (n) {
+        const unsigned i = strict ? upper_index(n, key) : lower_index(n, key);
+        c.stack_[c.depth_++] = {n, i};
+        if (n->leaf) break;
+        if (!strict && i < n->count && !less(key, Traits::key(n->entries()[i]))) return c;
+        n = n->children()[i];
+      }
+      c.pop_finished();
+      return c;
+    }
+
+    void next() {
+      Frame& f = stack_[depth_ - 1];
+      if (!f.node->leaf) {
+        const Node* child = f.node->children()[f.i + 1];
+        ++f.i;
+        descend_left(child);
+        return;
+      }
+      ++f.i;
+      pop_finished();
+    }
+
+   private:
+    struct Frame {
+      const Node* node;
+      unsigned i;
+    };
+    void descend_left(const Node* n) {
+      while (true) {
+        stack_[depth_++] = {n, 0};
+        if (n->leaf) return;
+        n = n->children()[0];
+      }
+    }
+    void pop_finished() {
+      while (depth_ > 0 && stack_[depth_ - 1].i >= stack_[depth_ - 1].node->count) --depth_;
+    }
+
+    Frame stack_[kBTreeMaxDepth];
+    unsigned depth_ = 0;
+  };
+
+  // ---- checks, for tests ----
+
+  // Verifies order, fill and equal leaf depth; returns the entry count or -1.
+  static std::ptrdiff_t check(const Node* n, bool is_root, const Key* lo, const Key* hi, int depth, int& leaf_depth) {
+    if (!n) return 0;
+    if (n->count > kBTreeMax || (!is_root && n->count < kBTreeMin) || n->count == 0) return -1;
+    const Entry* e = n->entries();
+    for (unsigned i = 0; i < n->count; ++i) {
+      if (lo && !less(*lo, Traits::key(e[i]))) return -1;
+      if (hi && !less(Traits::key(e[i]), *hi)) return -1;
+      if (i > 0 && !less(Traits::key(e[i - 1]), Traits::key(e[i]))) return -1;
+    }
+    if (n->leaf) {
+      if (leaf_depth < 0) leaf_depth = depth;
+      return leaf_depth == depth ? std::ptrdiff_t(n->count) : -1;
+    }
+    std::ptrdiff_t total = n->count;
+    for (unsigned i = 0; i <= n->count; ++i) {
+      const Key* clo = i == 0 ? lo : &Traits::key(e[i - 1]);
+      const Key* chi = i == n->count ? hi : &Traits::key(e[i]);
+      const std::ptrdiff_t s = check(n->children()[i], false, clo, chi, depth + 1, leaf_depth);
+      if (s < 0) return -1;
+      total += s;
+    }
+    return total;
+  }
+
+ private:
+  static Node* new_node(bool leaf) {
+    Node* n = ::new (allocate_node(leaf ? Node::kLeafBytes : Node::kInnerBytes)) Node;
+    n->leaf = leaf;
+    return n;
+  }
+  static void free_shell(Node* n) noexcept {
+    std::destroy_n(n->entries(), n->count);
+    const std::size_t bytes = n->leaf ? Node::kLeafBytes : Node::kInnerBytes;
+    n->~Node();
+    deallocate_node(n, bytes);
+  }
+  static void destroy(Node* n) noexcept {
+    if (!n->leaf) {
+      for (unsigned i = 0; i <= n->count; ++i) release(n->children()[i]);
+    }
+    free_shell(n);
+  }
+
+  // A copy of `src` (entries copied, children retained).
+  static Node* copy(const Node* src) {
+    Node* out = new_node(src->leaf);
+    std::uninitialized_copy_n(src->entries(), src->count, out->entries());
+    out->count = src->count;
+    if (!src->leaf) {
+      for (unsigned i = 0; i <= src->count; ++i) {
+        out->children()[i] = src->children()[i];
+        retain(out->children()[i]);
+      }
+    }
+    return out;
+  }
+
+  // Opens a gap at entry index i (and child index i + 1) of a node we own.
+  static void open_gap(Node* n, unsigned i) noexcept {
+    Entry* e = n->entries();
+    if (i < n->count) {
+      ::new (&e[n->count]) Entry(std::move(e[n->count - 1]));
+      for (unsigned k = n->count - 1; k > i; --k) e[k] = std::move(e[k - 1]);
+      std::destroy_at(&e[i]);
+    }
+    if (!n->leaf) {
+      Node** c = n->children();
+      for (unsigned k = n->count + 1; k > i + 1; --k) c[k] = c[k - 1];
+    }
+  }
+
+  // Inserts into the subtree; the result may hold kBTreeMax + 1 entries (the caller splits it).
+  static Node* insert(Node* n, Entry&& entry, bool edit, bool& added) {
+    const bool mine = edit && n->refs.unique();
+    const unsigned i = lower_index(n, Traits::key(entry));
+    Node* out;
+    if (i < n->count && !less(Traits::key(entry), Traits::key(n->entries()[i]))) {
+      out = mine ? n : copy(n);
+      out->entries()[i] = std::move(entry);
+    } else if (n->leaf) {
+      out = mine ? n : copy(n);
+      open_gap(out, i);
+      ::new (&out->entries()[i]) Entry(std::move(entry));
+      ++out->count;
+      added = true;
+    } else {
+      Node* child = insert(n->children()[i], std::move(entry), mine, added);
+      out = mine ? n : copy(n);
+      if (!mine) release(out->children()[i]);
+      out->children()[i] = child;
+      if (child->count > kBTreeMax) split_child(out, i);
+    }
+    if (edit && !mine) release(n);
+    return out;
+  }
+
+  // Splits the overfull child i of `parent` (which we own) around its middle entry.
+  static void split_child(Node* parent, unsigned i) {
+    Node* child = parent->children()[i];
+    Node* right = new_node(child->leaf);
+    const unsigned mid = child->count / 2;
+    const unsigned right_count = child->count - mid - 1;
+    Entry* ce = child->entries();
+    std::uninitialized_move_n(ce + mid + 1, right_count, right->entries());
+    right->count = static_cast<std::uint16_t>(right_count);
+    if (!child->leaf) std::copy_n(child->children() + mid + 1, right_count + 1, right->children());
+    open_gap(parent, i);
+    ::new (&parent->entries()[i]) Entry(std::move(ce[mid]));
+    parent->children()[i + 1] = right;
+    ++parent->count;
+    std::destroy_n(ce + mid, child->count - mid);
+    child->count = static_cast<std::uint16_t>(mid);
+  }
+
+  static Node* split_root(Node* n) {
+    Node* top = new_node(false);
+    top->children()[0] = n;
+    split_child(top, 0);
+    return top;
+  }
+
+  // Persistent removal; the returned node may be one entry short of the minimum (the parent
+  // fixes that). `found` false: nothing was built and the result is meaningless.
+  static Node* remove(const Node* n, const Key& key, bool& found) {
+    const unsigned i = lower_index(n, key);
+    const bool here = i < n->count && !less(key, Traits::key(n->entries()[i]));
+    if (n->leaf) {
+      if (!here) return nullptr;
+      found = true;
+      Node* out = new_node(true);
+      const Entry* e = n->entries();
+      std::uninitialized_copy_n(e, i, out->entries());
+      std::uninitialized_copy_n(e + i + 1, n->count - i - 1, out->entries() + i);
+      out->count = static_cast<std::uint16_t>(n->count - 1);
+      return out;
+    }
+    Node* out;
+    if (here) {
+      // Replace with the predecessor, taken from the end of the left subtree.
+      found = true;
+      std::optional<Entry> predecessor;
+      Node* child = remove_last(n->children()[i], predecessor);
+      out = copy(n);
+      out->entries()[i] = std::move(*predecessor);
+      release(out->children()[i]);
+      out->children()[i] = child;
+    } else {
+      Node* child = remove(n->children()[i], key, found);
+      if (!found) return nullptr;
+      out = copy(n);
+      release(out->children()[i]);
+      out->children()[i] = child;
+    }
+    if (out->children()[i]->count < kBTreeMin) fix_underflow(out, i);
+    return out;
+  }
+
+  // The subtree without its last entry, which is returned through `last`.
+  static Node* remove_last(const Node* n, std::optional<Entry>& last) {
+    if (n->leaf) {
+      last.emplace(n->entries()[n->count - 1]);
+      Node* out = new_node(true);
+      std::uninitialized_copy_n(n->entries(), n->count - 1, out->entries());
+      out->count = static_cast<std::uint16_t>(n->count - 1);
+      return out;
+    }
+    Node* child = remove_last(n->children()[n->count], last);
+    Node* out = copy(n);
+    release(out->children()[out->count]);
+    out->children()[out->count] = child;
+    if (child->count < kBTreeMin) fix_underflow(out, out->count);
+    return out;
+  }
+
+  // Child i of `parent` (owned, as is that child) has kBTreeMin - 1 entries: borrow from a
+  // sibling that can spare one, or merge with a sibling.
+  static void fix_underflow(Node* parent, unsigned i) {
+    Node** pc = parent->children();
+    Node* child = pc[i];
+    if (i > 0 && pc[i - 1]->count > kBTreeMin) {
+      Node* left = copy(pc[i - 1]);
+      release(pc[i - 1]);
+      pc[i - 1] = left;
+      open_gap(child, 0);
+      ::new (&child->entries()[0]) Entry(std::move(parent->entries()[i - 1]));
+      if (!child->leaf) {
+        child->children()[1] = child->children()[0];
+        child->children()[0] = left->children()[left->count];
+      }
+      ++child->count;
+      parent->entries()[i - 1] = std::move(left->entries()[left->count - 1]);
+      std::destroy_at(&left->entries()[left->count - 1]);
+      --left->count;
+      return;
+    }
+    if (i < parent->count && pc[i + 1]->count > kBTreeMin) {
+      Node* right = copy(pc[i + 1]);
+      release(pc[i + 1]);
+      pc[i + 1] = right;
+      ::new (&child->entries()[child->count]) Entry(std::move(parent->entries()[i]));
+      if (!child->leaf) child->children()[child->count + 1] = right->children()[0];
+      ++child->count;
+      parent->entries()[i] = std::move(right->entries()[0]);
+      close_front(right);
+      return;
+    }
+    const unsigned left_index = i > 0 ? i - 1 : i;
+    merge_children(parent, left_index);
+  }
+
+  // Removes entry 0 (and child 0) of a node we own whose child 0 has been handed elsewhere.
+  static void close_front(Node* n) noexcept {
+    Entry* e = n->entries();
+    for (unsigned k = 0; k + 1 < n->count; ++k) e[k] = std::move(e[k + 1]);
+    std::destroy_at(&e[n->count - 1]);
+    if (!n->leaf) {
+      Node** c = n->children();
+      for (unsigned k = 0; k < n->count; ++k) c[k] = c[k + 1];
+    }
+    --n->count;
+  }
+
+  // Merges children j and j + 1 of `parent` (owned) with the separator between them.
+  static void merge_children(Node* parent, unsigned j) {
+    Node** pc = parent->children();
+    Node* left = pc[j];
+    Node* right = pc[j + 1];
+    Node* merged = new_node(left->leaf);
+    Entry* me = merged->entries();
+    std::uninitialized_copy_n(left->entries(), left->count, me);
+    ::new (&me[left->count]) Entry(std::move(parent->entries()[j]));
+    std::uninitialized_copy_n(right->entries(), right->count, me + left->count + 1);
+    merged->count = static_cast<std::uint16_t>(left->count + 1 + right->count);
+    if (!left->leaf) {
+      for (unsigned k = 0; k <= left->count; ++k) {
+        merged->children()[k] = left->children()[k];
+        retain(merged->children()[k]);
+      }
+      for (unsigned k = 0; k <= right->count; ++k) {
+        merged->children()[left->count + 1 + k] = right->children()[k];
+        retain(right->children()[k]);
+      }
+    }
+    release(left);
+    release(right);
+    Entry* pe = parent->entries();
+    for (unsigned k = j; k + 1 < parent->count; ++k) pe[k] = std::move(pe[k + 1]);
+    std::destroy_at(&pe[parent->count - 1]);
+    pc[j] = merged;
+    for (unsigned k = j + 1; k < parent->count; ++k) pc[k] = pc[k + 1];
+    --parent->count;
+  }
+};
+
+}  // namespace spl::persistent::internal

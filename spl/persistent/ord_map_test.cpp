@@ -1,0 +1,164 @@
+#include "spl/persistent/ord_map.hpp"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "spl/persistent/alloc.hpp"
+#include "spl/persistent/ord_set.hpp"
+
+namespace spl::persistent {
+namespace {
+
+using OMap = PersistentOrdMap<std::int64_t, std::int64_t>;
+
+template <class M>
+std::vector<std::pair<std::int64_t, std::int64_t>> items(const M& m) {
+  return {m.begin(), m.end()};
+}
+
+TEST(PersistentOrdMap, OrderedQueries) {
+  OMap m;
+  for (std::int64_t i = 0; i < 2000; ++i) m = std::move(m).insert((i * 7919) % 2000 * 2, i);
+  ASSERT_TRUE(m.check_invariants());
+  EXPECT_EQ(m.size(), 2000u);
+  EXPECT_EQ(m.first()->first, 0);
+  EXPECT_EQ(m.last()->first, 3998);
+  EXPECT_EQ(m.lower_bound(11)->first, 12);
+  EXPECT_EQ(m.lower_bound(12)->first, 12);
+  EXPECT_EQ(m.upper_bound(12)->first, 14);
+  EXPECT_EQ(m.lower_bound(3999), m.end());
+  std::vector<std::int64_t> keys;
+  for (const auto& [k, v] : m.range(100, 110)) keys.push_back(k);
+  EXPECT_EQ(keys, (std::vector<std::int64_t>{100, 102, 104, 106, 108}));
+  EXPECT_EQ(m.range(10, 5).begin(), m.end());
+  auto [lo, hi] = m.split(1001);
+  EXPECT_EQ(lo.size(), 501u);
+  EXPECT_EQ(hi.size(), 1499u);
+  EXPECT_EQ(lo.last()->first, 1000);
+  EXPECT_EQ(hi.first()->first, 1002);
+  EXPECT_TRUE(lo.check_invariants());
+  EXPECT_TRUE(hi.check_invariants());
+  OMap empty;
+  EXPECT_EQ(empty.first(), nullptr);
+  EXPECT_EQ(empty.last(), nullptr);
+  EXPECT_EQ(empty.begin(), empty.end());
+}
+
+TEST(PersistentOrdMap, VersionsAndNoLeaks) {
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  {
+    PersistentOrdMap<std::string, int> m;
+    std::vector<PersistentOrdMap<std::string, int>> versions;
+    for (int i = 0; i < 1500; ++i) {
+      m = m.insert("k" + std::to_string(i), i);
+      if (i % 100 == 0) versions.push_back(m);
+    }
+    for (int i = 0; i < 1500; i += 2) m = m.remove("k" + std::to_string(i));
+    EXPECT_EQ(m.size(), 750u);
+    EXPECT_TRUE(m.check_invariants());
+    for (std::size_t k = 0; k < versions.size(); ++k) {
+      ASSERT_EQ(versions[k].size(), k * 100 + 1);
+      ASSERT_TRUE(versions[k].check_invariants());
+    }
+    auto t = m.transient();
+    t.insert("zz", 1);
+    EXPECT_TRUE(t.remove("k1"));
+    EXPECT_FALSE(t.remove("k0"));
+    auto sealed = std::move(t).persistent();
+    EXPECT_TRUE(m.contains("k1"));
+    EXPECT_FALSE(sealed.contains("k1"));
+    EXPECT_EQ(sealed.at("zz"), 1);
+    EXPECT_EQ(m.update_with("k1", [](const int* v) { return *v * 10; }).at("k1"), 10);
+  }
+  EXPECT_EQ(counter.live_nodes(), 0);
+}
+
+RC_GTEST_PROP(PersistentOrdMapProperty, MatchesStdMap,
+              (const std::vector<std::tuple<int, std::int16_t, std::int64_t>>& ops)) {
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  {
+    using LMap = PersistentOrdMap<std::int64_t, std::int64_t, std::less<std::int64_t>, spl::Local>;
+    LMap m;
+    std::map<std::int64_t, std::int64_t> model;
+    std::vector<std::pair<LMap, std::map<std::int64_t, std::int64_t>>> history;
+    for (const auto& [op, key16, value] : ops) {
+      const std::int64_t key = key16 % 700;
+      switch (op % 5) {
+        case 0:
+          m = m.insert(key, value);
+          model[key] = value;
+          break;
+        case 1:  // a burst of in-place inserts, to reach several levels
+          for (std::int64_t k = key; k < key + 60; ++k) {
+            m = std::move(m).insert(k, value);
+            model[k] = value;
+          }
+          break;
+        case 2:
+          m = m.remove(key);
+          model.erase(key);
+          break;
+        case 3:  // a burst of removals, to exercise borrowing and merging
+          for (std::int64_t k = key; k < key + 40; ++k) {
+            m = m.remove(k);
+            model.erase(k);
+          }
+          break;
+        default: {
+          auto lb = m.lower_bound(key);
+          auto mlb = model.lower_bound(key);
+          RC_ASSERT((lb == m.end()) == (mlb == model.end()));
+          if (mlb != model.end()) RC_ASSERT(lb->first == mlb->first);
+          auto ub = m.upper_bound(key);
+          auto mub = model.upper_bound(key);
+          RC_ASSERT((ub == m.end()) == (mub == model.end()));
+          if (mub != model.end()) RC_ASSERT(ub->first == mub->first);
+          auto [lo, hi] = m.split(key);
+          RC_ASSERT(lo.size() == std::size_t(std::distance(model.begin(), mlb)));
+          RC_ASSERT(lo.size() + hi.size() == model.size());
+          break;
+        }
+      }
+      RC_ASSERT(m.check_invariants());
+      history.emplace_back(m, model);
+    }
+    for (const auto& [version, snapshot] : history) {
+      RC_ASSERT(version.size() == snapshot.size());
+      const std::vector<std::pair<std::int64_t, std::int64_t>> expected(snapshot.begin(), snapshot.end());
+      RC_ASSERT(items(version) == expected);
+      if (!snapshot.empty()) {
+        RC_ASSERT(version.first()->first == snapshot.begin()->first);
+        RC_ASSERT(version.last()->first == snapshot.rbegin()->first);
+      }
+    }
+  }
+  RC_ASSERT(counter.live_nodes() == 0);
+}
+
+TEST(PersistentOrdSet, Basics) {
+  PersistentOrdSet<int> s{5, 1, 3};
+  auto t = s.insert(4).remove(1);
+  EXPECT_EQ(std::vector<int>(s.begin(), s.end()), (std::vector<int>{1, 3, 5}));
+  EXPECT_EQ(std::vector<int>(t.begin(), t.end()), (std::vector<int>{3, 4, 5}));
+  EXPECT_EQ(*t.first(), 3);
+  EXPECT_EQ(*t.last(), 5);
+  EXPECT_EQ(*t.lower_bound(4), 4);
+  EXPECT_EQ(*t.upper_bound(4), 5);
+  auto [lo, hi] = t.split(4);
+  EXPECT_EQ(lo, PersistentOrdSet<int>{3});
+  EXPECT_EQ(hi, (PersistentOrdSet<int>{4, 5}));
+  int n = 0;
+  for (int k : t.range(3, 5)) n += k;
+  EXPECT_EQ(n, 7);
+}
+
+}  // namespace
+}  // namespace spl::persistent
