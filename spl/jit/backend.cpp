@@ -2,6 +2,8 @@
 
 #include <asmjit/x86.h>
 
+#include <functional>
+
 
 namespace spl::jit {
 
@@ -62,6 +64,7 @@ class Lowering {
     for (std::uint32_t v = 0; v < fn_.values.size(); ++v) {
       if (!folded_[v]) regs_[v] = new_reg(fn_.values[v].type);
     }
+    coalesce_block_arguments();
     func_ = cc_.addFunc(signature(fn_.param_types, fn_.ret));
     for (std::size_t i = 0; i < fn_.blocks[0].params.size(); ++i) func_->setArg(i, regs_[fn_.blocks[0].params[i]]);
     labels_.reserve(fn_.blocks.size());
@@ -107,6 +110,7 @@ class Lowering {
         }
       }
     }
+    uses_ = uses;
     for (const auto& block : fn_.blocks) {
       for (std::size_t i = 0; i < block.instrs.size(); ++i) {
         const Instr& in = block.instrs[i];
@@ -127,6 +131,64 @@ class Lowering {
     for (const auto& block : fn_.blocks) {
       for (const auto& in : block.instrs) {
         if (in.result != kNoValue) defs_[in.result] = &in;
+      }
+    }
+  }
+
+  // The values an instruction reads, including those of an elemptr folded into its address.
+  void for_each_read(const Instr& in, const std::function<void(std::uint32_t)>& fn) const {
+    auto visit = [&](const Operand& op) {
+      if (!op.is_value()) return;
+      if (folded_[op.value] && defs_[op.value]->op == Opcode::kElemPtr) {
+        for (const Operand& inner : defs_[op.value]->args) {
+          if (inner.is_value()) fn(inner.value);
+        }
+        return;
+      }
+      fn(op.value);
+    };
+    for (const Operand& op : in.args) visit(op);
+    for (const BranchTarget& t : in.targets) {
+      for (const Operand& op : t.args) visit(op);
+    }
+  }
+
+  // A value computed only to be passed to a block parameter over a `jmp` is computed straight
+  // into the parameter's register when the parameter's old value is not read afterwards; this
+  // removes the copies on loop back edges.
+  void coalesce_block_arguments() {
+    for (const auto& block : fn_.blocks) {
+      const Instr& term = block.instrs.back();
+      if (term.op != Opcode::kJmp) continue;
+      const Block& target = fn_.blocks[term.targets[0].block];
+      for (std::size_t j = 0; j < term.targets[0].args.size(); ++j) {
+        const Operand& arg = term.targets[0].args[j];
+        if (!arg.is_value() || folded_[arg.value] || uses_[arg.value] != 1 || defs_[arg.value] == nullptr) continue;
+        const std::uint32_t v = arg.value;
+        const std::uint32_t p = target.params[j];
+        std::size_t k = 0;
+        while (k < block.instrs.size() && block.instrs[k].result != v) ++k;
+        if (k == block.instrs.size()) continue;  // defined in another block
+        const Instr& def = block.instrs[k];
+        bool safe = true;
+        // The defining instruction may read p only as the first operand of a two-operand
+        // operation (which moves it into the destination before anything else is written).
+        std::size_t position = 0;
+        for (const Operand& op : def.args) {
+          if (op.is_value() && op.value == p && !(position == 0 && is_binary(def.op))) safe = false;
+          ++position;
+        }
+        for_each_read(def, [&](std::uint32_t r) {
+          if (r == p && !(is_binary(def.op) && def.args[0].is_value() && def.args[0].value == p)) safe = false;
+        });
+        for (std::size_t later = k + 1; later + 1 < block.instrs.size() && safe; ++later) {
+          for_each_read(block.instrs[later], [&](std::uint32_t r) { safe &= r != p; });
+        }
+        for (std::size_t other = 0; other < term.targets[0].args.size(); ++other) {
+          const Operand& o = term.targets[0].args[other];
+          if (other != j && o.is_value() && o.value == p) safe = false;
+        }
+        if (safe) regs_[v] = regs_[p];
       }
     }
   }
@@ -169,11 +231,13 @@ class Lowering {
   // Moves an operand of type t into the register dst (same class).
   void move_into(const BaseReg& dst, const Operand& src, Type t) {
     if (t.is_float()) {
+      if (src.is_value() && regs_[src.value].id() == dst.id()) return;
       if (src.is_value()) cc_.movaps(dst.as<x86::Xmm>(), xmm(src.value));
       else move_float(dst.as<x86::Xmm>(), float_const(src, t), t);
       return;
     }
     const x86::Gp d = dst.as<x86::Gp>();
+    if (src.is_value() && regs_[src.value].id() == dst.id()) return;
     if (src.is_value()) cc_.mov(d, gp(src.value));
     else if (is_wide(t)) cc_.mov(d, Imm(src.int_imm));
     else cc_.mov(d, Imm(static_cast<std::int32_t>(src.int_imm)));
@@ -527,15 +591,16 @@ class Lowering {
   // Parallel copy of branch arguments into the target block's parameters.
   void copy_args(const BranchTarget& t) {
     const Block& target = fn_.blocks[t.block];
+    auto same_reg = [&](const Operand& a, std::uint32_t p) { return a.is_value() && regs_[a.value].id() == regs_[p].id(); };
+    // Sequential moves are wrong only when an argument reads a parameter written before it.
     bool overlap = false;
-    for (const Operand& a : t.args) {
-      if (!a.is_value()) continue;
-      for (std::uint32_t p : target.params) overlap |= (a.value == p);
+    for (std::size_t i = 0; i < t.args.size(); ++i) {
+      for (std::size_t k = 0; k < target.params.size(); ++k) overlap |= (i != k && same_reg(t.args[i], target.params[k]));
     }
     if (!overlap) {
       for (std::size_t i = 0; i < t.args.size(); ++i) {
         const std::uint32_t p = target.params[i];
-        if (t.args[i].is_value() && t.args[i].value == p) continue;
+        if (same_reg(t.args[i], p)) continue;
         move_into(regs_[p], t.args[i], fn_.values[p].type);
       }
       return;
@@ -609,6 +674,7 @@ class Lowering {
   std::vector<Label> labels_;
   std::vector<bool> folded_;
   std::vector<const Instr*> defs_;
+  std::vector<std::uint32_t> uses_;
   std::uint32_t block_ = 0;
 };
 
