@@ -1190,7 +1190,7 @@ class Parser {
     while (!at(Tok::RParen) && !at(Tok::Eof) && !(at(Tok::Newline) || (at(Tok::Colon) && at(1) == Tok::Newline))) {
       std::size_t before = i_;
       push(param(fn_kw, fn_flags));
-      if (at(Tok::RParen)) break;
+      if (at(Tok::RParen) || i_ == before) break;
       if (!eat(Tok::Comma)) {
         if (at(Tok::Ident)) {
           std::uint32_t p = prev_end();
@@ -2825,7 +2825,7 @@ class Parser {
         continue;
       }
       push(argument());
-      if (at(Tok::RParen)) break;
+      if (at(Tok::RParen) || i_ == before) break;
       if (!eat(Tok::Comma)) {
         if (starts_expression() && !at_stmt_end()) {
           std::uint32_t p = prev_end();
@@ -2999,7 +2999,7 @@ class Parser {
         expect(Tok::RBracket);
         return finish(NodeKind::Comprehension, m);
       }
-      if (at(Tok::RBracket)) break;
+      if (at(Tok::RBracket) || i_ == before) break;
       if (!eat(Tok::Comma)) {
         if (starts_expression()) {
           std::uint32_t p = prev_end();
