@@ -104,6 +104,17 @@ class PersistentMap {
   // Shared subtrees compare equal by pointer without being visited.
   friend bool operator==(const PersistentMap& a, const PersistentMap& b) { return a.root_.equals(b.root_); }
 
+  // Calls on_change(key, before, after) for each key whose entry differs between the two
+  // versions (`const V*`, nullptr where absent). Shared subtrees are skipped, so comparing a
+  // version with one derived from it costs in proportion to the change.
+  template <class F>
+  friend void diff(const PersistentMap& before, const PersistentMap& after, F&& on_change) {
+    auto fn = [&](const value_type* b, const value_type* a) {
+      on_change(b ? b->first : a->first, b ? &b->second : nullptr, a ? &a->second : nullptr);
+    };
+    Root::diff(before.root_, after.root_, fn);
+  }
+
   // Structure, for tests and diagnostics.
   std::size_t node_count() const { return root_.node_count(); }
   bool is_canonical() const { return root_.canonical(); }

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -375,6 +376,61 @@ TEST(PersistentMap, AtomicVersionsSharedAcrossThreads) {
     for (std::uint64_t i = 0; i < 4000; ++i) ASSERT_EQ(base.at(i), i);
   }
   EXPECT_EQ(counter.live_nodes(), 0);
+}
+
+}  // namespace
+}  // namespace spl::persistent
+
+namespace spl::persistent {
+namespace {
+
+template <class M>
+std::map<std::uint64_t, std::pair<std::optional<std::uint64_t>, std::optional<std::uint64_t>>> collect_diff(
+    const M& before, const M& after) {
+  std::map<std::uint64_t, std::pair<std::optional<std::uint64_t>, std::optional<std::uint64_t>>> out;
+  diff(before, after, [&](const std::uint64_t& k, const std::uint64_t* b, const std::uint64_t* a) {
+    EXPECT_TRUE(out.emplace(k, std::make_pair(b ? std::optional(*b) : std::nullopt, a ? std::optional(*a) : std::nullopt))
+                    .second);
+  });
+  return out;
+}
+
+template <class M>
+void check_diff(const std::vector<std::pair<std::uint8_t, std::uint8_t>>& base_keys,
+                const std::vector<std::tuple<bool, std::uint8_t, std::uint8_t>>& edits) {
+  M before;
+  for (const auto& [k, v] : base_keys) before = before.insert(k, v);
+  M after = before;
+  for (const auto& [add, k, v] : edits) after = add ? after.insert(k, v) : after.remove(k);
+  std::map<std::uint64_t, std::pair<std::optional<std::uint64_t>, std::optional<std::uint64_t>>> expected;
+  for (std::uint64_t k = 0; k < 256; ++k) {
+    const std::uint64_t* b = before.find(k);
+    const std::uint64_t* a = after.find(k);
+    if ((b == nullptr) != (a == nullptr) || (b && *b != *a)) {
+      expected[k] = {b ? std::optional(*b) : std::nullopt, a ? std::optional(*a) : std::nullopt};
+    }
+  }
+  RC_ASSERT(collect_diff(before, after) == expected);
+}
+
+RC_GTEST_PROP(PersistentMapDiff, ReportsExactlyTheChangedKeys,
+              (const std::vector<std::pair<std::uint8_t, std::uint8_t>>& base,
+               const std::vector<std::tuple<bool, std::uint8_t, std::uint8_t>>& edits)) {
+  check_diff<Map>(base, edits);
+}
+
+RC_GTEST_PROP(PersistentMapDiff, ReportsExactlyTheChangedKeysWithCollisions,
+              (const std::vector<std::pair<std::uint8_t, std::uint8_t>>& base,
+               const std::vector<std::tuple<bool, std::uint8_t, std::uint8_t>>& edits)) {
+  check_diff<PersistentMap<std::uint64_t, std::uint64_t, test::CoarseHash>>(base, edits);
+}
+
+TEST(PersistentMapDiff, VisitsOnlyTheChangedPath) {
+  Map big;
+  for (std::uint64_t i = 0; i < 100000; ++i) big = std::move(big).insert(i, i);
+  Map changed = big.insert(5, 6).remove(7).insert(200000, 1);
+  EXPECT_EQ(collect_diff(big, changed).size(), 3u);
+  EXPECT_TRUE(collect_diff(big, big).empty());
 }
 
 }  // namespace

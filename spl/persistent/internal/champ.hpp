@@ -297,6 +297,71 @@ class Champ {
     return true;
   }
 
+  // ---- structural diff ----
+
+  // Calls fn(before, after) for every entry that differs between tries `a` and `b` (nullptr on
+  // the side where the key is absent). Subtrees shared by pointer are skipped, so the cost
+  // follows the change, not the size.
+  template <class F>
+  static void diff(const Node* a, const Node* b, unsigned shift, F& fn) {
+    if (a == b) return;
+    if (!a) return for_each(b, shift, [&](const Entry& e) { fn(nullptr, &e); });
+    if (!b) return for_each(a, shift, [&](const Entry& e) { fn(&e, nullptr); });
+    if (shift >= kCollisionShift) {
+      const Entry* ea = a->entries();
+      const Entry* eb = b->entries();
+      for (unsigned i = 0; i < a->datamap; ++i) {
+        const Entry* match = nullptr;
+        for (unsigned k = 0; k < b->datamap && !match; ++k) {
+          if (key_eq(Traits::key(ea[i]), Traits::key(eb[k]))) match = &eb[k];
+        }
+        if (!match || !Traits::same_value(ea[i], *match)) fn(&ea[i], match);
+      }
+      for (unsigned k = 0; k < b->datamap; ++k) {
+        bool present = false;
+        for (unsigned i = 0; i < a->datamap && !present; ++i) present = key_eq(Traits::key(ea[i]), Traits::key(eb[k]));
+        if (!present) fn(nullptr, &eb[k]);
+      }
+      return;
+    }
+    const std::uint32_t all = a->datamap | a->nodemap | b->datamap | b->nodemap;
+    for (std::uint32_t rest = all; rest; rest &= rest - 1) {
+      const std::uint32_t bit = rest & (~rest + 1);
+      const Entry* ea = (a->datamap & bit) ? &a->entries()[champ_index(a->datamap, bit)] : nullptr;
+      const Entry* eb = (b->datamap & bit) ? &b->entries()[champ_index(b->datamap, bit)] : nullptr;
+      const Node* na = (a->nodemap & bit) ? a->children()[champ_index(a->nodemap, bit)] : nullptr;
+      const Node* nb = (b->nodemap & bit) ? b->children()[champ_index(b->nodemap, bit)] : nullptr;
+      const unsigned below = shift + kChampBits;
+      if (ea && eb) {
+        if (key_eq(Traits::key(*ea), Traits::key(*eb))) {
+          if (!Traits::same_value(*ea, *eb)) fn(ea, eb);
+        } else {
+          fn(ea, nullptr);
+          fn(nullptr, eb);
+        }
+      } else if (na || nb) {
+        if (ea) {
+          entry_against_subtree(*ea, nb, below, fn, true);
+        } else if (eb) {
+          entry_against_subtree(*eb, na, below, fn, false);
+        } else {
+          diff(na, nb, below, fn);
+        }
+      } else if (ea) {
+        fn(ea, nullptr);
+      } else if (eb) {
+        fn(nullptr, eb);
+      }
+    }
+  }
+
+  template <class F>
+  static void for_each(const Node* n, unsigned shift, F&& fn) {
+    const Entry* e = n->entries();
+    for (unsigned i = 0, count = n->entry_count(shift); i < count; ++i) fn(e[i]);
+    for (unsigned j = 0; j < n->child_count(); ++j) for_each(n->children()[j], shift + kChampBits, fn);
+  }
+
   // ---- iteration ----
 
   class Cursor {
@@ -373,6 +438,21 @@ class Champ {
     Entry* entry = nullptr;  // for entries: moved from
     Node* child = nullptr;   // for children: a reference the result takes over
   };
+
+  // One side holds `e` inline where the other holds subtree `n` at `shift`.
+  template <class F>
+  static void entry_against_subtree(const Entry& e, const Node* n, unsigned shift, F& fn, bool entry_is_before) {
+    bool matched = false;
+    for_each(n, shift, [&](const Entry& x) {
+      if (!matched && key_eq(Traits::key(x), Traits::key(e))) {
+        matched = true;
+        if (!Traits::same_value(e, x)) entry_is_before ? fn(&e, &x) : fn(&x, &e);
+      } else {
+        entry_is_before ? fn(nullptr, &x) : fn(&x, nullptr);
+      }
+    });
+    if (!matched) entry_is_before ? fn(&e, nullptr) : fn(nullptr, &e);
+  }
 
   static void take(std::optional<Entry>& out, Entry& e, bool steal) {
     if (steal) {

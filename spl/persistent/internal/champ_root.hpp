@@ -99,6 +99,11 @@ class ChampRoot {
     return size_ == other.size_ && Trie::equal(root_, other.root_, 0);
   }
 
+  template <class F>
+  static void diff(const ChampRoot& before, const ChampRoot& after, F& fn) {
+    Trie::diff(before.root_, after.root_, 0, fn);
+  }
+
   std::size_t node_count() const { return Trie::count_nodes(root_); }
   bool canonical() const { return Trie::canonical(root_); }
 
