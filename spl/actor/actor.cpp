@@ -143,9 +143,12 @@ void ActorBase::monitor(const AnyRef& other) {
 }
 
 void ActorBase::terminate(ExitReason reason) {
-  if (!alive_.exchange(false, std::memory_order_acq_rel)) return;
+  if (terminated_) return;
+  terminated_ = true;
+  // Close before anyone can see the actor as dead, so a send to a dead actor always fails.
   close_user_mailbox();
   system_mailbox_.close(CloseMode::kDrain);
+  alive_.store(false, std::memory_order_release);
   // Link and monitor requests that raced with this death still get their answer.
   while (std::optional<SystemMessage> m = system_mailbox_.try_receive()) {
     if (m->kind == SystemMessage::Kind::kLink) links_.push_back(m->from);

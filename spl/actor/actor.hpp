@@ -147,6 +147,7 @@ class ActorBase : public Schedulable {
   std::function<void(const ExitSignal&)> on_exit_;
   std::function<void(const DownNotice&)> on_down_;
   std::optional<ExitReason> stop_requested_;
+  bool terminated_ = false;  // only the actor's own turn (or shutdown, with workers stopped) terminates
 };
 
 template <class Msg>
