@@ -118,13 +118,14 @@ std::unique_ptr<ActorSystem> g_system;
 HandleTable g_inboxes(kInboxTag);
 HandleTable g_mailboxes(0);
 
-// Runs fn with the runtime, starting it on first use.
+// Runs fn with the runtime; only spawning starts it (no live actor exists without one).
 template <class Fn>
-int with_runtime(Fn&& fn) {
+int with_runtime(Fn&& fn, bool start = false) {
   {
     std::shared_lock lock(g_runtime_mu);
     if (g_system) return fn(*g_system);
   }
+  if (!start) return fail(RT_ACTOR_UNKNOWN, "unknown actor (the actor runtime is not running)");
   {
     std::unique_lock lock(g_runtime_mu);
     if (!g_system) g_system = std::make_unique<ActorSystem>();
@@ -262,7 +263,7 @@ int rt_actor_spawn(rt_actor_fn fn, void* state, rt_actor* out) {
       });
       *out = ref.id();
       return int{RT_ACTOR_OK};
-    });
+    }, true);
   });
 }
 

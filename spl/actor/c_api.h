@@ -43,7 +43,7 @@ typedef struct rt_stats {
  * sent back to the asker. Return 0 to keep going; any other value stops (crashes) the actor. */
 typedef int (*rt_actor_fn)(void* state, rt_actor self, rt_value msg, rt_value* reply);
 
-/* The runtime starts on first use with one worker per hardware thread; start it explicitly to
+/* The runtime starts on the first rt_actor_spawn with one worker per hardware thread; start it to
  * choose. stop drains for up to drain_ms, then terminates every actor. */
 int rt_actor_runtime_start(unsigned workers);
 int rt_actor_runtime_stop(uint32_t drain_ms);
