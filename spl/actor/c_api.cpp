@@ -1,5 +1,5 @@
 // The C ABI over ActorSystem and Mailbox. Every entry point catches everything: C callers only
-// ever see status codes and rt_actor_last_error().
+// ever see status codes and rt_last_error().
 
 #include "spl/actor/c_api.h"
 
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "spl/actor/actor.hpp"
+#include "spl/base/c_error.hpp"
 
 namespace {
 
@@ -25,10 +26,8 @@ using spl::actor::Overflow;
 using spl::actor::Reply;
 using spl::actor::SendStatus;
 
-thread_local const char* t_last_error = "";
-
 int fail(int status, const char* why) {
-  t_last_error = why;
+  spl::set_last_error(why);
   return status;
 }
 
@@ -416,6 +415,5 @@ int rt_mailbox_destroy(rt_mailbox mb) {
   });
 }
 
-const char* rt_actor_last_error(void) { return t_last_error; }
 
 }  // extern "C"

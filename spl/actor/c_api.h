@@ -1,11 +1,13 @@
 /* C ABI of the actor runtime (C99). Actors and mailboxes are named by 64-bit generation-checked
  * handles, never pointers: a stale, closed or made-up handle yields a status code, never a crash.
  * Payloads are rt_value (the runtime's 64-bit value currency, DESIGN.md section 6). Every
- * function returns RT_ACTOR_OK (0) or a negative status; rt_actor_last_error() says why. */
+ * function returns RT_ACTOR_OK (0) or a negative status; rt_last_error() says why. */
 #ifndef SPL_ACTOR_C_API_H
 #define SPL_ACTOR_C_API_H
 
 #include <stdint.h>
+
+#include "spl/base/c_error.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -67,8 +69,6 @@ int rt_mailbox_receive_timeout(rt_mailbox mb, uint64_t timeout_ns, rt_value* out
 int rt_mailbox_close(rt_mailbox mb);
 int rt_mailbox_stats(rt_mailbox mb, rt_stats* out);
 int rt_mailbox_destroy(rt_mailbox mb);
-
-const char* rt_actor_last_error(void);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,6 @@ int spl_actor_c_api_from_c(void) {
   ok = ok && rt_mailbox_receive(mb, &v) == RT_ACTOR_OK && v == 99;
   ok = ok && rt_mailbox_stats(mb, &stats) == RT_ACTOR_OK && stats.dequeued == 1;
   ok = ok && rt_mailbox_destroy(mb) == RT_ACTOR_OK;
-  ok = ok && rt_actor_send(0, 1) == RT_ACTOR_UNKNOWN && rt_actor_last_error()[0] != '\0';
+  ok = ok && rt_actor_send(0, 1) == RT_ACTOR_UNKNOWN && rt_last_error()[0] != '\0';
   return ok;
 }

@@ -84,7 +84,7 @@ TEST_F(ActorCApi, CrashedClosedAndUnknownActorsGiveStatuses) {
     if (status == RT_ACTOR_OK) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   EXPECT_TRUE(status == RT_ACTOR_UNKNOWN || status == RT_ACTOR_CLOSED) << status;
-  EXPECT_NE(rt_actor_last_error()[0], '\0');
+  EXPECT_NE(rt_last_error()[0], '\0');
   EXPECT_EQ(rt_actor_ask(a, 1, 1000, &out), RT_ACTOR_UNKNOWN);
   EXPECT_EQ(rt_actor_send(0, 1), RT_ACTOR_UNKNOWN);
   EXPECT_EQ(rt_actor_send(0xDEADBEEFull, 1), RT_ACTOR_UNKNOWN);

@@ -11,6 +11,7 @@
 #include <new>
 #include <utility>
 
+#include "spl/base/c_error.hpp"
 #include "spl/persistent/map.hpp"
 #include "spl/persistent/set.hpp"
 #include "spl/persistent/vector.hpp"
@@ -23,9 +24,7 @@ constexpr std::uint64_t kVecTag = 0x5350'4C56'4543'5402ULL;
 constexpr std::uint64_t kSetTag = 0x5350'4C53'4554'5403ULL;
 constexpr std::uint64_t kFreedTag = 0xDEAD'F4EE'DEAD'F4EEULL;
 
-thread_local const char* t_last_error = "";
-
-void set_error(const char* message) noexcept { t_last_error = message; }
+void set_error(const char* message) noexcept { spl::set_last_error(message); }
 
 }  // namespace
 
@@ -256,7 +255,5 @@ rt_set* rt_persistent_set_clone(const rt_set* s) {
 }
 
 void rt_persistent_set_free(rt_set* s) { free_handle(s, kSetTag); }
-
-const char* rt_last_error(void) { return t_last_error; }
 
 }  // extern "C"

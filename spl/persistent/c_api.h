@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "spl/base/c_error.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -45,9 +47,6 @@ int rt_persistent_set_contains(const rt_set* s, int64_t key); /* 1 yes, 0 no, <0
 int64_t rt_persistent_set_len(const rt_set* s);               /* <0 error */
 rt_set* rt_persistent_set_clone(const rt_set* s);             /* O(1) */
 void rt_persistent_set_free(rt_set* s);                       /* NULL is a no-op */
-
-/* Why the last failed rt_* call on this thread failed ("" when none has failed). */
-const char* rt_last_error(void);
 
 /* Negative results of the int-returning functions. */
 #define RT_ERR_NULL_HANDLE (-1)
