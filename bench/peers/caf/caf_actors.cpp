@@ -11,6 +11,8 @@
 #include <memory>
 #include <vector>
 
+#include "bench/peers/peer_report.hpp"
+
 using namespace caf;
 using Clock = std::chrono::steady_clock;
 
@@ -144,24 +146,18 @@ double fork_join_big(actor_system& sys) {
 
 template <class Fn>
 void figure(const char* name, const char* unit, std::uint64_t n, int reps, Fn&& fn) {
-  double best = 0;
-  for (int r = 0; r < reps; ++r) {
+  spl::peers::best_of(reps, name, unit, n, [&] {
     actor_system_config cfg;
     cfg.set("scheduler.max-threads", 2);
     actor_system sys{cfg};
-    const double v = fn(sys);
-    if (r == 0 || v < best) best = v;
-  }
-  std::printf("{\"figure\": \"%s\", \"unit\": \"%s\", \"value\": %.3f, \"n\": %llu}\n", name, unit, best,
-              static_cast<unsigned long long>(n));
-  std::fflush(stdout);
+    return fn(sys);
+  });
 }
 
 }  // namespace
 
 int main() {
-  const char* env = std::getenv("SPL_BENCH_REPS");
-  const int reps = env ? std::max(1, std::atoi(env)) : 5;
+  const int reps = spl::peers::bench_reps();
   figure("pingpong_1M", "ns/op", 1'000'000, reps, pingpong);
   figure("counting_10M", "ns/msg", 10'000'000, reps, counting);
   figure("thread_ring", "ns/hop", 10'000'000, reps, thread_ring);

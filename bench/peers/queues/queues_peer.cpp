@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "bench/peers/peer_report.hpp"
+
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -88,25 +90,13 @@ double p99() {
   return double(lat[kSamples * 99 / 100]);
 }
 
-template <class Fn>
-void figure(const char* name, const char* unit, std::uint64_t n, int reps, Fn&& fn) {
-  double best = 0;
-  for (int r = 0; r < reps; ++r) {
-    const double v = fn();
-    if (r == 0 || v < best) best = v;
-  }
-  std::printf("{\"figure\": \"%s\", \"unit\": \"%s\", \"value\": %.3f, \"n\": %llu}\n", name, unit, best,
-              static_cast<unsigned long long>(n));
-  std::fflush(stdout);
-}
-
 }  // namespace
 
 int main() {
-  const char* env = std::getenv("SPL_BENCH_REPS");
-  const int reps = env ? std::max(1, std::atoi(env)) : 5;
-  figure("queue_spsc", "ns/msg", 10'000'000, reps, queue_spsc);
-  figure("queue_bytes_per_msg", "bytes", 1'000'000, reps, bytes_per_msg);
-  figure("enqueue_dequeue_p99", "ns", 200'000, reps, p99);
+  using spl::peers::best_of;
+  const int reps = spl::peers::bench_reps();
+  best_of(reps, "queue_spsc", "ns/msg", 10'000'000, queue_spsc);
+  best_of(reps, "queue_bytes_per_msg", "bytes", 1'000'000, bytes_per_msg);
+  best_of(reps, "enqueue_dequeue_p99", "ns", 200'000, p99);
   return 0;
 }

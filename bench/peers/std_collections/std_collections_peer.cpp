@@ -14,6 +14,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bench/peers/peer_report.hpp"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -71,23 +73,14 @@ Map build_map(const std::vector<std::uint64_t>& keys) {
   return m;
 }
 
-void print(const char* figure, const char* unit, double value) {
-  std::printf("{\"figure\": \"%s\", \"unit\": \"%s\", \"value\": %.3f, \"n\": %llu}\n", figure, unit, value,
-              static_cast<unsigned long long>(kN));
-  std::fflush(stdout);
-}
-
 void best_of(int reps, const char* figure, const char* unit, const std::function<double()>& run) {
-  double best = std::numeric_limits<double>::infinity();
-  for (int r = 0; r < reps; ++r) best = std::min(best, run());
-  print(figure, unit, best);
+  spl::peers::best_of(reps, figure, unit, kN, run);
 }
 
 }  // namespace
 
 int main() {
-  const char* env = std::getenv("SPL_BENCH_REPS");
-  const int reps = env ? std::max(1, std::atoi(env)) : 5;
+  const int reps = spl::peers::bench_reps();
   const std::vector<std::uint64_t> keys = make_keys();
 
   best_of(reps, "map_insert_transient", "ns/op", [&] {
