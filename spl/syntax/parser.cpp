@@ -133,6 +133,56 @@ class Parser {
     return brace_depth_ > 0 && (k == Tok::RBrace || line_start());
   }
 
+  // Where a comma-separated list ends when its closing token is missing.
+  enum class ListEnd : std::uint8_t { kLine, kStatement, kFile };
+
+  // Parses `item`s separated by commas up to `close` (left for the caller to expect). An item
+  // that consumes nothing ends the list, so a stray token can never loop forever.
+  template <class Item>
+  void comma_separated(Tok close, ListEnd end, Item&& item) {
+    while (!at(close) && !at_list_end(end)) {
+      std::size_t before = i_;
+      item();
+      if (!eat(Tok::Comma) || i_ == before) break;
+    }
+  }
+
+  bool at_list_end(ListEnd end) const {
+    switch (end) {
+      case ListEnd::kLine:
+        return at(Tok::Eof) || at(Tok::Newline);
+      case ListEnd::kStatement:
+        return at_stmt_end();
+      case ListEnd::kFile:
+        break;
+    }
+    return at(Tok::Eof);
+  }
+
+  // Statements up to the dedent that closes an indented block (the dedent is left).
+  void statements_to_dedent() {
+    while (!at(Tok::Dedent) && !at(Tok::Eof)) {
+      std::size_t before = i_;
+      push(statement());
+      if (i_ == before) advance();
+    }
+  }
+
+  // `name: inner` becomes a `labelled` node holding inner; anything else is just inner.
+  template <class Inner>
+  void maybe_labelled(NodeKind labelled, Inner&& inner) {
+    if (!(at(Tok::Ident) && at(1) == Tok::Colon)) {
+      push(inner());
+      return;
+    }
+    Mark m = mark();
+    std::uint32_t name = static_cast<std::uint32_t>(i_);
+    advance();
+    advance();
+    push(inner());
+    push(finish(labelled, m, name));
+  }
+
   // ---- tree building -------------------------------------------------------------------------
   Mark mark() const { return {stack_.size(), static_cast<std::uint32_t>(i_), errors_}; }
   void push(Node* n) {
@@ -452,11 +502,7 @@ class Parser {
     error_here("E0204", "unexpected indentation", "this line is indented more than the block it is in");
     Mark m = mark();
     advance();
-    while (!at(Tok::Dedent) && !at(Tok::Eof)) {
-      std::size_t before = i_;
-      push(statement());
-      if (i_ == before) advance();
-    }
+    statements_to_dedent();
     eat(Tok::Dedent);
     Node* n = finish(NodeKind::Block, m);
     n->completeness = Completeness::Partial;
@@ -795,11 +841,7 @@ class Parser {
         return n;
       }
       advance();
-      while (!at(Tok::Dedent) && !at(Tok::Eof)) {
-        std::size_t before = i_;
-        push(statement());
-        if (i_ == before) advance();
-      }
+      statements_to_dedent();
       eat(Tok::Dedent);
       Node* n = finish(NodeKind::Block, m);
       block_end_ = i_;
@@ -1171,11 +1213,7 @@ class Parser {
     std::size_t open = i_;
     Mark m = mark();
     advance();
-    while (!at(Tok::RBracket) && !at_stmt_end()) {
-      std::size_t before = i_;
-      push(name_or_missing());
-      if (!eat(Tok::Comma) || i_ == before) break;
-    }
+    comma_separated(Tok::RBracket, ListEnd::kStatement, [&] { push(name_or_missing()); });
     std::vector<TextEdit> edits{replace_tok(open, "<")};
     if (at(Tok::RBracket)) edits.push_back(replace_tok(i_, ">"));
     mistake("E0349", Severity::Error, span_of(open), "generic parameters are written in angle brackets `<T>`",
@@ -1574,20 +1612,8 @@ class Parser {
     if (at(Tok::LParen)) {
       Mark pm = mark();
       advance();
-      while (!at(Tok::RParen) && !at(Tok::Eof) && !at(Tok::Newline)) {
-        std::size_t before = i_;
-        if (at(Tok::Ident) && at(1) == Tok::Colon) {
-          Mark fm = mark();
-          std::uint32_t fname = static_cast<std::uint32_t>(i_);
-          advance();
-          advance();
-          push(type());
-          push(finish(NodeKind::Field, fm, fname));
-        } else {
-          push(type());
-        }
-        if (!eat(Tok::Comma) || i_ == before) break;
-      }
+      comma_separated(Tok::RParen, ListEnd::kLine,
+                      [&] { maybe_labelled(NodeKind::Field, [&] { return type(); }); });
       expect(Tok::RParen);
       push(finish(NodeKind::Params, pm));
     }
@@ -1663,11 +1689,7 @@ class Parser {
     if (at(Tok::LParen) && tok().has(kSpaceBefore)) {
       Mark m = mark();
       advance();
-      while (!at(Tok::RParen) && !at(Tok::Eof)) {
-        std::size_t before = i_;
-        push(name_or_missing());
-        if (!eat(Tok::Comma) || i_ == before) break;
-      }
+      comma_separated(Tok::RParen, ListEnd::kFile, [&] { push(name_or_missing()); });
       expect(Tok::RParen);
       push(finish(NodeKind::UseItem, m));
     }
@@ -2101,20 +2123,8 @@ class Parser {
         }
         if (at(Tok::LParen)) {
           advance();
-          while (!at(Tok::RParen) && !at(Tok::Eof) && !at_stmt_end()) {
-            std::size_t before = i_;
-            if (at(Tok::Ident) && at(1) == Tok::Colon) {
-              Mark fm = mark();
-              std::uint32_t f = static_cast<std::uint32_t>(i_);
-              advance();
-              advance();
-              push(pattern());
-              push(finish(NodeKind::PatField, fm, f));
-            } else {
-              push(pattern());
-            }
-            if (!eat(Tok::Comma) || i_ == before) break;
-          }
+          comma_separated(Tok::RParen, ListEnd::kStatement,
+                          [&] { maybe_labelled(NodeKind::PatField, [&] { return pattern(); }); });
           expect(Tok::RParen);
           return finish(NodeKind::PatVariant, m, name);
         }
@@ -2149,21 +2159,13 @@ class Parser {
       }
       case Tok::LParen: {
         advance();
-        while (!at(Tok::RParen) && !at(Tok::Eof) && !at_stmt_end()) {
-          std::size_t before = i_;
-          push(pattern());
-          if (!eat(Tok::Comma) || i_ == before) break;
-        }
+        comma_separated(Tok::RParen, ListEnd::kStatement, [&] { push(pattern()); });
         expect(Tok::RParen);
         return finish(NodeKind::PatTuple, m);
       }
       case Tok::LBracket: {
         advance();
-        while (!at(Tok::RBracket) && !at(Tok::Eof) && !at_stmt_end()) {
-          std::size_t before = i_;
-          push(pattern());
-          if (!eat(Tok::Comma) || i_ == before) break;
-        }
+        comma_separated(Tok::RBracket, ListEnd::kStatement, [&] { push(pattern()); });
         expect(Tok::RBracket);
         return finish(NodeKind::PatArray, m);
       }
@@ -2184,20 +2186,8 @@ class Parser {
 
   void struct_pattern_fields() {
     advance();
-    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
-      std::size_t before = i_;
-      if (at(Tok::Ident) && at(1) == Tok::Colon) {
-        Mark fm = mark();
-        std::uint32_t f = static_cast<std::uint32_t>(i_);
-        advance();
-        advance();
-        push(pattern());
-        push(finish(NodeKind::PatField, fm, f));
-      } else {
-        push(pattern());
-      }
-      if (!eat(Tok::Comma) || i_ == before) break;
-    }
+    comma_separated(Tok::RBrace, ListEnd::kFile,
+                    [&] { maybe_labelled(NodeKind::PatField, [&] { return pattern(); }); });
     expect(Tok::RBrace);
   }
 
@@ -2235,20 +2225,8 @@ class Parser {
       }
       case Tok::LParen: {
         advance();
-        while (!at(Tok::RParen) && !at(Tok::Eof) && !at(Tok::Newline)) {
-          std::size_t before = i_;
-          if (at(Tok::Ident) && at(1) == Tok::Colon) {
-            Mark fm = mark();
-            std::uint32_t f = static_cast<std::uint32_t>(i_);
-            advance();
-            advance();
-            push(type());
-            push(finish(NodeKind::Field, fm, f));
-          } else {
-            push(type());
-          }
-          if (!eat(Tok::Comma) || i_ == before) break;
-        }
+        comma_separated(Tok::RParen, ListEnd::kLine,
+                        [&] { maybe_labelled(NodeKind::Field, [&] { return type(); }); });
         expect(Tok::RParen);
         t = finish(NodeKind::TypeTuple, m);
         break;
@@ -2256,15 +2234,13 @@ class Parser {
       case Tok::KwFn: {
         advance();
         expect(Tok::LParen);
-        while (!at(Tok::RParen) && !at(Tok::Eof) && !at(Tok::Newline)) {
-          std::size_t before = i_;
+        comma_separated(Tok::RParen, ListEnd::kLine, [&] {
           if (at(Tok::Ident) && at(1) == Tok::Colon) {
             advance();
             advance();
           }
           push(type());
-          if (!eat(Tok::Comma) || i_ == before) break;
-        }
+        });
         expect(Tok::RParen);
         if (eat(Tok::Arrow)) push(type());
         t = finish(NodeKind::TypeFn, m);
@@ -2335,22 +2311,14 @@ class Parser {
     if (at(Tok::Lt)) {
       Mark gm = mark();
       advance();
-      while (!at(Tok::Gt) && !at(Tok::Eof) && !at(Tok::Newline)) {
-        std::size_t before = i_;
-        push(type());
-        if (!eat(Tok::Comma) || i_ == before) break;
-      }
+      comma_separated(Tok::Gt, ListEnd::kLine, [&] { push(type()); });
       expect(Tok::Gt);
       push(finish(NodeKind::GenericArgs, gm));
     } else if (at(Tok::LBracket) && !tok().has(kSpaceBefore) && at(1) != Tok::RBracket) {
       std::size_t open = i_;
       Mark gm = mark();
       advance();
-      while (!at(Tok::RBracket) && !at(Tok::Eof) && !at(Tok::Newline)) {
-        std::size_t before = i_;
-        push(type());
-        if (!eat(Tok::Comma) || i_ == before) break;
-      }
+      comma_separated(Tok::RBracket, ListEnd::kLine, [&] { push(type()); });
       std::vector<TextEdit> edits{replace_tok(open, "<")};
       if (at(Tok::RBracket)) edits.push_back(replace_tok(i_, ">"));
       mistake("E0349", Severity::Error, span_of(open), "generic arguments are written in angle brackets: `Name<T>`",
@@ -2703,11 +2671,7 @@ class Parser {
   Node* generic_args(Node* e) {
     Mark m = mark();
     advance();
-    while (!at(Tok::Gt) && !at(Tok::Eof) && !at(Tok::Newline)) {
-      std::size_t before = i_;
-      push(type());
-      if (!eat(Tok::Comma) || i_ == before) break;
-    }
+    comma_separated(Tok::Gt, ListEnd::kLine, [&] { push(type()); });
     expect(Tok::Gt);
     Node* args = finish(NodeKind::GenericArgs, m);
     return wrap(NodeKind::GenericArgs, e, {args});
@@ -2726,11 +2690,7 @@ class Parser {
     m.tok = static_cast<std::uint32_t>(token_index_of(name));
     push(name);
     advance();
-    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
-      std::size_t before = i_;
-      push(argument());
-      if (!eat(Tok::Comma) || i_ == before) break;
-    }
+    comma_separated(Tok::RBrace, ListEnd::kFile, [&] { push(argument()); });
     expect(Tok::RBrace);
     return finish(NodeKind::StructLit, m);
   }
