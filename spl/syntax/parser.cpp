@@ -159,13 +159,36 @@ class Parser {
     return at(Tok::Eof);
   }
 
-  // Statements up to the dedent that closes an indented block (the dedent is left).
-  void statements_to_dedent() {
-    while (!at(Tok::Dedent) && !at(Tok::Eof)) {
+  // Items of a body up to `close` (left for the caller), skipping the separator tokens between
+  // them; a token no item can start is skipped so the loop always advances.
+  template <class Separator, class Item>
+  void body_items(Tok close, Separator&& is_separator, Item&& item) {
+    while (!at(close) && !at(Tok::Eof)) {
       std::size_t before = i_;
-      push(statement());
+      if (is_separator()) {
+        advance();
+        continue;
+      }
+      push(item());
       if (i_ == before) advance();
     }
+  }
+
+  void statements_to(Tok close) {
+    body_items(
+        close, [] { return false; }, [&] { return statement(); });
+  }
+
+  // The `}` that ends a body written with braces: deletes it in the fix and reports the braces.
+  void close_brace_body(std::size_t open, std::vector<TextEdit> edits, const char* message,
+                        const char* label) {
+    --brace_depth_;
+    if (at(Tok::RBrace)) {
+      edits.push_back(delete_closing_brace(i_));
+      advance();
+    }
+    forget_unclosed(open);
+    mistake("E0316", Severity::Error, span_of(open), message, label, std::move(edits));
   }
 
   // `name: inner` becomes a `labelled` node holding inner; anything else is just inner.
@@ -414,21 +437,22 @@ class Parser {
       if (brace_depth_ > 0 && (at(Tok::RBrace) || line_start()) && i_ != last_error_tok_) return;
       if (at(Tok::Newline)) {
         advance();
-        if (at(Tok::Indent)) skip_block();
+        if (at(Tok::Indent)) skip_nested(Tok::Indent, Tok::Dedent);
         return;
       }
       if (at(Tok::Indent)) {
-        skip_block();
+        skip_nested(Tok::Indent, Tok::Dedent);
         return;
       }
       advance();
     }
   }
-  void skip_block() {
+  // Skips from an opening token to just past its matching closing token (or to the end).
+  void skip_nested(Tok open, Tok close) {
     int depth = 0;
     do {
-      if (at(Tok::Indent)) ++depth;
-      if (at(Tok::Dedent)) --depth;
+      if (at(open)) ++depth;
+      if (at(close)) --depth;
       advance();
     } while (depth > 0 && !at(Tok::Eof));
   }
@@ -467,7 +491,8 @@ class Parser {
       case Tok::KwIf: return finish_statement(if_expr());
       case Tok::KwFor: return finish_statement(for_stmt());
       case Tok::KwWhile: return finish_statement(while_stmt());
-      case Tok::KwLoop: return finish_statement(loop_stmt());
+      case Tok::KwLoop:
+        return finish_statement(keyword_block(NodeKind::Loop));
       case Tok::KwMatch: return finish_statement(match_expr());
       case Tok::KwReceive: return finish_statement(receive_stmt());
       case Tok::KwReturn: return finish_statement(jump(NodeKind::Return));
@@ -502,7 +527,7 @@ class Parser {
     error_here("E0204", "unexpected indentation", "this line is indented more than the block it is in");
     Mark m = mark();
     advance();
-    statements_to_dedent();
+    statements_to(Tok::Dedent);
     eat(Tok::Dedent);
     Node* n = finish(NodeKind::Block, m);
     n->completeness = Completeness::Partial;
@@ -543,7 +568,7 @@ class Parser {
     if (w == "alias" && next == Tok::Ident && at(2) == Tok::Eq) return finish_statement(type_alias());
     if ((w == "const" || w == "lazy") && (next == Tok::Ident || next == Tok::KwVal)) return finish_statement(binding(0));
     if (w == "from" && next == Tok::Ident) return finish_statement(from_import());
-    if (w == "unsafe" && next == Tok::Colon) return finish_statement(unsafe_block());
+    if (w == "unsafe" && next == Tok::Colon) return finish_statement(keyword_block(NodeKind::Unsafe));
     if (w == "assert" && next != Tok::LParen && next != Tok::Newline && next != Tok::Eq && next != Tok::Dot)
       return finish_statement(assert_stmt());
     if ((w == "mixin" || w == "interface") && next == Tok::Ident) return finish_statement(declaration());
@@ -781,11 +806,12 @@ class Parser {
     return finish(NodeKind::With, m);
   }
 
-  Node* unsafe_block() {
+  // `loop:` and `unsafe:`: a keyword and its block.
+  Node* keyword_block(NodeKind kind) {
     Mark m = mark();
     advance();
     push(colon_block());
-    return finish(NodeKind::Unsafe, m);
+    return finish(kind, m);
   }
 
   Node* assert_stmt() {
@@ -841,7 +867,7 @@ class Parser {
         return n;
       }
       advance();
-      statements_to_dedent();
+      statements_to(Tok::Dedent);
       eat(Tok::Dedent);
       Node* n = finish(NodeKind::Block, m);
       block_end_ = i_;
@@ -894,19 +920,9 @@ class Parser {
     Mark m = mark();
     advance();
     ++brace_depth_;
-    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
-      std::size_t before = i_;
-      push(statement());
-      if (i_ == before) advance();
-    }
-    --brace_depth_;
-    if (at(Tok::RBrace)) {
-      edits.push_back(delete_closing_brace(i_));
-      advance();
-    }
-    forget_unclosed(open);
-    mistake("E0316", Severity::Error, span_of(open), "blocks are written with `:` and indentation, not braces",
-            "braces do not make a block in Simple", std::move(edits));
+    statements_to(Tok::RBrace);
+    close_brace_body(open, std::move(edits), "blocks are written with `:` and indentation, not braces",
+                     "braces do not make a block in Simple");
     Node* n = finish(NodeKind::Block, m);
     n->completeness = Completeness::Complete;
     // A following `else`/`;` on the same line belongs to the construct; a new line starts anew.
@@ -962,7 +978,7 @@ class Parser {
       if (at(Tok::KwPub)) {
         flags |= kFlagPub;
         advance();
-        if (at(Tok::LParen)) skip_parens();  // pub(friend)
+        if (at(Tok::LParen)) skip_nested(Tok::LParen, Tok::RParen);  // pub(friend)
       } else if (at_word("public") || at_word("private") || at_word("protected")) {
         bool pub = text() == "public";
         std::vector<TextEdit> edits{pub ? replace_tok(i_, "pub") : delete_tok(i_)};
@@ -1063,15 +1079,6 @@ class Parser {
       if (toks_[j].kind == Tok::Newline || toks_[j].kind == Tok::Eof) return 0;
     }
     return 0;
-  }
-
-  void skip_parens() {
-    int depth = 0;
-    do {
-      if (at(Tok::LParen)) ++depth;
-      if (at(Tok::RParen)) --depth;
-      advance();
-    } while (depth > 0 && !at(Tok::Eof));
   }
 
   Node* decorator() {
@@ -1395,7 +1402,7 @@ class Parser {
       mistake("E0305", Severity::Error, {toks_[open].begin, close ? toks_[close].end : toks_[open].end},
               "Simple has no inheritance: compose a field, or implement a trait with `impl Trait for Type:`",
               "no base classes in Simple", {{{toks_[open].begin, close ? toks_[close].end : toks_[open].end}, ""}}, false);
-      skip_parens();
+      skip_nested(Tok::LParen, Tok::RParen);
     }
     if (at_word("extends") || at_word("implements")) {
       std::size_t k = i_;
@@ -1474,23 +1481,13 @@ class Parser {
       return n;
     }
     if (brace) {
-      while (!at(Tok::RBrace) && !at(Tok::Eof)) {
-        std::size_t before = i_;
-        if (at(Tok::Newline) || at(Tok::Semi) || at(Tok::Indent) || at(Tok::Dedent)) {
-          advance();
-          continue;
-        }
-        push(member(owner));
-        if (i_ == before) advance();
-      }
-      --brace_depth_;
-      if (at(Tok::RBrace)) {
-        brace_edits.push_back(delete_closing_brace(i_));
-        advance();
-      }
-      forget_unclosed(open);
-      mistake("E0316", Severity::Error, span_of(open), "bodies are written with `:` and indentation, not braces",
-              "braces do not make a body in Simple", std::move(brace_edits));
+      body_items(
+          Tok::RBrace,
+          [&] { return at(Tok::Newline) || at(Tok::Semi) || at(Tok::Indent) || at(Tok::Dedent); },
+          [&] { return member(owner); });
+      close_brace_body(open, std::move(brace_edits),
+                       "bodies are written with `:` and indentation, not braces",
+                       "braces do not make a body in Simple");
       block_end_ = i_;
       if (at(Tok::Semi)) advance();
       return finish(NodeKind::Members, m);
@@ -1503,15 +1500,8 @@ class Parser {
       block_end_ = i_;
       return n;
     }
-    while (!at(Tok::Dedent) && !at(Tok::Eof)) {
-      std::size_t before = i_;
-      if (at(Tok::Newline) || at(Tok::Semi)) {
-        advance();
-        continue;
-      }
-      push(member(owner));
-      if (i_ == before) advance();
-    }
+    body_items(
+        Tok::Dedent, [&] { return at(Tok::Newline) || at(Tok::Semi); }, [&] { return member(owner); });
     eat(Tok::Dedent);
     block_end_ = i_;
     return finish(NodeKind::Members, m);
@@ -1939,13 +1929,6 @@ class Parser {
     return finish(NodeKind::While, m);
   }
 
-  Node* loop_stmt() {
-    Mark m = mark();
-    advance();
-    push(colon_block());
-    return finish(NodeKind::Loop, m);
-  }
-
   Node* match_expr() {
     Mark m = mark();
     if (at_word("switch")) {
@@ -2001,24 +1984,13 @@ class Parser {
         return;
       }
     }
-    while (!at(Tok::Eof) && !(brace ? at(Tok::RBrace) : at(Tok::Dedent))) {
-      std::size_t before = i_;
-      if (at(Tok::Newline) || at(Tok::Semi) || at(Tok::Comma)) {
-        advance();
-        continue;
-      }
-      push(arm(owner));
-      if (i_ == before) advance();
-    }
+    body_items(
+        brace ? Tok::RBrace : Tok::Dedent,
+        [&] { return at(Tok::Newline) || at(Tok::Semi) || at(Tok::Comma); }, [&] { return arm(owner); });
     if (brace) {
-      --brace_depth_;
-      if (at(Tok::RBrace)) {
-        brace_edits.push_back(delete_closing_brace(i_));
-        advance();
-      }
-      forget_unclosed(open);
-      mistake("E0316", Severity::Error, span_of(open), "the arms of a `match` follow `:` on indented lines, not braces",
-              "braces do not make a block in Simple", std::move(brace_edits));
+      close_brace_body(open, std::move(brace_edits),
+                       "the arms of a `match` follow `:` on indented lines, not braces",
+                       "braces do not make a block in Simple");
     } else {
       eat(Tok::Dedent);
     }
@@ -2099,7 +2071,7 @@ class Parser {
       case Tok::Ident: {
         if (text() == "_") {
           advance();
-          if (at(Tok::LParen)) skip_parens();  // _("reason")
+          if (at(Tok::LParen)) skip_nested(Tok::LParen, Tok::RParen);  // _("reason")
           return finish(NodeKind::PatWild, m);
         }
         if (text() == "mut" && at(1) == Tok::Ident) {
