@@ -191,6 +191,17 @@ class Parser {
     mistake("E0316", Severity::Error, span_of(open), message, label, std::move(edits));
   }
 
+  // The `,` after a list item. When it is missing but `another_follows`, reports E0212 with a
+  // fix-it inserting it and goes on as if it were there. False ends the list.
+  bool list_comma(bool another_follows, std::string_view between) {
+    if (eat(Tok::Comma)) return true;
+    if (!another_follows) return false;
+    std::uint32_t p = prev_end();
+    error_at("E0212", {p, p}, fmt::format("expected `,` between {}", between), "insert `,`", {{{p, p}, ","}},
+             "insert `,`");
+    return true;
+  }
+
   // `name: inner` becomes a `labelled` node holding inner; anything else is just inner.
   template <class Inner>
   void maybe_labelled(NodeKind labelled, Inner&& inner) {
@@ -1236,15 +1247,7 @@ class Parser {
       std::size_t before = i_;
       push(param(fn_kw, fn_flags));
       if (at(Tok::RParen) || i_ == before) break;
-      if (!eat(Tok::Comma)) {
-        if (at(Tok::Ident)) {
-          std::uint32_t p = prev_end();
-          error_at("E0212", {p, p}, "expected `,` between parameters", "insert `,`", {{{p, p}, ","}}, "insert `,`");
-          continue;
-        }
-        break;
-      }
-      if (i_ == before) break;
+      if (!list_comma(at(Tok::Ident), "parameters")) break;
     }
     expect(Tok::RParen);
     return finish(NodeKind::Params, m);
@@ -2758,15 +2761,7 @@ class Parser {
       }
       push(argument());
       if (at(Tok::RParen) || i_ == before) break;
-      if (!eat(Tok::Comma)) {
-        if (starts_expression() && !at_stmt_end()) {
-          std::uint32_t p = prev_end();
-          error_at("E0212", {p, p}, "expected `,` between arguments", "insert `,`", {{{p, p}, ","}}, "insert `,`");
-          continue;
-        }
-        break;
-      }
-      if (i_ == before) break;
+      if (!list_comma(starts_expression() && !at_stmt_end(), "arguments")) break;
     }
     expect(Tok::RParen);
   }
@@ -2932,15 +2927,7 @@ class Parser {
         return finish(NodeKind::Comprehension, m);
       }
       if (at(Tok::RBracket) || i_ == before) break;
-      if (!eat(Tok::Comma)) {
-        if (starts_expression()) {
-          std::uint32_t p = prev_end();
-          error_at("E0212", {p, p}, "expected `,` between elements", "insert `,`", {{{p, p}, ","}}, "insert `,`");
-          continue;
-        }
-        break;
-      }
-      if (i_ == before) break;
+      if (!list_comma(starts_expression(), "elements")) break;
     }
     expect(Tok::RBracket);
     return finish(NodeKind::Array, m);
