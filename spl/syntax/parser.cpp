@@ -179,6 +179,17 @@ class Parser {
         close, [] { return false; }, [&] { return statement(); });
   }
 
+  // The `{` that opens a body written with braces: the fix replaces it, and the space before
+  // it, with `:` so `fn f() {` becomes `fn f():`. Returns the fix's first edit.
+  std::vector<TextEdit> open_brace_body() {
+    std::uint32_t b = tok().begin;
+    while (b > 0 && src_[b - 1] == ' ') --b;
+    std::vector<TextEdit> edits{{{b, tok().end}, ":"}};
+    advance();
+    ++brace_depth_;
+    return edits;
+  }
+
   // The `}` that ends a body written with braces: deletes it in the fix and reports the braces.
   void close_brace_body(std::size_t open, std::vector<TextEdit> edits, const char* message,
                         const char* label) {
@@ -924,13 +935,8 @@ class Parser {
   // `{ ... }` where Simple wants `:` and an indented block (Rust, JavaScript, Java, C habit).
   Node* brace_block() {
     std::size_t open = i_;
-    // Remove the space before `{` together with it so `fn f() {` becomes `fn f():`.
-    std::uint32_t b = toks_[open].begin;
-    while (b > 0 && src_[b - 1] == ' ') --b;
-    std::vector<TextEdit> edits{{{b, toks_[open].end}, ":"}};
     Mark m = mark();
-    advance();
-    ++brace_depth_;
+    std::vector<TextEdit> edits = open_brace_body();
     statements_to(Tok::RBrace);
     close_brace_body(open, std::move(edits), "blocks are written with `:` and indentation, not braces",
                      "braces do not make a block in Simple");
@@ -1445,11 +1451,7 @@ class Parser {
     std::size_t open = i_;
     if (at(Tok::LBrace)) {
       brace = true;
-      std::uint32_t b = tok().begin;
-      while (b > 0 && src_[b - 1] == ' ') --b;
-      brace_edits.push_back({{b, tok().end}, ":"});
-      advance();
-      ++brace_depth_;
+      brace_edits = open_brace_body();
     } else if (at(Tok::Colon)) {
       advance();
       if (!at(Tok::Newline)) {  // one-line form: struct Point: x: i64; y: i64
@@ -1957,11 +1959,7 @@ class Parser {
     std::size_t open = i_;
     if (at(Tok::LBrace)) {
       brace = true;
-      std::uint32_t b = tok().begin;
-      while (b > 0 && src_[b - 1] == ' ') --b;
-      brace_edits.push_back({{b, tok().end}, ":"});
-      advance();
-      ++brace_depth_;
+      brace_edits = open_brace_body();
     } else {
       if (!eat(Tok::Colon)) {
         if (at(Tok::Newline) && at(1) == Tok::Indent) {
