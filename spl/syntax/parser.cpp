@@ -845,6 +845,18 @@ class Parser {
   }
 
   // ---- blocks --------------------------------------------------------------------------------
+  // E0210 at the end of the previous token, with the `:` as a machine-applicable fix.
+  void missing_colon_before_block() {
+    std::uint32_t p = prev_end();
+    Diagnostic d;
+    d.code = "E0210";
+    d.message = "missing `:` before the indented block";
+    d.span = {p, p};
+    d.primary_label = "expected `:` here";
+    d.fixits.push_back({"insert `:`", {{{p, p}, ":"}}, true});
+    report(std::move(d));
+  }
+
   // Expects the `:` that opens a block and parses the block. Repairs a missing `:` before an
   // indented block and diagnoses `{ ... }` blocks.
   Node* colon_block() {
@@ -855,14 +867,7 @@ class Parser {
       return block_after_colon();
     }
     if (at(Tok::Newline) && at(1) == Tok::Indent) {
-      std::uint32_t p = prev_end();
-      Diagnostic d;
-      d.code = "E0210";
-      d.message = "missing `:` before the indented block";
-      d.span = {p, p};
-      d.primary_label = "expected `:` here";
-      d.fixits.push_back({"insert `:`", {{{p, p}, ":"}}, true});
-      report(std::move(d));
+      missing_colon_before_block();
       return block_after_colon();
     }
     if (!expect(Tok::Colon)) {
@@ -1467,14 +1472,7 @@ class Parser {
         return finish(NodeKind::Members, m);
       }
     } else if (at(Tok::Newline) && at(1) == Tok::Indent) {
-      std::uint32_t p = prev_end();
-      Diagnostic d;
-      d.code = "E0210";
-      d.message = "missing `:` before the indented block";
-      d.span = {p, p};
-      d.primary_label = "expected `:` here";
-      d.fixits.push_back({"insert `:`", {{{p, p}, ":"}}, true});
-      report(std::move(d));
+      missing_colon_before_block();
     } else if (at_stmt_end()) {
       return finish(NodeKind::Members, m);  // `struct Empty` / a forward declaration
     } else {
@@ -1963,14 +1961,7 @@ class Parser {
     } else {
       if (!eat(Tok::Colon)) {
         if (at(Tok::Newline) && at(1) == Tok::Indent) {
-          std::uint32_t p = prev_end();
-          Diagnostic d;
-          d.code = "E0210";
-          d.message = "missing `:` before the indented block";
-          d.span = {p, p};
-          d.primary_label = "expected `:` here";
-          d.fixits.push_back({"insert `:`", {{{p, p}, ":"}}, true});
-          report(std::move(d));
+          missing_colon_before_block();
         } else {
           expect(Tok::Colon);
           sync_statement();
