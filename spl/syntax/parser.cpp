@@ -1239,16 +1239,23 @@ class Parser {
 
   // `fn f[T](...)`: generics written with brackets.
   Node* bracket_generics() {
+    return bracketed_generics(NodeKind::GenericParams, ListEnd::kStatement,
+                              "generic parameters are written in angle brackets `<T>`",
+                              [&] { push(name_or_missing()); });
+  }
+
+  // `[T, U]` where Simple writes `<T, U>`: parses the list and reports E0349 with the fix.
+  template <class Item>
+  Node* bracketed_generics(NodeKind kind, ListEnd end, const char* message, Item&& item) {
     std::size_t open = i_;
     Mark m = mark();
     advance();
-    comma_separated(Tok::RBracket, ListEnd::kStatement, [&] { push(name_or_missing()); });
+    comma_separated(Tok::RBracket, end, item);
     std::vector<TextEdit> edits{replace_tok(open, "<")};
     if (at(Tok::RBracket)) edits.push_back(replace_tok(i_, ">"));
-    mistake("E0349", Severity::Error, span_of(open), "generic parameters are written in angle brackets `<T>`",
-            "write `<...>`", std::move(edits));
+    mistake("E0349", Severity::Error, span_of(open), message, "write `<...>`", std::move(edits));
     expect(Tok::RBracket);
-    return finish(NodeKind::GenericParams, m);
+    return finish(kind, m);
   }
 
   Node* params(std::size_t fn_kw, std::uint16_t& fn_flags) {
@@ -2279,16 +2286,9 @@ class Parser {
       expect(Tok::Gt);
       push(finish(NodeKind::GenericArgs, gm));
     } else if (at(Tok::LBracket) && !tok().has(kSpaceBefore) && at(1) != Tok::RBracket) {
-      std::size_t open = i_;
-      Mark gm = mark();
-      advance();
-      comma_separated(Tok::RBracket, ListEnd::kLine, [&] { push(type()); });
-      std::vector<TextEdit> edits{replace_tok(open, "<")};
-      if (at(Tok::RBracket)) edits.push_back(replace_tok(i_, ">"));
-      mistake("E0349", Severity::Error, span_of(open), "generic arguments are written in angle brackets: `Name<T>`",
-              "write `<...>`", std::move(edits));
-      expect(Tok::RBracket);
-      push(finish(NodeKind::GenericArgs, gm));
+      push(bracketed_generics(NodeKind::GenericArgs, ListEnd::kLine,
+                              "generic arguments are written in angle brackets: `Name<T>`",
+                              [&] { push(type()); }));
     } else if (at(Tok::LBracket) && at(1) == Tok::RBracket && !tok().has(kSpaceBefore)) {
       // Java/C# `String[]`: an array is `[T]`.
       std::uint32_t b = toks_[m.tok].begin;
