@@ -2049,13 +2049,19 @@ class Parser {
 
   // ---- patterns ------------------------------------------------------------------------------
   Node* pattern() {
-    Node* p = pattern_primary();
-    if (!at(Tok::Pipe)) return p;
+    return alternatives(NodeKind::PatOr, [&] { return pattern_primary(); });
+  }
+
+  // `a | b | c` (or-patterns, union types): one node when there is no `|`.
+  template <class Primary>
+  Node* alternatives(NodeKind kind, Primary&& primary) {
+    Node* first = primary();
+    if (!at(Tok::Pipe)) return first;
     Mark m = mark();
-    m.tok = static_cast<std::uint32_t>(token_index_of(p));
-    push(p);
-    while (eat(Tok::Pipe)) push(pattern_primary());
-    return finish(NodeKind::PatOr, m);
+    m.tok = static_cast<std::uint32_t>(token_index_of(first));
+    push(first);
+    while (eat(Tok::Pipe)) push(primary());
+    return finish(kind, m);
   }
 
   std::size_t token_index_of(const Node* n) const {
@@ -2164,13 +2170,7 @@ class Parser {
 
   // ---- types ---------------------------------------------------------------------------------
   Node* type() {
-    Node* t = type_primary();
-    if (!at(Tok::Pipe)) return t;
-    Mark m = mark();
-    m.tok = static_cast<std::uint32_t>(token_index_of(t));
-    push(t);
-    while (eat(Tok::Pipe)) push(type_primary());
-    return finish(NodeKind::TypeUnion, m);
+    return alternatives(NodeKind::TypeUnion, [&] { return type_primary(); });
   }
 
   Node* type_primary() {
