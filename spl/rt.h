@@ -4,5 +4,6 @@
 
 #include "spl/actor/c_api.h"
 #include "spl/persistent/c_api.h"
+#include "spl/syntax/c_api.h"
 
 #endif
