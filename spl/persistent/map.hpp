@@ -34,6 +34,7 @@ class TransientMap;
 template <class K, class V, class Hash = spl::Hash<K>, class Eq = std::equal_to<K>, class RefPolicy = spl::Atomic>
 class PersistentMap {
   using Root = internal::ChampRoot<internal::MapTraits<K, V, Hash, Eq>, RefPolicy>;
+  using Trie = typename Root::Trie;
 
  public:
   using key_type = K;
@@ -93,6 +94,37 @@ class PersistentMap {
     V value = std::invoke(std::forward<F>(fn), find(key));
     root_.insert_in_place(value_type(key, std::move(value)));
     return std::move(*this);
+  }
+
+  // Set algebra on keys. Subtrees both maps share are reused by pointer, a part only one side
+  // has is taken as it is, and a result node equal to one of this map's is that node, so
+  // combining a map with an edited copy of itself costs (and allocates) in proportion to the
+  // edit.
+  //
+  // Every key of either map; where both have a key, this map's value.
+  PersistentMap union_with(const PersistentMap& other) const {
+    typename Trie::KeepLeft keep;
+    return PersistentMap(root_.template combined<Trie::Combine::kUnion>(other.root_, keep));
+  }
+  // Every key of either map; where both have a key, merge(key, this value, other value). The
+  // merge function is called for every common key, shared subtrees included.
+  template <class F>
+  PersistentMap union_with(const PersistentMap& other, F&& merge) const {
+    auto entries = [&](const value_type& mine, const value_type& theirs) {
+      return value_type(mine.first, std::invoke(merge, mine.first, mine.second, theirs.second));
+    };
+    typename Trie::template MergeWith<decltype(entries)> with{entries};
+    return PersistentMap(root_.template combined<Trie::Combine::kUnion>(other.root_, with));
+  }
+  // This map's entries whose keys `other` also has.
+  PersistentMap intersection(const PersistentMap& other) const {
+    typename Trie::KeepLeft keep;
+    return PersistentMap(root_.template combined<Trie::Combine::kIntersection>(other.root_, keep));
+  }
+  // This map's entries whose keys `other` does not have.
+  PersistentMap difference(const PersistentMap& other) const {
+    typename Trie::KeepLeft keep;
+    return PersistentMap(root_.template combined<Trie::Combine::kDifference>(other.root_, keep));
   }
 
   transient_type transient() const& { return transient_type(root_); }

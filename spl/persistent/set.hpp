@@ -32,6 +32,7 @@ class TransientSet;
 template <class K, class Hash = spl::Hash<K>, class Eq = std::equal_to<K>, class RefPolicy = spl::Atomic>
 class PersistentSet {
   using Root = internal::ChampRoot<internal::SetTraits<K, Hash, Eq>, RefPolicy>;
+  using Trie = typename Root::Trie;
 
  public:
   using key_type = K;
@@ -63,6 +64,26 @@ class PersistentSet {
     return std::move(*this);
   }
 
+  // Set algebra; shared subtrees are reused by pointer, so combining a set with an edited copy
+  // of itself costs (and allocates) in proportion to the edit. Operators: | & -.
+  PersistentSet union_with(const PersistentSet& other) const { return combined<Trie::Combine::kUnion>(other); }
+  PersistentSet intersection(const PersistentSet& other) const {
+    return combined<Trie::Combine::kIntersection>(other);
+  }
+  PersistentSet difference(const PersistentSet& other) const { return combined<Trie::Combine::kDifference>(other); }
+  friend PersistentSet operator|(const PersistentSet& a, const PersistentSet& b) { return a.union_with(b); }
+  friend PersistentSet operator&(const PersistentSet& a, const PersistentSet& b) { return a.intersection(b); }
+  friend PersistentSet operator-(const PersistentSet& a, const PersistentSet& b) { return a.difference(b); }
+
+  // Calls on_change(key, now_present) for each key in exactly one of the two versions: true
+  // when `after` added it, false when it removed it. Shared subtrees are skipped, so the cost
+  // follows the size of the change.
+  template <class F>
+  friend void diff(const PersistentSet& before, const PersistentSet& after, F&& on_change) {
+    auto fn = [&](const K* b, const K* a) { on_change(b ? *b : *a, a != nullptr); };
+    Root::diff(before.root_, after.root_, fn);
+  }
+
   transient_type transient() const& { return transient_type(root_); }
   transient_type transient() && { return transient_type(std::move(root_)); }
 
@@ -78,6 +99,12 @@ class PersistentSet {
  private:
   friend transient_type;
   explicit PersistentSet(Root root) noexcept : root_(std::move(root)) {}
+
+  template <typename Trie::Combine Op>
+  PersistentSet combined(const PersistentSet& other) const {
+    typename Trie::KeepLeft keep;
+    return PersistentSet(root_.template combined<Op>(other.root_, keep));
+  }
 
   Root root_;
 };

@@ -22,6 +22,7 @@
 #include <optional>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "spl/base/refcount.hpp"
 #include "spl/persistent/alloc.hpp"
@@ -109,8 +110,8 @@ class Champ {
 
   // ---- lookup ----
 
-  static const Entry* find(const Node* n, std::uint64_t hash, const Key& key) {
-    unsigned shift = 0;
+  // Looks `key` up in the subtree `n` rooted at `shift` (0: the whole trie).
+  static const Entry* find(const Node* n, std::uint64_t hash, const Key& key, unsigned shift = 0) {
     while (n) {
       if (shift >= kCollisionShift) {
         const Entry* e = n->entries();
@@ -362,6 +363,70 @@ class Champ {
     for (unsigned j = 0; j < n->child_count(); ++j) for_each(n->children()[j], shift + kChampBits, fn);
   }
 
+  // ---- set algebra ----
+
+  enum class Combine { kUnion, kIntersection, kDifference };
+
+  // Union policy for keys on both sides: keep the left entry, which lets shared subtrees be
+  // taken whole.
+  struct KeepLeft {
+    static constexpr bool kShares = true;
+    Entry operator()(const Entry& left, const Entry&) const { return left; }
+  };
+  // Union policy calling a merge function; shared subtrees are visited because the function
+  // may change entries there too.
+  template <class F>
+  struct MergeWith {
+    static constexpr bool kShares = false;
+    F& fn;
+    Entry operator()(const Entry& left, const Entry& right) const { return fn(left, right); }
+  };
+
+  // Combines tries `a` (size_a) and `b` (size_b), both left untouched: union (left entries
+  // win, or `merge` decides), intersection (left entries whose keys are in b) or difference
+  // (left entries whose keys are not in b). Subtrees held by both sides are taken (or dropped)
+  // by pointer without descending, a position held by one side only is taken as it is, and a
+  // result node equal to an input node is that node, so the cost and the allocations follow
+  // the parts where the two sides differ. Returns the new root (a new reference).
+  template <Combine Op, class Merge>
+  static Node* combine_root(const Node* a, std::size_t size_a, const Node* b, std::size_t size_b, Merge& merge,
+                            std::size_t& size_out) {
+    if (!a || !b) {
+      const Node* kept = Op == Combine::kUnion ? (a ? a : b) : (Op == Combine::kDifference ? a : nullptr);
+      size_out = kept == a ? size_a : size_b;
+      if (!kept) size_out = 0;
+      retain(const_cast<Node*>(kept));
+      return const_cast<Node*>(kept);
+    }
+    if (a == b && (Op != Combine::kUnion || Merge::kShares)) {
+      if (Op == Combine::kDifference) {
+        size_out = 0;
+        return nullptr;
+      }
+      size_out = size_a;
+      retain(const_cast<Node*>(a));
+      return const_cast<Node*>(a);
+    }
+    // The result size is counted relative to one side (the base): positions whose result is
+    // the base's content cost nothing to count; other one-sided subtrees are walked. The base
+    // is chosen so that the walks stay inside the smaller side.
+    CombineCtx<Merge> ctx{merge, Side::kA};
+    std::size_t base_size = size_a;
+    if (Op == Combine::kDifference ? size_b * 8 > size_a : size_b > size_a) {
+      ctx.base = Op == Combine::kDifference ? Side::kNone : Side::kB;
+      base_size = Op == Combine::kDifference ? 0 : size_b;
+    }
+    Piece result = combine<Op>(a, b, 0, ctx);
+    size_out = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(base_size) + ctx.delta);
+    return result.child;  // shift 0 never yields a lone entry
+  }
+
+  static std::size_t count_entries(const Node* n, unsigned shift) noexcept {
+    std::size_t total = n->entry_count(shift);
+    for (unsigned j = 0, nc = n->child_count(); j < nc; ++j) total += count_entries(n->children()[j], shift + kChampBits);
+    return total;
+  }
+
   // ---- iteration ----
 
   class Cursor {
@@ -430,6 +495,293 @@ class Champ {
   }
 
  private:
+  // ---- set algebra machinery ----
+
+  enum class Side { kNone, kA, kB };
+
+  template <class Merge>
+  struct CombineCtx {
+    Merge& merge;
+    Side base;
+    std::ptrdiff_t delta = 0;  // result size minus the base's size, so far
+  };
+
+  // One position of a combined node: nothing, an entry (borrowed from an input or owned), or
+  // a child (an owned reference).
+  struct Piece {
+    const Entry* borrowed = nullptr;
+    std::optional<Entry> owned;
+    Node* child = nullptr;
+    bool is_entry() const noexcept { return borrowed || owned; }
+    bool empty() const noexcept { return !is_entry() && !child; }
+  };
+
+  template <Combine Op, class Ctx>
+  static Piece combine(const Node* a, const Node* b, unsigned shift, Ctx& ctx) {
+    if (shift >= kCollisionShift) return combine_collision<Op>(a, b, ctx);
+    using Merge = std::remove_reference_t<decltype(ctx.merge)>;
+    const unsigned below = shift + kChampBits;
+    Piece slots[32];
+    std::uint32_t datamap = 0;
+    std::uint32_t nodemap = 0;
+    bool all_from_a = true;  // every position equals a's content there
+    try {
+      const std::uint32_t all = a->datamap | a->nodemap | b->datamap | b->nodemap;
+      for (std::uint32_t rest = all; rest; rest &= rest - 1) {
+        const std::uint32_t bit = rest & (~rest + 1);
+        const Entry* ea = (a->datamap & bit) ? &a->entries()[champ_index(a->datamap, bit)] : nullptr;
+        const Entry* eb = (b->datamap & bit) ? &b->entries()[champ_index(b->datamap, bit)] : nullptr;
+        Node* na = (a->nodemap & bit) ? a->children()[champ_index(a->nodemap, bit)] : nullptr;
+        Node* nb = (b->nodemap & bit) ? b->children()[champ_index(b->nodemap, bit)] : nullptr;
+        Piece& p = slots[std::countr_zero(bit)];
+        bool from_a = false;
+
+        // Adds (size of the result here) - (size of the base's content here) to the count,
+        // where the result is `origin`'s content plus `extra` entries.
+        auto account = [&](Side origin, std::ptrdiff_t extra) {
+          auto size_of = [&](Side s) -> std::ptrdiff_t {
+            const Entry* e = s == Side::kA ? ea : s == Side::kB ? eb : nullptr;
+            const Node* n = s == Side::kA ? na : s == Side::kB ? nb : nullptr;
+            return e ? 1 : n ? static_cast<std::ptrdiff_t>(count_entries(n, below)) : 0;
+          };
+          const bool same_content = origin != Side::kNone && ctx.base != Side::kNone && na && na == nb;
+          if (origin != ctx.base && !same_content) ctx.delta += size_of(origin) - size_of(ctx.base);
+          ctx.delta += extra;
+        };
+        auto take_child = [&](Node* n) {
+          retain(n);
+          p.child = n;
+        };
+
+        if (!ea && !na) {  // only b has something here
+          if (Op == Combine::kUnion) {
+            eb ? void(p.borrowed = eb) : take_child(nb);
+            account(Side::kB, 0);
+          } else {
+            from_a = true;
+            account(Side::kNone, 0);
+          }
+        } else if (!eb && !nb) {  // only a
+          if (Op != Combine::kIntersection) {
+            ea ? void(p.borrowed = ea) : take_child(na);
+            from_a = true;
+            account(Side::kA, 0);
+          } else {
+            account(Side::kNone, 0);
+          }
+        } else if (na && nb) {
+          if (na == nb && (Op != Combine::kUnion || Merge::kShares)) {
+            if (Op != Combine::kDifference) {
+              take_child(na);
+              from_a = true;
+              account(Side::kA, 0);
+            } else {
+              account(Side::kNone, 0);
+            }
+          } else {
+            p = combine<Op>(na, nb, below, ctx);
+            from_a = p.child == na;
+          }
+        } else if (ea && eb) {
+          const bool same_key = key_eq(Traits::key(*ea), Traits::key(*eb));
+          if (Op == Combine::kUnion) {
+            if (!same_key) {
+              p.child = make_pair(below, hash_of(Traits::key(*ea)), Entry(*ea), hash_of(Traits::key(*eb)), Entry(*eb));
+              account(Side::kNone, 2);
+            } else {
+              if (Merge::kShares) {
+                p.borrowed = ea;
+                from_a = true;
+              } else {
+                p.owned.emplace(ctx.merge(*ea, *eb));
+              }
+              account(Side::kA, 0);
+            }
+          } else if ((Op == Combine::kIntersection) == same_key) {
+            p.borrowed = ea;
+            from_a = true;
+            account(Side::kA, 0);
+          } else {
+            account(Side::kNone, 0);
+          }
+        } else if (ea) {  // a's entry against b's subtree
+          const std::uint64_t h = hash_of(Traits::key(*ea));
+          const Entry* f = find(nb, h, Traits::key(*ea), below);
+          if (Op == Combine::kUnion) {
+            bool added = false;
+            p.child = insert(nb, below, h, f ? ctx.merge(*ea, *f) : Entry(*ea), false, added);
+            account(Side::kB, f ? 0 : 1);
+          } else if ((Op == Combine::kIntersection) == (f != nullptr)) {
+            p.borrowed = ea;
+            from_a = true;
+            account(Side::kNone, 1);
+          } else {
+            account(Side::kNone, 0);
+          }
+        } else {  // a's subtree against b's entry
+          const std::uint64_t h = hash_of(Traits::key(*eb));
+          const Entry* f = find(na, h, Traits::key(*eb), below);
+          if (Op == Combine::kUnion) {
+            if (f && Merge::kShares) {
+              take_child(na);
+              from_a = true;
+            } else {
+              bool added = false;
+              p.child = insert(na, below, h, f ? ctx.merge(*f, *eb) : Entry(*eb), false, added);
+            }
+            account(Side::kA, f ? 0 : 1);
+          } else if (Op == Combine::kIntersection) {
+            p.borrowed = f;
+            account(Side::kNone, f ? 1 : 0);
+          } else if (!f) {
+            take_child(na);
+            from_a = true;
+            account(Side::kA, 0);
+          } else {
+            std::optional<Entry> single;
+            RemoveResult r = remove(na, below, h, Traits::key(*eb), false, single);
+            if (r.kind == Removed::kNode) {
+              p.child = r.node;
+            } else {
+              p.owned = std::move(single);
+            }
+            account(Side::kA, -1);
+          }
+        }
+        all_from_a = all_from_a && from_a;
+        if (p.child) {
+          nodemap |= bit;
+        } else if (p.is_entry()) {
+          datamap |= bit;
+        }
+      }
+    } catch (...) {
+      for (Piece& p : slots) release(p.child, below);
+      throw;
+    }
+    if (all_from_a && datamap == a->datamap && nodemap == a->nodemap) {
+      for (Piece& p : slots) release(p.child, below);
+      Piece same;
+      same.child = const_cast<Node*>(a);
+      retain(same.child);
+      return same;
+    }
+    const unsigned ne = static_cast<unsigned>(std::popcount(datamap));
+    if (nodemap == 0 && ne <= 1 && (shift > 0 || ne == 0)) {
+      // Nothing, or a lone entry that the parent inlines (canonical form).
+      return ne == 0 ? Piece{} : std::move(slots[std::countr_zero(datamap)]);
+    }
+    return assemble(slots, datamap, nodemap, below);
+  }
+
+  // Builds a node from the pieces at the set bits (children are taken over, entries copied or
+  // moved); on failure every child reference is released.
+  static Piece assemble(Piece* slots, std::uint32_t datamap, std::uint32_t nodemap, unsigned below) {
+    const unsigned ne = static_cast<unsigned>(std::popcount(datamap));
+    const unsigned nc = static_cast<unsigned>(std::popcount(nodemap));
+    Node* out;
+    try {
+      out = allocate(datamap, nodemap, ne, nc);
+    } catch (...) {
+      for (unsigned i = 0; i < 32; ++i) release(slots[i].child, below);
+      throw;
+    }
+    unsigned o = 0;
+    for (std::uint32_t rest = nodemap; rest; rest &= rest - 1) out->children()[o++] = slots[std::countr_zero(rest)].child;
+    Entry* oe = out->entries();
+    o = 0;
+    try {
+      for (std::uint32_t rest = datamap; rest; rest &= rest - 1, ++o) {
+        Piece& p = slots[std::countr_zero(rest)];
+        if (p.owned) {
+          ::new (&oe[o]) Entry(std::move(*p.owned));
+        } else {
+          ::new (&oe[o]) Entry(*p.borrowed);
+        }
+      }
+    } catch (...) {
+      std::destroy_n(oe, o);
+      out->datamap = 0;  // only the children remain to release
+      destroy_children_and_shell(out, below, ne, nc);
+      throw;
+    }
+    Piece result;
+    result.child = out;
+    return result;
+  }
+
+  static void destroy_children_and_shell(Node* n, unsigned below, unsigned ne, unsigned nc) noexcept {
+    for (unsigned j = 0; j < nc; ++j) release(n->children()[j], below);
+    n->~Node();
+    deallocate_node(n, Node::bytes(ne, nc));
+  }
+
+  // Below the last hash fragment both sides are plain arrays of colliding entries.
+  template <Combine Op, class Ctx>
+  static Piece combine_collision(const Node* a, const Node* b, Ctx& ctx) {
+    const Entry* ea = a->entries();
+    const Entry* eb = b->entries();
+    auto match = [](const Entry& e, const Entry* in, unsigned n) -> const Entry* {
+      for (unsigned k = 0; k < n; ++k) {
+        if (key_eq(Traits::key(in[k]), Traits::key(e))) return &in[k];
+      }
+      return nullptr;
+    };
+    std::vector<Piece> out;
+    bool all_from_a = true;
+    for (unsigned i = 0; i < a->datamap; ++i) {
+      const Entry* f = match(ea[i], eb, b->datamap);
+      if (Op == Combine::kUnion || (Op == Combine::kIntersection) == (f != nullptr)) {
+        Piece& p = out.emplace_back();
+        if (Op == Combine::kUnion && f && !std::remove_reference_t<decltype(ctx.merge)>::kShares) {
+          p.owned.emplace(ctx.merge(ea[i], *f));
+          all_from_a = false;
+        } else {
+          p.borrowed = &ea[i];
+        }
+      } else {
+        all_from_a = false;
+      }
+    }
+    if (Op == Combine::kUnion) {
+      for (unsigned k = 0; k < b->datamap; ++k) {
+        if (!match(eb[k], ea, a->datamap)) {
+          out.emplace_back().borrowed = &eb[k];
+          all_from_a = false;
+        }
+      }
+    }
+    const std::size_t base = ctx.base == Side::kA ? a->datamap : ctx.base == Side::kB ? b->datamap : 0;
+    ctx.delta += static_cast<std::ptrdiff_t>(out.size()) - static_cast<std::ptrdiff_t>(base);
+    if (all_from_a) {
+      Piece same;
+      same.child = const_cast<Node*>(a);
+      retain(same.child);
+      return same;
+    }
+    if (out.size() <= 1) return out.empty() ? Piece{} : std::move(out[0]);
+    const unsigned n = static_cast<unsigned>(out.size());
+    Node* node = allocate(n, 0, n, 0);
+    unsigned o = 0;
+    try {
+      for (; o < n; ++o) {
+        if (out[o].owned) {
+          ::new (&node->entries()[o]) Entry(std::move(*out[o].owned));
+        } else {
+          ::new (&node->entries()[o]) Entry(*out[o].borrowed);
+        }
+      }
+    } catch (...) {
+      std::destroy_n(node->entries(), o);
+      node->~Node();
+      deallocate_node(node, Node::bytes(n, 0));
+      throw;
+    }
+    Piece result;
+    result.child = node;
+    return result;
+  }
+
   // One edit of an array while rebuilding: drop index `drop` of the source, then place a new
   // element at index `at` of the result (either may be -1).
   struct Splice {

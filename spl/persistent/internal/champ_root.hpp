@@ -95,6 +95,14 @@ class ChampRoot {
     return out;
   }
 
+  // Union, intersection or difference with `other` (see Champ::combine_root).
+  template <Trie::Combine Op, class Merge>
+  ChampRoot combined(const ChampRoot& other, Merge& merge) const {
+    ChampRoot out;
+    out.root_ = Trie::template combine_root<Op>(root_, size_, other.root_, other.size_, merge, out.size_);
+    return out;
+  }
+
   bool equals(const ChampRoot& other) const {
     return size_ == other.size_ && Trie::equal(root_, other.root_, 0);
   }
