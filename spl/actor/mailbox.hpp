@@ -187,9 +187,9 @@ class Mailbox {
     s.high_water = std::max(high_water_.load(std::memory_order_acquire), s.depth);
     if (const auto* hist = histogram_.load(std::memory_order_acquire)) {
       s.latency_samples = hist->count();
-      s.latency_p50_ns = hist->quantile(0.50);
-      s.latency_p99_ns = hist->quantile(0.99);
-      s.latency_p999_ns = hist->quantile(0.999);
+      s.latency_p50_ns = internal::ticks_to_ns(hist->quantile(0.50));
+      s.latency_p99_ns = internal::ticks_to_ns(hist->quantile(0.99));
+      s.latency_p999_ns = internal::ticks_to_ns(hist->quantile(0.999));
     }
     return s;
   }
@@ -424,7 +424,7 @@ class Mailbox {
   Msg finish(Header* h) {
     auto* env = static_cast<internal::Envelope<Msg>*>(h);
     Msg msg(std::move(env->payload));
-    const std::uint64_t enqueued_at = env->enqueued_at_ns;
+    const std::uint64_t enqueued_at = env->enqueued_at;
     internal::destroy_envelope<Msg>(h);
     record_dequeue(enqueued_at);
     return msg;
@@ -441,7 +441,7 @@ class Mailbox {
         hist = new internal::LatencyHistogram();
         histogram_.store(hist, std::memory_order_release);
       }
-      const std::uint64_t now = internal::now_ns();
+      const std::uint64_t now = internal::read_ticks();
       hist->record(now > enqueued_at ? now - enqueued_at : 0);
     }
   }

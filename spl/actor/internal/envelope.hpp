@@ -2,13 +2,13 @@
 // The node a message travels in: a 24-byte header (queue link, sender, type, lane, sampled
 // enqueue time) followed by the payload, allocated from the per-size node pool.
 
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <new>
 #include <utility>
 #include <variant>
 
+#include "spl/actor/internal/latency_histogram.hpp"
 #include "spl/actor/internal/mpsc_queue.hpp"
 #include "spl/actor/internal/node_pool.hpp"
 
@@ -34,7 +34,7 @@ struct EnvelopeHeader : QueueLink {
   std::uint16_t type = 0;
   Lane lane = Lane::kNormal;
   std::uint8_t reserved = 0;
-  std::uint64_t enqueued_at_ns = 0;  // 0 when this message was not sampled for latency
+  std::uint64_t enqueued_at = 0;  // read_ticks() | 1, or 0 when not sampled for latency
 };
 static_assert(sizeof(EnvelopeHeader) == 24);
 
@@ -48,18 +48,13 @@ struct Envelope : EnvelopeHeader {
 template <class Msg>
 using EnvelopePool = NodePool<pool_block_size(sizeof(Envelope<Msg>)), Msg>;
 
-inline std::uint64_t now_ns() noexcept {
-  return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-          .count());
-}
-
 // One message in sixteen per sending thread carries a timestamp: enough for the latency
-// histogram, cheap enough (the clock read is amortised) for the send path.
+// histogram (its quantiles estimate those of every message, as the choice does not depend on
+// the latency), cheap enough (the counter read is amortised) for the send path.
 inline std::uint64_t sample_enqueue_time() noexcept {
-  static thread_local std::uint32_t tick = 0;
-  if ((++tick & 15u) != 0) return 0;
-  return now_ns() | 1u;
+  static thread_local constinit std::uint32_t countdown = 0;
+  if ((++countdown & 15u) != 0) return 0;
+  return read_ticks() | 1u;
 }
 
 template <class Msg, class M>
@@ -76,7 +71,7 @@ Envelope<Msg>* make_envelope(M&& msg, Lane lane, std::uint32_t sender) {
   env->sender = sender;
   env->type = MessageType<Msg>::of(env->payload);
   env->lane = lane;
-  env->enqueued_at_ns = sample_enqueue_time();
+  env->enqueued_at = sample_enqueue_time();
   return env;
 }
 
