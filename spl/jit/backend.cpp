@@ -2,8 +2,12 @@
 
 #include <asmjit/x86.h>
 
-#include <functional>
+#include <cstring>
+#include <iterator>
+#include <memory>
+#include <span>
 
+#include "spl/jit/internal/regalloc.hpp"
 
 namespace spl::jit {
 
@@ -24,93 +28,114 @@ class FirstError : public ErrorHandler {
   std::string text;
 };
 
-TypeId abi_type(Type t) {
-  switch (t.kind) {
-    case TypeKind::kVoid: return TypeId::kVoid;
-    case TypeKind::kI1:
-    case TypeKind::kI8:
-    case TypeKind::kI16:
-    case TypeKind::kI32: return TypeId::kInt32;  // narrow values travel in 32-bit registers
-    case TypeKind::kI64: return TypeId::kInt64;
-    case TypeKind::kPtr: return TypeId::kUIntPtr;
-    case TypeKind::kF32: return TypeId::kFloat32;
-    case TypeKind::kF64: return TypeId::kFloat64;
-    case TypeKind::kParam: break;
-  }
-  return TypeId::kVoid;
-}
-
-FuncSignatureBuilder signature(const std::vector<Type>& params, Type ret) {
-  FuncSignatureBuilder sig(CallConvId::kHost);
-  sig.setRet(abi_type(ret));
-  for (Type p : params) sig.addArg(abi_type(p));
-  return sig;
-}
-
 bool is_wide(Type t) { return t.kind == TypeKind::kI64 || t.kind == TypeKind::kPtr; }
+bool is_narrow(Type t) { return t.kind == TypeKind::kI8 || t.kind == TypeKind::kI16; }
 bool fits_i32(std::int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
 std::uint32_t scale_shift(std::uint32_t size) { return size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : 3; }
 
-// Integer representation: i1..i32 live in 32-bit registers whose bits above the type's width are
-// unspecified (except i1, always 0 or 1); i64 and ptr in 64-bit registers. Operations that look
-// at the high bits (compare, divide, right shift, widen) extend first.
+x86::Gp gpq(std::uint8_t r) { return x86::gpq(r); }
+// The view of a register an operation of type t works on.
+x86::Gp view(std::uint8_t r, Type t) { return is_wide(t) ? x86::Gp(x86::gpq(r)) : x86::Gp(x86::gpd(r)); }
+
+std::int64_t float_bits(const Operand& op, Type t) {
+  const double value = op.kind == Operand::Kind::kFloat ? op.float_imm : static_cast<double>(op.int_imm);
+  if (t.kind == TypeKind::kF32) {
+    const float narrow = static_cast<float>(value);
+    std::uint32_t bits = 0;
+    std::memcpy(&bits, &narrow, sizeof bits);
+    return bits;
+  }
+  std::int64_t bits = 0;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+}
+
+// Which register an argument of a C call (or an incoming parameter) travels in; -1 if it
+// would go on the stack, which this tier does not support.
+std::vector<Location> abi_locations(std::span<const Type> types) {
+  std::vector<Location> out;
+  int ints = 0, floats = 0;
+  for (Type t : types) {
+    if (t.is_float()) {
+      out.push_back(floats < reg::kFloatArgs ? Location::in_reg(RegClass::kXmm, static_cast<std::uint8_t>(floats)) : Location{});
+      ++floats;
+    } else {
+      out.push_back(ints < 6 ? Location::in_reg(RegClass::kGp, reg::kIntArgs[ints]) : Location{});
+      ++ints;
+    }
+  }
+  return out;
+}
+
+Location return_location(Type t) { return Location::in_reg(reg_class(t), 0); }
+
+constexpr std::uint8_t kCalleeSavedOrder[] = {reg::kRbx, reg::kRbp, reg::kR12, reg::kR13, reg::kR14, reg::kR15};
+
+// Lowers a function with the linear-scan allocation of internal/regalloc.hpp through
+// x86::Assembler. Integer representation: i1..i32 live in 32-bit registers whose bits above the
+// type's width are unspecified (except i1, always 0 or 1); i64 and ptr in 64-bit registers.
+// Operations that look at the high bits (compare, divide, right shift, widen) extend first.
+// r10/r11 and xmm14/xmm15 are never allocated: they hold spilled operands and temporaries
+// within one instruction.
 class Lowering {
  public:
-  Lowering(x86::Compiler& cc, const Function& fn, const CalleeResolver& resolve) : cc_(cc), fn_(fn), resolve_(resolve) {}
+  Lowering(x86::Assembler& a, const Function& fn, const CalleeResolver& resolve) : a_(a), fn_(fn), resolve_(resolve) {}
 
   Result<void> run() {
-    count_uses();
-    regs_.resize(fn_.values.size());
-    for (std::uint32_t v = 0; v < fn_.values.size(); ++v) {
-      if (!folded_[v]) regs_[v] = new_reg(fn_.values[v].type);
+    find_folds();
+    alloc_ = allocate_registers(fn_, folded_view_);
+    std::vector<Type> param_types;
+    for (std::uint32_t p : fn_.blocks[0].params) param_types.push_back(fn_.values[p].type);
+    const auto incoming = abi_locations(param_types);
+    for (const Location& l : incoming) {
+      if (l.kind == Location::Kind::kNone)
+        return make_error(spl::ErrorCode::kUnsupported, "'@" + fn_.name + "': more than 6 integer or 8 float parameters are not supported");
     }
-    coalesce_block_arguments();
-    func_ = cc_.addFunc(signature(fn_.param_types, fn_.ret));
-    for (std::size_t i = 0; i < fn_.blocks[0].params.size(); ++i) func_->setArg(i, regs_[fn_.blocks[0].params[i]]);
+    entry_ = a_.newLabel();
     labels_.reserve(fn_.blocks.size());
-    for (std::size_t b = 0; b < fn_.blocks.size(); ++b) labels_.push_back(cc_.newLabel());
-    for (std::uint32_t b = 0; b < fn_.blocks.size(); ++b) {
-      block_ = b;
-      cc_.bind(labels_[b]);
-      const auto& instrs = fn_.blocks[b].instrs;
-      for (std::size_t i = 0; i < instrs.size(); ++i) SPL_TRY(lower(instrs[i]));
+    for (std::size_t b = 0; b < fn_.blocks.size(); ++b) labels_.push_back(a_.newLabel());
+    layout_index_.assign(fn_.blocks.size(), 0);
+    for (std::size_t i = 0; i < alloc_.liveness.order.size(); ++i) layout_index_[alloc_.liveness.order[i]] = static_cast<std::uint32_t>(i);
+
+    a_.bind(entry_);
+    emit_prologue();
+    std::vector<Move> moves;
+    for (std::size_t i = 0; i < incoming.size(); ++i) {
+      const Location dst = loc(fn_.blocks[0].params[i]);
+      if (dst.kind != Location::Kind::kNone) moves.push_back(Move{dst, incoming[i]});
     }
-    cc_.endFunc();
+    emit_parallel(std::move(moves));
+    for (std::uint32_t b : alloc_.liveness.order) {
+      block_ = b;
+      a_.bind(labels_[b]);
+      for (const Instr& in : fn_.blocks[b].instrs) SPL_TRY(lower(in));
+    }
     return {};
   }
 
  private:
-  BaseReg new_reg(Type t) {
-    switch (t.kind) {
-      case TypeKind::kF32: return cc_.newXmmSs();
-      case TypeKind::kF64: return cc_.newXmmSd();
-      case TypeKind::kI64:
-      case TypeKind::kPtr: return cc_.newGpq();
-      default: return cc_.newGpd();
-    }
-  }
-
   // Folds `elemptr` into the addressing mode of the loads and stores that use it, and `cmp` into
   // the conditional jump of the `br` right after it.
-  void count_uses() {
-    folded_.assign(fn_.values.size(), false);
-    std::vector<std::uint32_t> uses(fn_.values.size(), 0), address_uses(fn_.values.size(), 0);
+  void find_folds() {
+    const std::size_t n = fn_.values.size();
+    std::vector<std::uint32_t> uses(n, 0), address_uses(n, 0);
+    defs_.assign(n, nullptr);
     for (const auto& block : fn_.blocks) {
       for (const auto& in : block.instrs) {
+        if (in.result != kNoValue) defs_[in.result] = &in;
         for (std::size_t i = 0; i < in.args.size(); ++i) {
           if (!in.args[i].is_value()) continue;
           ++uses[in.args[i].value];
-          const bool is_address = (in.op == Opcode::kLoad && i == 0) || (in.op == Opcode::kStore && i == 1);
-          if (is_address) ++address_uses[in.args[i].value];
+          if ((in.op == Opcode::kLoad && i == 0) || (in.op == Opcode::kStore && i == 1)) ++address_uses[in.args[i].value];
         }
         for (const auto& t : in.targets) {
-          for (const auto& a : t.args) {
-            if (a.is_value()) ++uses[a.value];
+          for (const auto& arg : t.args) {
+            if (arg.is_value()) ++uses[arg.value];
           }
         }
       }
     }
-    uses_ = uses;
+    folded_ = std::make_unique<bool[]>(n);
     for (const auto& block : fn_.blocks) {
       for (std::size_t i = 0; i < block.instrs.size(); ++i) {
         const Instr& in = block.instrs[i];
@@ -121,149 +146,120 @@ class Lowering {
         if (in.op == Opcode::kCmp && uses[in.result] == 1 && i + 2 == block.instrs.size()) {
           const Instr& next = block.instrs[i + 1];
           const bool float_equality = in.type.is_float() && (in.pred == Pred::kEq || in.pred == Pred::kNe);
-          if (next.op == Opcode::kBr && next.args[0].is_value() && next.args[0].value == in.result && !float_equality) {
-            folded_[in.result] = true;
-          }
+          if (next.op == Opcode::kBr && next.args[0].is_value() && next.args[0].value == in.result && !float_equality) folded_[in.result] = true;
         }
       }
     }
-    defs_.assign(fn_.values.size(), nullptr);
-    for (const auto& block : fn_.blocks) {
-      for (const auto& in : block.instrs) {
-        if (in.result != kNoValue) defs_[in.result] = &in;
-      }
-    }
+    folded_view_ = std::span<const bool>(folded_.get(), n);
   }
 
-  // The values an instruction reads, including those of an elemptr folded into its address.
-  void for_each_read(const Instr& in, const std::function<void(std::uint32_t)>& fn) const {
-    auto visit = [&](const Operand& op) {
-      if (!op.is_value()) return;
-      if (folded_[op.value] && defs_[op.value]->op == Opcode::kElemPtr) {
-        for (const Operand& inner : defs_[op.value]->args) {
-          if (inner.is_value()) fn(inner.value);
-        }
+  Location loc(std::uint32_t v) const { return alloc_.locations[v]; }
+
+  Location operand_loc(const Operand& op, Type t) const {
+    if (op.is_value()) return loc(op.value);
+    if (t.is_float()) return Location::immediate(RegClass::kXmm, float_bits(op, t));
+    return Location::immediate(RegClass::kGp, op.int_imm);
+  }
+
+  static x86::Mem slot(std::uint32_t index) { return x86::qword_ptr(x86::rsp, static_cast<std::int32_t>(index * 8)); }
+
+  void emit_move(const Location& dst, const Location& src) {
+    if (dst == src) return;
+    const x86::Gp tmp = gpq(reg::kScratchGp2);
+    if (dst.cls == RegClass::kGp) {
+      if (dst.is_reg()) {
+        const x86::Gp d = gpq(dst.reg);
+        if (src.is_reg()) a_.mov(d, gpq(src.reg));
+        else if (src.is_stack()) a_.mov(d, slot(src.slot));
+        else a_.mov(d, Imm(src.imm));
         return;
       }
-      fn(op.value);
-    };
-    for (const Operand& op : in.args) visit(op);
-    for (const BranchTarget& t : in.targets) {
-      for (const Operand& op : t.args) visit(op);
-    }
-  }
-
-  // A value computed only to be passed to a block parameter over a `jmp` is computed straight
-  // into the parameter's register when the parameter's old value is not read afterwards; this
-  // removes the copies on loop back edges.
-  void coalesce_block_arguments() {
-    for (const auto& block : fn_.blocks) {
-      const Instr& term = block.instrs.back();
-      if (term.op != Opcode::kJmp) continue;
-      const Block& target = fn_.blocks[term.targets[0].block];
-      for (std::size_t j = 0; j < term.targets[0].args.size(); ++j) {
-        const Operand& arg = term.targets[0].args[j];
-        if (!arg.is_value() || folded_[arg.value] || uses_[arg.value] != 1 || defs_[arg.value] == nullptr) continue;
-        const std::uint32_t v = arg.value;
-        const std::uint32_t p = target.params[j];
-        std::size_t k = 0;
-        while (k < block.instrs.size() && block.instrs[k].result != v) ++k;
-        if (k == block.instrs.size()) continue;  // defined in another block
-        const Instr& def = block.instrs[k];
-        bool safe = true;
-        // The defining instruction may read p only as the first operand of a two-operand
-        // operation (which moves it into the destination before anything else is written).
-        std::size_t position = 0;
-        for (const Operand& op : def.args) {
-          if (op.is_value() && op.value == p && !(position == 0 && is_binary(def.op))) safe = false;
-          ++position;
-        }
-        for_each_read(def, [&](std::uint32_t r) {
-          if (r == p && !(is_binary(def.op) && def.args[0].is_value() && def.args[0].value == p)) safe = false;
-        });
-        for (std::size_t later = k + 1; later + 1 < block.instrs.size() && safe; ++later) {
-          for_each_read(block.instrs[later], [&](std::uint32_t r) { safe &= r != p; });
-        }
-        for (std::size_t other = 0; other < term.targets[0].args.size(); ++other) {
-          const Operand& o = term.targets[0].args[other];
-          if (other != j && o.is_value() && o.value == p) safe = false;
-        }
-        if (safe) regs_[v] = regs_[p];
+      if (src.is_reg()) {
+        a_.mov(slot(dst.slot), gpq(src.reg));
+      } else if (src.kind == Location::Kind::kImm && fits_i32(src.imm)) {
+        a_.mov(slot(dst.slot), Imm(src.imm));
+      } else {
+        if (src.is_stack()) a_.mov(tmp, slot(src.slot));
+        else a_.mov(tmp, Imm(src.imm));
+        a_.mov(slot(dst.slot), tmp);
       }
-    }
-  }
-
-  x86::Gp gp(std::uint32_t v) const { return regs_[v].as<x86::Gp>(); }
-  x86::Xmm xmm(std::uint32_t v) const { return regs_[v].as<x86::Xmm>(); }
-
-  // An integer operand in a register (immediates are materialised).
-  x86::Gp gp_of(const Operand& op, Type t) {
-    if (op.is_value()) return gp(op.value);
-    x86::Gp r = is_wide(t) ? cc_.newGpq() : cc_.newGpd();
-    if (is_wide(t)) cc_.mov(r, Imm(op.int_imm));
-    else cc_.mov(r, Imm(static_cast<std::int32_t>(op.int_imm)));
-    return r;
-  }
-
-  double float_imm(const Operand& op) const { return op.kind == Operand::Kind::kFloat ? op.float_imm : static_cast<double>(op.int_imm); }
-
-  x86::Mem float_const(const Operand& op, Type t) {
-    if (t.kind == TypeKind::kF32) return cc_.newFloatConst(ConstPoolScope::kLocal, static_cast<float>(float_imm(op)));
-    return cc_.newDoubleConst(ConstPoolScope::kLocal, float_imm(op));
-  }
-
-  x86::Xmm xmm_of(const Operand& op, Type t) {
-    if (op.is_value()) return xmm(op.value);
-    x86::Xmm r = t.kind == TypeKind::kF32 ? cc_.newXmmSs() : cc_.newXmmSd();
-    move_float(r, float_const(op, t), t);
-    return r;
-  }
-
-  void move_float(const x86::Xmm& dst, const Operand_& src, Type t) {
-    if (src.isMem()) {
-      if (t.kind == TypeKind::kF32) cc_.movss(dst, src.as<x86::Mem>());
-      else cc_.movsd(dst, src.as<x86::Mem>());
-    } else {
-      cc_.movaps(dst, src.as<x86::Xmm>());
-    }
-  }
-
-  // Moves an operand of type t into the register dst (same class).
-  void move_into(const BaseReg& dst, const Operand& src, Type t) {
-    if (t.is_float()) {
-      if (src.is_value() && regs_[src.value].id() == dst.id()) return;
-      if (src.is_value()) cc_.movaps(dst.as<x86::Xmm>(), xmm(src.value));
-      else move_float(dst.as<x86::Xmm>(), float_const(src, t), t);
       return;
     }
-    const x86::Gp d = dst.as<x86::Gp>();
-    if (src.is_value() && regs_[src.value].id() == dst.id()) return;
-    if (src.is_value()) cc_.mov(d, gp(src.value));
-    else if (is_wide(t)) cc_.mov(d, Imm(src.int_imm));
-    else cc_.mov(d, Imm(static_cast<std::int32_t>(src.int_imm)));
+    if (dst.is_reg()) {
+      const x86::Xmm d = x86::xmm(dst.reg);
+      if (src.is_reg()) {
+        a_.movaps(d, x86::xmm(src.reg));
+      } else if (src.is_stack()) {
+        a_.movsd(d, slot(src.slot));
+      } else {
+        a_.mov(tmp, Imm(src.imm));
+        a_.movq(d, tmp);
+      }
+      return;
+    }
+    if (src.is_reg()) {
+      a_.movsd(slot(dst.slot), x86::xmm(src.reg));
+    } else {
+      if (src.is_stack()) a_.mov(tmp, slot(src.slot));
+      else a_.mov(tmp, Imm(src.imm));
+      a_.mov(slot(dst.slot), tmp);
+    }
   }
 
-  // A copy of an integer widened to 32 bits (signed or not) when its type is narrower.
-  x86::Gp widened(const Operand& op, Type t, bool is_signed) {
-    x86::Gp r = gp_of(op, t);
-    if (t.kind != TypeKind::kI8 && t.kind != TypeKind::kI16) return r;
-    x86::Gp w = cc_.newGpd();
-    const x86::Gp part = t.kind == TypeKind::kI8 ? x86::Gp(r.r8()) : x86::Gp(r.r16());
-    if (is_signed) cc_.movsx(w, part);
-    else cc_.movzx(w, part);
-    return w;
+  void emit_parallel(std::vector<Move> moves) {
+    for (const Move& m : sequence_moves(std::move(moves))) emit_move(m.dst, m.src);
   }
 
-  x86::Mem address_of(const Operand& op, Type access) {
+  // An operand in a register: its own, or `scratch` loaded with it.
+  x86::Gp use_gp(const Operand& op, Type t, std::uint8_t scratch) {
+    const Location l = operand_loc(op, t);
+    if (l.is_reg()) return gpq(l.reg);
+    emit_move(Location::in_reg(RegClass::kGp, scratch), l);
+    return gpq(scratch);
+  }
+  x86::Xmm use_xmm(const Operand& op, Type t, std::uint8_t scratch) {
+    const Location l = operand_loc(op, t);
+    if (l.is_reg()) return x86::xmm(l.reg);
+    emit_move(Location::in_reg(RegClass::kXmm, scratch), l);
+    return x86::xmm(scratch);
+  }
+  // The register a result is computed in: its own, or `scratch` when it lives on the stack.
+  std::uint8_t def_reg(std::uint32_t v, std::uint8_t scratch) const { return loc(v).is_reg() ? loc(v).reg : scratch; }
+  void finish_def(std::uint32_t v, std::uint8_t r) { emit_move(loc(v), Location::in_reg(loc(v).cls, r)); }
+
+  // Loads an integer operand into `dst`, extended to 32 bits when narrower than that.
+  void widen_into(std::uint8_t dst, const Operand& op, Type t, bool is_signed) {
+    const Location l = operand_loc(op, t);
+    if (!is_narrow(t)) {
+      emit_move(Location::in_reg(RegClass::kGp, dst), l);
+      return;
+    }
+    std::uint8_t src = dst;
+    if (l.is_reg()) src = l.reg;
+    else emit_move(Location::in_reg(RegClass::kGp, dst), l);
+    const x86::Gp part = t.kind == TypeKind::kI8 ? x86::Gp(x86::gpb(src)) : x86::Gp(x86::gpw(src));
+    if (is_signed) a_.movsx(x86::gpd(dst), part);
+    else a_.movzx(x86::gpd(dst), part);
+  }
+
+  // The memory an access of type `access` at address `op` touches; sets `used_second` when the
+  // address occupies reg::kScratchGp2.
+  x86::Mem address_of(const Operand& op, Type access, bool& used_second) {
     const std::uint32_t size = type_size(access);
+    used_second = false;
     if (op.is_value() && folded_[op.value]) {
       const Instr& ep = *defs_[op.value];
-      const x86::Gp base = gp(ep.args[0].value);
+      const x86::Gp base = use_gp(ep.args[0], Type::of(TypeKind::kPtr), reg::kScratchGp);
       const std::uint32_t elem = type_size(ep.type);
-      if (ep.args[1].is_value()) return x86::ptr(base, gp(ep.args[1].value), scale_shift(elem), 0, size);
+      if (ep.args[1].is_value()) {
+        const Location li = loc(ep.args[1].value);
+        used_second = !li.is_reg();
+        const x86::Gp index = use_gp(ep.args[1], Type::of(TypeKind::kI64), reg::kScratchGp2);
+        return x86::ptr(base, index, scale_shift(elem), 0, size);
+      }
       return x86::ptr(base, static_cast<std::int32_t>(ep.args[1].int_imm * elem), size);
     }
-    return x86::ptr(gp_of(op, Type::of(TypeKind::kPtr)), 0, size);
+    return x86::ptr(use_gp(op, Type::of(TypeKind::kPtr), reg::kScratchGp), 0, size);
   }
 
   Result<void> lower(const Instr& in) {
@@ -282,109 +278,153 @@ class Lowering {
       case Opcode::kLoad: lower_load(in); return {};
       case Opcode::kStore: lower_store(in); return {};
       case Opcode::kElemPtr:
-        if (!folded_[in.result]) {
-          const std::uint32_t elem = type_size(in.type);
-          const x86::Gp base = gp_of(in.args[0], Type::of(TypeKind::kPtr));
-          if (in.args[1].is_value()) {
-            cc_.lea(gp(in.result), x86::ptr(base, gp(in.args[1].value), scale_shift(elem)));
-          } else {
-            const std::int64_t offset = in.args[1].int_imm * static_cast<std::int64_t>(elem);
-            if (fits_i32(offset)) {
-              cc_.lea(gp(in.result), x86::ptr(base, static_cast<std::int32_t>(offset)));
-            } else {
-              cc_.mov(gp(in.result), Imm(offset));
-              cc_.add(gp(in.result), base);
-            }
-          }
-        }
+        if (!folded_[in.result]) lower_elemptr(in);
         return {};
-      case Opcode::kSizeOf: cc_.mov(gp(in.result), Imm(type_size(in.type))); return {};
+      case Opcode::kSizeOf:
+        emit_move(loc(in.result), Location::immediate(RegClass::kGp, type_size(in.type)));
+        return {};
       case Opcode::kCall: return lower_call(in);
       case Opcode::kJmp: lower_edge(in.targets[0]); return {};
       case Opcode::kBr: lower_branch(in); return {};
       case Opcode::kRet:
-        if (in.args.empty()) {
-          cc_.ret();
-        } else if (fn_.ret.is_float()) {
-          cc_.ret(xmm_of(in.args[0], fn_.ret));
-        } else {
-          cc_.ret(gp_of(in.args[0], fn_.ret));
-        }
+        if (!in.args.empty()) emit_move(return_location(fn_.ret), operand_loc(in.args[0], fn_.ret));
+        emit_epilogue();
         return {};
       default: return make_error(spl::ErrorCode::kInternal, "backend: unexpected instruction");
     }
   }
 
+  void emit_prologue() {
+    int pushes = 0;
+    for (std::uint8_t r : kCalleeSavedOrder) {
+      if (alloc_.used_callee_saved >> r & 1u) {
+        a_.push(gpq(r));
+        ++pushes;
+      }
+    }
+    // The return address and the pushes, plus the frame, keep rsp 16-byte aligned at calls.
+    frame_ = static_cast<std::int32_t>(alloc_.stack_slots * 8);
+    if ((8 + 8 * pushes + frame_) % 16 != 0) frame_ += 8;
+    if (frame_ != 0) a_.sub(x86::rsp, frame_);
+  }
+
+  void emit_epilogue() {
+    if (frame_ != 0) a_.add(x86::rsp, frame_);
+    for (auto it = std::rbegin(kCalleeSavedOrder); it != std::rend(kCalleeSavedOrder); ++it) {
+      if (alloc_.used_callee_saved >> *it & 1u) a_.pop(gpq(*it));
+    }
+    a_.ret();
+  }
+
   void lower_int_binary(const Instr& in) {
     const Type t = in.type;
-    const x86::Gp dst = gp(in.result);
-    const Operand& a = in.args[0];
-    const Operand& b = in.args[1];
     switch (in.op) {
       case Opcode::kDiv:
       case Opcode::kRem:
       case Opcode::kUDiv:
       case Opcode::kURem: {
+        // The divisor goes to r11 first: the dividend's move into rax may overwrite it.
         const bool is_signed = in.op == Opcode::kDiv || in.op == Opcode::kRem;
-        const bool wide = is_wide(t);
-        const x86::Gp lo = wide ? cc_.newGpq() : cc_.newGpd();
-        const x86::Gp hi = wide ? cc_.newGpq() : cc_.newGpd();
-        cc_.mov(lo, widened(a, t, is_signed));
-        const x86::Gp divisor = widened(b, t, is_signed);
+        widen_into(reg::kScratchGp, in.args[1], t, is_signed);
+        widen_into(reg::kRax, in.args[0], t, is_signed);
+        const x86::Gp lo = view(reg::kRax, t), hi = view(reg::kRdx, t), divisor = view(reg::kScratchGp, t);
         if (is_signed) {
-          if (wide) cc_.cqo(hi, lo);
-          else cc_.cdq(hi, lo);
-          cc_.idiv(hi, lo, divisor);
+          if (is_wide(t)) a_.cqo(hi, lo);
+          else a_.cdq(hi, lo);
+          a_.idiv(hi, lo, divisor);
         } else {
-          cc_.xor_(hi, hi);
-          cc_.div(hi, lo, divisor);
+          a_.xor_(x86::edx, x86::edx);
+          a_.div(hi, lo, divisor);
         }
-        cc_.mov(dst, (in.op == Opcode::kDiv || in.op == Opcode::kUDiv) ? lo : hi);
+        finish_def(in.result, (in.op == Opcode::kDiv || in.op == Opcode::kUDiv) ? reg::kRax : reg::kRdx);
         return;
       }
       case Opcode::kShl:
       case Opcode::kShr:
       case Opcode::kSar: {
-        if (in.op == Opcode::kShl) move_into(dst, a, t);
-        else cc_.mov(dst, widened(a, t, in.op == Opcode::kSar));
-        if (!b.is_value()) {
-          const int count = static_cast<int>(b.int_imm & (is_wide(t) ? 63 : 31));
-          if (in.op == Opcode::kShl) cc_.shl(dst, count);
-          else if (in.op == Opcode::kShr) cc_.shr(dst, count);
-          else cc_.sar(dst, count);
-          return;
+        const bool right = in.op != Opcode::kShl;
+        const Operand& count = in.args[1];
+        std::uint8_t d = def_reg(in.result, reg::kScratchGp);
+        if (count.is_value()) d = reg::kScratchGp;  // the count's move into rcx may overwrite d
+        if (right) widen_into(d, in.args[0], t, in.op == Opcode::kSar);
+        else emit_move(Location::in_reg(RegClass::kGp, d), operand_loc(in.args[0], t));
+        const x86::Gp dst = view(d, t);
+        if (count.is_value()) {
+          emit_move(Location::in_reg(RegClass::kGp, reg::kRcx), loc(count.value));
+          if (in.op == Opcode::kShl) a_.shl(dst, x86::cl);
+          else if (in.op == Opcode::kShr) a_.shr(dst, x86::cl);
+          else a_.sar(dst, x86::cl);
+        } else {
+          const int bits = static_cast<int>(count.int_imm & (is_wide(t) ? 63 : 31));
+          if (in.op == Opcode::kShl) a_.shl(dst, bits);
+          else if (in.op == Opcode::kShr) a_.shr(dst, bits);
+          else a_.sar(dst, bits);
         }
-        const x86::Gp count = cc_.newGpd();
-        cc_.mov(count, gp(b.value).r32());
-        if (in.op == Opcode::kShl) cc_.shl(dst, count.r8());
-        else if (in.op == Opcode::kShr) cc_.shr(dst, count.r8());
-        else cc_.sar(dst, count.r8());
+        finish_def(in.result, d);
         return;
       }
       default: break;
     }
-    move_into(dst, a, t);
-    const bool imm = !b.is_value() && fits_i32(b.int_imm);
-    const Imm bi(static_cast<std::int32_t>(b.int_imm));
-    const x86::Gp br = imm ? x86::Gp() : gp_of(b, t);
+    const Operand* lhs = &in.args[0];
+    const Operand* rhs = &in.args[1];
+    std::uint8_t d = def_reg(in.result, reg::kScratchGp);
+    auto in_d = [&](const Operand& op) {
+      const Location l = operand_loc(op, t);
+      return l.is_reg() && l.reg == d;
+    };
+    if (in_d(*rhs) && !in_d(*lhs)) {
+      // Moving the left operand into d first would overwrite the right one.
+      const bool commutative = in.op == Opcode::kAdd || in.op == Opcode::kMul || in.op == Opcode::kAnd || in.op == Opcode::kOr ||
+                               in.op == Opcode::kXor;
+      if (commutative) std::swap(lhs, rhs);
+      else d = reg::kScratchGp;
+    }
+    const x86::Gp dst = view(d, t);
+    const bool imm = !rhs->is_value() && fits_i32(rhs->int_imm);
+    if (in.op == Opcode::kMul && imm) {
+      const x86::Gp src = use_gp(*lhs, t, d);
+      a_.imul(dst, view(src.id(), t), Imm(rhs->int_imm));
+      finish_def(in.result, d);
+      return;
+    }
+    emit_move(Location::in_reg(RegClass::kGp, d), operand_loc(*lhs, t));
+    const Imm bi(rhs->int_imm);
+    const x86::Gp br = imm ? x86::Gp() : view(use_gp(*rhs, t, reg::kScratchGp2).id(), t);
     switch (in.op) {
-      case Opcode::kAdd: imm ? cc_.add(dst, bi) : cc_.add(dst, br); break;
-      case Opcode::kSub: imm ? cc_.sub(dst, bi) : cc_.sub(dst, br); break;
-      case Opcode::kMul: imm ? cc_.imul(dst, dst, bi) : cc_.imul(dst, br); break;
-      case Opcode::kAnd: imm ? cc_.and_(dst, bi) : cc_.and_(dst, br); break;
-      case Opcode::kOr: imm ? cc_.or_(dst, bi) : cc_.or_(dst, br); break;
-      case Opcode::kXor: imm ? cc_.xor_(dst, bi) : cc_.xor_(dst, br); break;
+      case Opcode::kAdd: imm ? a_.add(dst, bi) : a_.add(dst, br); break;
+      case Opcode::kSub: imm ? a_.sub(dst, bi) : a_.sub(dst, br); break;
+      case Opcode::kMul: a_.imul(dst, br); break;
+      case Opcode::kAnd: imm ? a_.and_(dst, bi) : a_.and_(dst, br); break;
+      case Opcode::kOr: imm ? a_.or_(dst, bi) : a_.or_(dst, br); break;
+      case Opcode::kXor: imm ? a_.xor_(dst, bi) : a_.xor_(dst, br); break;
       default: break;
     }
+    finish_def(in.result, d);
+  }
+
+  // An xmm operand as an instruction source: a register, or the value's stack slot.
+  Operand_ xmm_source(const Operand& op, Type t, std::uint8_t scratch) {
+    const Location l = operand_loc(op, t);
+    if (l.is_stack()) return x86::ptr(x86::rsp, static_cast<std::int32_t>(l.slot * 8));
+    return use_xmm(op, t, scratch);
   }
 
   void lower_float_binary(const Instr& in) {
     const Type t = in.type;
     const bool single = t.kind == TypeKind::kF32;
-    const x86::Xmm dst = xmm(in.result);
-    move_into(dst, in.args[0], t);
-    const Operand& b = in.args[1];
-    Operand_ src = b.is_value() ? Operand_(xmm(b.value)) : Operand_(float_const(b, t));
+    const Operand* lhs = &in.args[0];
+    const Operand* rhs = &in.args[1];
+    std::uint8_t d = def_reg(in.result, reg::kScratchXmm);
+    auto in_d = [&](const Operand& op) {
+      const Location l = operand_loc(op, t);
+      return l.is_reg() && l.reg == d;
+    };
+    if (in_d(*rhs) && !in_d(*lhs)) {
+      if (in.op == Opcode::kAdd || in.op == Opcode::kMul) std::swap(lhs, rhs);
+      else d = reg::kScratchXmm;
+    }
+    emit_move(Location::in_reg(RegClass::kXmm, d), operand_loc(*lhs, t));
+    const Operand_ src = xmm_source(*rhs, t, reg::kScratchXmm2);
     InstId id = 0;
     switch (in.op) {
       case Opcode::kAdd: id = single ? x86::Inst::kIdAddss : x86::Inst::kIdAddsd; break;
@@ -392,7 +432,8 @@ class Lowering {
       case Opcode::kMul: id = single ? x86::Inst::kIdMulss : x86::Inst::kIdMulsd; break;
       default: id = single ? x86::Inst::kIdDivss : x86::Inst::kIdDivsd; break;
     }
-    cc_.emit(id, dst, src);
+    a_.emit(id, x86::xmm(d), src);
+    finish_def(in.result, d);
   }
 
   // Emits the comparison and returns the condition that holds when it is true.
@@ -404,9 +445,9 @@ class Lowering {
       const bool swap = in.pred == Pred::kLt || in.pred == Pred::kLe;
       const Operand& lhs = swap ? in.args[1] : in.args[0];
       const Operand& rhs = swap ? in.args[0] : in.args[1];
-      const x86::Xmm l = xmm_of(lhs, t);
-      const Operand_ r = rhs.is_value() ? Operand_(xmm(rhs.value)) : Operand_(float_const(rhs, t));
-      cc_.emit(single ? x86::Inst::kIdUcomiss : x86::Inst::kIdUcomisd, l, r);
+      const x86::Xmm l = use_xmm(lhs, t, reg::kScratchXmm);
+      const Operand_ r = xmm_source(rhs, t, reg::kScratchXmm2);
+      a_.emit(single ? x86::Inst::kIdUcomiss : x86::Inst::kIdUcomisd, l, r);
       switch (in.pred) {
         case Pred::kLt:
         case Pred::kGt: return x86::CondCode::kA;
@@ -417,11 +458,16 @@ class Lowering {
       }
     }
     const bool is_signed = in.pred == Pred::kLt || in.pred == Pred::kLe || in.pred == Pred::kGt || in.pred == Pred::kGe;
-    const x86::Gp a = widened(in.args[0], t, is_signed);
     const Operand& b = in.args[1];
-    const bool narrow = t.kind == TypeKind::kI8 || t.kind == TypeKind::kI16;
-    if (!b.is_value() && fits_i32(b.int_imm) && !narrow) cc_.cmp(a, Imm(static_cast<std::int32_t>(b.int_imm)));
-    else cc_.cmp(a, widened(b, t, is_signed));
+    if (is_narrow(t)) {
+      widen_into(reg::kScratchGp, in.args[0], t, is_signed);
+      widen_into(reg::kScratchGp2, b, t, is_signed);
+      a_.cmp(x86::r11d, x86::r10d);
+    } else {
+      const x86::Gp lhs = view(use_gp(in.args[0], t, reg::kScratchGp).id(), t);
+      if (!b.is_value() && fits_i32(b.int_imm)) a_.cmp(lhs, Imm(b.int_imm));
+      else a_.cmp(lhs, view(use_gp(b, t, reg::kScratchGp2).id(), t));
+    }
     switch (in.pred) {
       case Pred::kEq: return x86::CondCode::kE;
       case Pred::kNe: return x86::CondCode::kNE;
@@ -438,37 +484,50 @@ class Lowering {
   }
 
   void materialize_cmp(const Instr& in) {
-    const x86::Gp dst = gp(in.result);
+    const std::uint8_t d = def_reg(in.result, reg::kScratchGp);
     const x86::CondCode cond = emit_compare(in);
-    cc_.set(cond, dst.r8());
+    a_.set(cond, x86::gpb(d));
     if (in.type.is_float() && (in.pred == Pred::kEq || in.pred == Pred::kNe)) {
       // Unordered operands set PF: equal needs PF clear, not-equal accepts PF set.
-      const x86::Gp parity = cc_.newGpd();
-      cc_.set(in.pred == Pred::kEq ? x86::CondCode::kNP : x86::CondCode::kP, parity.r8());
-      if (in.pred == Pred::kEq) cc_.and_(dst.r8(), parity.r8());
-      else cc_.or_(dst.r8(), parity.r8());
+      a_.set(in.pred == Pred::kEq ? x86::CondCode::kNP : x86::CondCode::kP, x86::r10b);
+      if (in.pred == Pred::kEq) a_.and_(x86::gpb(d), x86::r10b);
+      else a_.or_(x86::gpb(d), x86::r10b);
     }
-    cc_.movzx(dst, dst.r8());
+    a_.movzx(x86::gpd(d), x86::gpb(d));
+    finish_def(in.result, d);
+  }
+
+  // Sets ZF from an i1 operand (clear when true).
+  void test_condition(const Operand& c) {
+    const x86::Gp r = x86::gpd(use_gp(c, Type::of(TypeKind::kI1), reg::kScratchGp2).id());
+    a_.test(r, r);
   }
 
   void lower_select(const Instr& in) {
     const Type t = in.type;
-    const x86::Gp cond = gp_of(in.args[0], Type::of(TypeKind::kI1));
+    test_condition(in.args[0]);
     if (t.is_float()) {
-      const x86::Xmm dst = xmm(in.result);
-      const Label done = cc_.newLabel();
-      move_into(dst, in.args[1], t);
-      cc_.test(cond, cond);
-      cc_.jnz(done);
-      move_into(dst, in.args[2], t);
-      cc_.bind(done);
+      const std::uint8_t d = def_reg(in.result, reg::kScratchXmm);
+      const Label when_true = a_.newLabel(), done = a_.newLabel();
+      a_.jnz(when_true);
+      emit_move(Location::in_reg(RegClass::kXmm, d), operand_loc(in.args[2], t));
+      a_.jmp(done);
+      a_.bind(when_true);
+      emit_move(Location::in_reg(RegClass::kXmm, d), operand_loc(in.args[1], t));
+      a_.bind(done);
+      finish_def(in.result, d);
       return;
     }
-    const x86::Gp dst = gp(in.result);
-    const x86::Gp when_true = gp_of(in.args[1], t);
-    move_into(dst, in.args[2], t);
-    cc_.test(cond, cond);
-    cc_.cmovnz(dst, when_true);
+    // Moves leave the flags alone: the test above decides the cmov.
+    const x86::Gp when_true = use_gp(in.args[1], t, reg::kScratchGp2);
+    const std::uint8_t d = def_reg(in.result, reg::kScratchGp);
+    if (when_true.id() == d) {
+      a_.cmovz(gpq(d), use_gp(in.args[2], t, reg::kScratchGp));
+    } else {
+      emit_move(Location::in_reg(RegClass::kGp, d), operand_loc(in.args[2], t));
+      a_.cmovnz(gpq(d), when_true);
+    }
+    finish_def(in.result, d);
   }
 
   void lower_conv(const Instr& in) {
@@ -476,206 +535,222 @@ class Lowering {
     const Type to = in.type;
     const Operand& src = in.args[0];
     if (from.is_float() && to.is_float()) {
-      const x86::Xmm s = xmm_of(src, from);
-      if (from == to) cc_.movaps(xmm(in.result), s);
-      else if (to.kind == TypeKind::kF64) cc_.cvtss2sd(xmm(in.result), s);
-      else cc_.cvtsd2ss(xmm(in.result), s);
+      const std::uint8_t d = def_reg(in.result, reg::kScratchXmm);
+      const x86::Xmm s = use_xmm(src, from, reg::kScratchXmm2);
+      if (from == to) a_.movaps(x86::xmm(d), s);
+      else if (to.kind == TypeKind::kF64) a_.cvtss2sd(x86::xmm(d), s);
+      else a_.cvtsd2ss(x86::xmm(d), s);
+      finish_def(in.result, d);
       return;
     }
     if (to.is_float()) {
       // Only conv reaches here (the verifier keeps zext to integers): a signed conversion.
-      const x86::Gp s = widened(src, from, true);
-      const x86::Xmm dst = xmm(in.result);
-      cc_.xorps(dst, dst);  // breaks the false dependency of cvtsi2s* on the old register value
-      if (to.kind == TypeKind::kF64) cc_.cvtsi2sd(dst, s);
-      else cc_.cvtsi2ss(dst, s);
+      widen_into(reg::kScratchGp, src, from, true);
+      const x86::Gp s = is_wide(from) ? x86::Gp(x86::r11) : x86::Gp(x86::r11d);
+      const std::uint8_t d = def_reg(in.result, reg::kScratchXmm);
+      a_.xorps(x86::xmm(d), x86::xmm(d));  // breaks the false dependency of cvtsi2s* on the old register value
+      if (to.kind == TypeKind::kF64) a_.cvtsi2sd(x86::xmm(d), s);
+      else a_.cvtsi2ss(x86::xmm(d), s);
+      finish_def(in.result, d);
       return;
     }
-    const x86::Gp dst = gp(in.result);
+    const std::uint8_t d = def_reg(in.result, reg::kScratchGp);
     if (from.is_float()) {
-      const x86::Xmm s = xmm_of(src, from);
-      const x86::Gp d = is_wide(to) ? dst : dst.r32();
-      if (from.kind == TypeKind::kF64) cc_.cvttsd2si(d, s);
-      else cc_.cvttss2si(d, s);
-      if (to.kind == TypeKind::kI1) cc_.and_(dst, 1);
+      const x86::Xmm s = use_xmm(src, from, reg::kScratchXmm);
+      if (from.kind == TypeKind::kF64) a_.cvttsd2si(view(d, to), s);
+      else a_.cvttss2si(view(d, to), s);
+      if (to.kind == TypeKind::kI1) a_.and_(x86::gpd(d), 1);
+      finish_def(in.result, d);
       return;
     }
-    const x86::Gp s = gp_of(src, from);
+    const std::uint8_t s = static_cast<std::uint8_t>(use_gp(src, from, reg::kScratchGp).id());
     const bool is_signed = in.op == Opcode::kConv;
     if (type_size(to) > type_size(from) || (from.kind == TypeKind::kI1 && to.kind != TypeKind::kI1)) {
       switch (from.kind) {
-        case TypeKind::kI1: cc_.mov(dst.r32(), s.r32()); break;
-        case TypeKind::kI8: is_signed ? cc_.movsx(dst, s.r8()) : cc_.movzx(dst, s.r8()); break;
-        case TypeKind::kI16: is_signed ? cc_.movsx(dst, s.r16()) : cc_.movzx(dst, s.r16()); break;
+        case TypeKind::kI1: a_.mov(x86::gpd(d), x86::gpd(s)); break;
+        case TypeKind::kI8: is_signed ? a_.movsx(gpq(d), x86::gpb(s)) : a_.movzx(x86::gpd(d), x86::gpb(s)); break;
+        case TypeKind::kI16: is_signed ? a_.movsx(gpq(d), x86::gpw(s)) : a_.movzx(x86::gpd(d), x86::gpw(s)); break;
         default:  // i32 -> i64
-          if (is_signed) cc_.movsxd(dst, s.r32());
-          else cc_.mov(dst.r32(), s.r32());
+          if (is_signed) a_.movsxd(gpq(d), x86::gpd(s));
+          else a_.mov(x86::gpd(d), x86::gpd(s));
           break;
       }
-      return;
+    } else {
+      if (is_wide(to)) a_.mov(gpq(d), gpq(s));
+      else a_.mov(x86::gpd(d), x86::gpd(s));
+      if (to.kind == TypeKind::kI1 && from.kind != TypeKind::kI1) a_.and_(x86::gpd(d), 1);
     }
-    if (is_wide(to)) cc_.mov(dst, s.r64());
-    else cc_.mov(dst.r32(), s.r32());
-    if (to.kind == TypeKind::kI1 && from.kind != TypeKind::kI1) cc_.and_(dst, 1);
+    finish_def(in.result, d);
   }
 
   void lower_load(const Instr& in) {
     const Type t = in.type;
-    const x86::Mem m = address_of(in.args[0], t);
+    bool used_second = false;
+    const x86::Mem m = address_of(in.args[0], t, used_second);
+    if (t.is_float()) {
+      const std::uint8_t d = def_reg(in.result, reg::kScratchXmm);
+      if (t.kind == TypeKind::kF32) a_.movss(x86::xmm(d), m);
+      else a_.movsd(x86::xmm(d), m);
+      finish_def(in.result, d);
+      return;
+    }
+    const std::uint8_t d = def_reg(in.result, reg::kScratchGp);
     switch (t.kind) {
-      case TypeKind::kF32: cc_.movss(xmm(in.result), m); return;
-      case TypeKind::kF64: cc_.movsd(xmm(in.result), m); return;
       case TypeKind::kI1:
       case TypeKind::kI8:
-      case TypeKind::kI16: cc_.movzx(gp(in.result), m); return;
-      default: cc_.mov(gp(in.result), m); return;
+      case TypeKind::kI16: a_.movzx(x86::gpd(d), m); break;
+      case TypeKind::kI32: a_.mov(x86::gpd(d), m); break;
+      default: a_.mov(gpq(d), m); break;
     }
+    finish_def(in.result, d);
   }
 
   void lower_store(const Instr& in) {
     const Type t = in.type;
-    const x86::Mem m = address_of(in.args[1], t);
+    bool used_second = false;
+    x86::Mem m = address_of(in.args[1], t, used_second);
     const Operand& v = in.args[0];
+    const Location lv = operand_loc(v, t);
+    if (!lv.is_reg() && used_second) {
+      // Base and index both came from the stack: fold them so r10 is free for the value.
+      a_.lea(x86::r11, m);
+      m = x86::ptr(x86::r11, 0, type_size(t));
+    }
     if (t.is_float()) {
-      const x86::Xmm x = xmm_of(v, t);
-      if (t.kind == TypeKind::kF32) cc_.movss(m, x);
-      else cc_.movsd(m, x);
+      const x86::Xmm x = use_xmm(v, t, reg::kScratchXmm);
+      if (t.kind == TypeKind::kF32) a_.movss(m, x);
+      else a_.movsd(m, x);
       return;
     }
+    const std::uint32_t size = type_size(t);
     if (!v.is_value() && fits_i32(v.int_imm)) {
-      cc_.mov(m, Imm(static_cast<std::int32_t>(v.int_imm)));
+      const std::int64_t narrowed = size == 1 ? static_cast<std::int8_t>(v.int_imm) : size == 2 ? static_cast<std::int16_t>(v.int_imm) : v.int_imm;
+      a_.mov(m, Imm(narrowed));
       return;
     }
-    const x86::Gp r = gp_of(v, t);
-    switch (type_size(t)) {
-      case 1: cc_.mov(m, r.r8()); return;
-      case 2: cc_.mov(m, r.r16()); return;
-      case 4: cc_.mov(m, r.r32()); return;
-      default: cc_.mov(m, r.r64()); return;
+    const std::uint8_t r = static_cast<std::uint8_t>(use_gp(v, t, reg::kScratchGp2).id());
+    switch (size) {
+      case 1: a_.mov(m, x86::gpb(r)); return;
+      case 2: a_.mov(m, x86::gpw(r)); return;
+      case 4: a_.mov(m, x86::gpd(r)); return;
+      default: a_.mov(m, gpq(r)); return;
     }
+  }
+
+  void lower_elemptr(const Instr& in) {
+    const std::uint32_t elem = type_size(in.type);
+    const x86::Gp base = use_gp(in.args[0], Type::of(TypeKind::kPtr), reg::kScratchGp);
+    const std::uint8_t d = def_reg(in.result, reg::kScratchGp);
+    if (in.args[1].is_value()) {
+      const x86::Gp index = use_gp(in.args[1], Type::of(TypeKind::kI64), reg::kScratchGp2);
+      a_.lea(gpq(d), x86::ptr(base, index, scale_shift(elem)));
+    } else {
+      const std::int64_t offset = in.args[1].int_imm * static_cast<std::int64_t>(elem);
+      if (fits_i32(offset)) {
+        a_.lea(gpq(d), x86::ptr(base, static_cast<std::int32_t>(offset)));
+      } else {
+        a_.mov(x86::r10, Imm(offset));
+        a_.lea(gpq(d), x86::ptr(base, x86::r10));
+      }
+    }
+    finish_def(in.result, d);
   }
 
   Result<void> lower_call(const Instr& in) {
     auto target = resolve_(in, mangle(in.callee, in.type_args));
     if (!target) return std::move(target).error();
-    const FuncSignatureBuilder sig = signature(target->params, target->ret);
-    // Arguments are prepared before the call node: anything emitted later would follow the call.
-    std::vector<BaseReg> args;
+    const auto abi = abi_locations(target->params);
+    std::vector<Move> moves;
     for (std::size_t i = 0; i < in.args.size(); ++i) {
+      if (abi[i].kind == Location::Kind::kNone)
+        return make_error(spl::ErrorCode::kUnsupported, "call to '@" + in.callee + "': more than 6 integer or 8 float arguments are not supported");
+      moves.push_back(Move{abi[i], operand_loc(in.args[i], target->params[i])});
+    }
+    emit_parallel(std::move(moves));
+    for (std::size_t i = 0; i < in.args.size(); ++i) {
+      // C callees expect narrow integers extended to 32 bits.
       const Type t = target->params[i];
-      if (t.is_float()) args.push_back(xmm_of(in.args[i], t));
-      else if (t.kind == TypeKind::kI1 || t.kind == TypeKind::kI8 || t.kind == TypeKind::kI16)
-        args.push_back(widened(in.args[i], t, t.kind != TypeKind::kI1));  // C callees expect 32-bit extension
-      else args.push_back(gp_of(in.args[i], t));
+      if (t.kind == TypeKind::kI8) a_.movsx(x86::gpd(abi[i].reg), x86::gpb(abi[i].reg));
+      if (t.kind == TypeKind::kI16) a_.movsx(x86::gpd(abi[i].reg), x86::gpw(abi[i].reg));
     }
-    x86::Gp slot;
-    if (target->kind == CallTarget::Kind::kSlot) {
-      slot = cc_.newIntPtr();
-      cc_.mov(slot, Imm(target->address));
-    }
-    InvokeNode* node = nullptr;
     switch (target->kind) {
-      case CallTarget::Kind::kSelf: cc_.invoke(&node, func_->label(), sig); break;
-      case CallTarget::Kind::kAddress: cc_.invoke(&node, target->address, sig); break;
-      case CallTarget::Kind::kSlot: cc_.invoke(&node, x86::ptr(slot), sig); break;
+      case CallTarget::Kind::kSelf: a_.call(entry_); break;
+      case CallTarget::Kind::kAddress:
+        a_.mov(x86::r11, Imm(target->address));
+        a_.call(x86::r11);
+        break;
+      case CallTarget::Kind::kSlot:
+        a_.mov(x86::r11, Imm(target->address));
+        a_.call(x86::qword_ptr(x86::r11));
+        break;
     }
-    if (node == nullptr) return make_error(spl::ErrorCode::kInternal, "backend: asmjit could not emit a call to '@" + in.callee + "'");
-    for (std::size_t i = 0; i < args.size(); ++i) node->setArg(i, args[i]);
     if (in.result != kNoValue) {
-      node->setRet(0, regs_[in.result]);
-      if (in.type.kind == TypeKind::kI1) cc_.movzx(gp(in.result), gp(in.result).r8());
+      if (in.type.kind == TypeKind::kI1) a_.movzx(x86::eax, x86::al);  // C returns a bool in al only
+      emit_move(loc(in.result), return_location(in.type));
     }
     return {};
   }
 
-  // Parallel copy of branch arguments into the target block's parameters.
+  // The parallel move of branch arguments into the target block's parameters.
   void copy_args(const BranchTarget& t) {
     const Block& target = fn_.blocks[t.block];
-    auto same_reg = [&](const Operand& a, std::uint32_t p) { return a.is_value() && regs_[a.value].id() == regs_[p].id(); };
-    // Sequential moves are wrong only when an argument reads a parameter written before it.
-    bool overlap = false;
-    for (std::size_t i = 0; i < t.args.size(); ++i) {
-      for (std::size_t k = 0; k < target.params.size(); ++k) overlap |= (i != k && same_reg(t.args[i], target.params[k]));
-    }
-    if (!overlap) {
-      for (std::size_t i = 0; i < t.args.size(); ++i) {
-        const std::uint32_t p = target.params[i];
-        if (same_reg(t.args[i], p)) continue;
-        move_into(regs_[p], t.args[i], fn_.values[p].type);
-      }
-      return;
-    }
-    std::vector<BaseReg> temps(t.args.size());
-    for (std::size_t i = 0; i < t.args.size(); ++i) {
-      if (!t.args[i].is_value()) continue;
-      const Type ty = fn_.values[target.params[i]].type;
-      temps[i] = new_reg(ty);
-      move_into(temps[i], t.args[i], ty);
-    }
+    std::vector<Move> moves;
     for (std::size_t i = 0; i < t.args.size(); ++i) {
       const std::uint32_t p = target.params[i];
-      const Type ty = fn_.values[p].type;
-      if (!t.args[i].is_value()) {
-        move_into(regs_[p], t.args[i], ty);
-      } else if (ty.is_float()) {
-        cc_.movaps(xmm(p), temps[i].as<x86::Xmm>());
-      } else {
-        cc_.mov(gp(p), temps[i].as<x86::Gp>());
-      }
+      if (loc(p).kind != Location::Kind::kNone) moves.push_back(Move{loc(p), operand_loc(t.args[i], fn_.values[p].type)});
     }
+    emit_parallel(std::move(moves));
   }
 
-  bool is_next(std::uint32_t block) const { return block == block_ + 1; }
+  bool is_next(std::uint32_t block) const { return layout_index_[block] == layout_index_[block_] + 1; }
 
   void lower_edge(const BranchTarget& t) {
     copy_args(t);
-    if (!is_next(t.block)) cc_.jmp(labels_[t.block]);
+    if (!is_next(t.block)) a_.jmp(labels_[t.block]);
   }
 
   void lower_branch(const Instr& in) {
     x86::CondCode cond = x86::CondCode::kNZ;
     const Operand& c = in.args[0];
-    if (c.is_value() && folded_[c.value]) {
-      cond = emit_compare(*defs_[c.value]);
-    } else {
-      const x86::Gp r = gp_of(c, Type::of(TypeKind::kI1));
-      cc_.test(r, r);
-    }
+    if (c.is_value() && folded_[c.value]) cond = emit_compare(*defs_[c.value]);
+    else test_condition(c);
     const BranchTarget& yes = in.targets[0];
     const BranchTarget& no = in.targets[1];
     if (yes.args.empty() && no.args.empty()) {
       if (is_next(yes.block)) {
-        cc_.j(x86::negateCond(cond), labels_[no.block]);
+        a_.j(x86::negateCond(cond), labels_[no.block]);
       } else {
-        cc_.j(cond, labels_[yes.block]);
-        if (!is_next(no.block)) cc_.jmp(labels_[no.block]);
+        a_.j(cond, labels_[yes.block]);
+        if (!is_next(no.block)) a_.jmp(labels_[no.block]);
       }
     } else if (no.args.empty()) {
-      cc_.j(x86::negateCond(cond), labels_[no.block]);
+      a_.j(x86::negateCond(cond), labels_[no.block]);
       lower_edge(yes);
     } else if (yes.args.empty()) {
-      cc_.j(cond, labels_[yes.block]);
+      a_.j(cond, labels_[yes.block]);
       lower_edge(no);
     } else {
-      const Label other = cc_.newLabel();
-      cc_.j(x86::negateCond(cond), other);
+      const Label other = a_.newLabel();
+      a_.j(x86::negateCond(cond), other);
       copy_args(yes);
-      cc_.jmp(labels_[yes.block]);
-      cc_.bind(other);
+      a_.jmp(labels_[yes.block]);
+      a_.bind(other);
       lower_edge(no);
     }
   }
 
-  x86::Compiler& cc_;
+  x86::Assembler& a_;
   const Function& fn_;
   const CalleeResolver& resolve_;
-  FuncNode* func_ = nullptr;
-  std::vector<BaseReg> regs_;
-  std::vector<Label> labels_;
-  std::vector<bool> folded_;
+  Allocation alloc_;
+  std::unique_ptr<bool[]> folded_;
+  std::span<const bool> folded_view_;
   std::vector<const Instr*> defs_;
-  std::vector<std::uint32_t> uses_;
+  std::vector<Label> labels_;
+  std::vector<std::uint32_t> layout_index_;
+  Label entry_;
   std::uint32_t block_ = 0;
+  std::int32_t frame_ = 0;
 };
 
 Result<CompiledCode> install(CodeHolder& code, ExecutableMemory& memory, StringLogger* logger) {
@@ -723,10 +798,9 @@ Result<CompiledCode> compile_function(const Function& fn, const CalleeResolver& 
   code.setErrorHandler(&errors);
   StringLogger logger;
   if (want_assembly) code.setLogger(&logger);
-  x86::Compiler cc(&code);
-  Lowering lowering(cc, fn, resolve);
+  x86::Assembler assembler(&code);
+  Lowering lowering(assembler, fn, resolve);
   SPL_TRY(lowering.run());
-  cc.finalize();
   if (errors.error != kErrorOk)
     return make_error(spl::ErrorCode::kInternal, "asmjit failed on '@" + fn.name + "': " + errors.text);
   return install(code, memory, want_assembly ? &logger : nullptr);

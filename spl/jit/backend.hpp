@@ -1,6 +1,7 @@
 #pragma once
-// The baseline tier: lowers verified, concrete IR to x86-64 through asmjit's x86::Compiler,
-// whose register allocator keeps SSA values in registers (it spills only under pressure).
+// The baseline tier: lowers verified, concrete IR to x86-64 through asmjit's x86::Assembler,
+// with our own linear-scan register allocator (internal/regalloc.hpp): SSA values stay in
+// registers, values live across calls in callee-saved ones; stack slots only under pressure.
 // Code follows the host C calling convention, so generated code and C++ call each other.
 
 #include <cstdint>
