@@ -2018,6 +2018,9 @@ class Parser {
       push(take_leaf(NodeKind::PatWild));
     } else if (at(Tok::KwElse)) {
       push(take_leaf(NodeKind::PatWild));
+    } else if (caseless_arm_ahead()) {  // `Ok(v): v` / `None:` + block: real code leaves out `case`
+      push(pattern());
+      while (eat(Tok::Comma)) push(pattern());
     } else {
       error_here("E0208", fmt::format("expected a `case` arm, found {}", found()), "arms start with `case` or `|`");
       sync_statement();
@@ -2040,6 +2043,67 @@ class Parser {
       push(colon_block());
     }
     return finish_arm(finish(NodeKind::Arm, m));
+  }
+
+  // An arm written without `case`: a pattern (and optional `if` guard) up to a `:` on the same
+  // line. Only the colon form is taken, so `1 -> 2` (a missing `case`) is still reported.
+  bool caseless_arm_ahead() const {
+    switch (at()) {
+      case Tok::Ident:
+      case Tok::Int:
+      case Tok::Float:
+      case Tok::String:
+      case Tok::RawString:
+      case Tok::KwTrue:
+      case Tok::KwFalse:
+      case Tok::KwNil:
+      case Tok::Minus:
+      case Tok::LParen:
+      case Tok::LBracket:
+        break;
+      default:
+        return false;
+    }
+    int depth = 0;
+    bool guard = false;
+    for (std::size_t k = 0;; ++k) {
+      Tok t = at(k);
+      if (t == Tok::Eof || t == Tok::Newline || t == Tok::Indent || t == Tok::Dedent) return false;
+      if (t == Tok::LParen || t == Tok::LBracket || t == Tok::LBrace) {
+        ++depth;
+        continue;
+      }
+      if (t == Tok::RParen || t == Tok::RBracket || t == Tok::RBrace) {
+        if (--depth < 0) return false;
+        continue;
+      }
+      if (depth > 0) continue;
+      if (t == Tok::Colon) return k > 0;
+      if (guard) {
+        if (is_assign_op(t)) return false;
+        continue;
+      }
+      switch (t) {
+        case Tok::KwIf: guard = true; break;
+        case Tok::Ident:
+        case Tok::Dot:
+        case Tok::Int:
+        case Tok::Float:
+        case Tok::String:
+        case Tok::RawString:
+        case Tok::KwTrue:
+        case Tok::KwFalse:
+        case Tok::KwNil:
+        case Tok::Minus:
+        case Tok::Pipe:
+        case Tok::Comma:
+        case Tok::DotDot:
+        case Tok::DotDotEq:
+          break;
+        default:
+          return false;
+      }
+    }
   }
 
   Node* finish_arm(Node* n) {

@@ -101,6 +101,21 @@ TEST(Parser, Match) {
   expect_clean("val s = match n:\n    case 0: \"zero\"\n    case _: \"many\"\n");
 }
 
+TEST(Parser, ArmsWithoutCase) {
+  expect_clean("fn read(r: Result<text, text>) -> bool:\n    match r:\n        Ok(body): body != \"\"\n        Err(_): false\n");
+  expect_clean("match opt:\n    Some(t):\n        use_it(t)\n    None:\n        skip()\n");
+  expect_clean("match n:\n    0 | 1: \"small\"\n    k if k < 0: \"negative\"\n    case _: \"large\"\n");
+  auto p = run("match r:\n    Ok(v): v\n    Err(e): 0\n");
+  std::string d = p->dump();
+  EXPECT_TRUE(p->diags.empty()) << d;
+  // Two arms, each a variant pattern and its body.
+  std::size_t first = d.find("  Arm");
+  ASSERT_NE(first, std::string::npos) << d;
+  EXPECT_NE(d.find("  Arm", first + 1), std::string::npos) << d;
+  EXPECT_NE(d.find("PatVariant [13,18) \"Ok\""), std::string::npos) << d;
+  EXPECT_NE(d.find("PatVariant [26,32) \"Err\""), std::string::npos) << d;
+}
+
 TEST(Parser, Lambdas) {
   expect_clean("val f = \\x: x * 2\nval g = \\a, b: a + b\nval h = \\: 42\nval k = fn(x): x\nval c = |x| x + 1\n");
   expect_clean("items.each \\item:\n    print(item)\n");
