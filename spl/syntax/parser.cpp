@@ -520,7 +520,9 @@ class Parser {
       case Tok::KwReturn: return finish_statement(jump(NodeKind::Return));
       case Tok::KwBreak: return finish_statement(jump(NodeKind::Break));
       case Tok::KwContinue: return finish_statement(jump(NodeKind::Continue));
-      case Tok::KwPass: return finish_statement(take_leaf(NodeKind::Pass));
+      case Tok::KwPass:
+        if (at(1) == Tok::Dot) break;  // `pass.with_tag("x")`: `pass` is the receiver
+        return finish_statement(pass_stmt());
       case Tok::KwDefer: return finish_statement(defer_stmt());
       case Tok::KwWith: return finish_statement(with_stmt());
       case Tok::KwElif:
@@ -803,6 +805,19 @@ class Parser {
       push(expression());
     }
     return finish(kind, m, t);
+  }
+
+  // `pass` or `pass("why")`: the message documents the no-op.
+  Node* pass_stmt() {
+    Mark m = mark();
+    std::uint32_t t = static_cast<std::uint32_t>(i_);
+    advance();
+    if (at(Tok::LParen) && !tok().has(kSpaceBefore)) {
+      advance();
+      if (!at(Tok::RParen)) push(expression());
+      expect(Tok::RParen);
+    }
+    return finish(NodeKind::Pass, m, t);
   }
 
   Node* defer_stmt() {

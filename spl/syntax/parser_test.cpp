@@ -172,6 +172,14 @@ TEST(Parser, DeferWithUnsafe) {
   expect_clean("defer close(f)\ndefer:\n    cleanup()\nwith File.open(p) as f:\n    read(f)\nunsafe:\n    poke()\n");
 }
 
+TEST(Parser, PassWithMessageAndAsReceiver) {
+  expect_clean("fn later():\n    pass(\"waiting for the design\")\nfn now():\n    pass\n");
+  expect_clean("it \"tags\":\n    pass.with_tag(\"unit\")\n");
+  auto p = run("pass(\"why\")\n");
+  std::string d = p->dump();
+  EXPECT_NE(d.find("Pass [0,11) \"pass\"\n    StringLit [5,10)"), std::string::npos) << d;
+}
+
 TEST(Parser, SpansCoverNodes) {
   auto p = run("fn f():\n    1\n");
   const Node* fn = p->result.root->kid(0);
