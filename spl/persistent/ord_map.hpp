@@ -115,6 +115,18 @@ class PersistentOrdMap {
     });
   }
 
+  // Calls on_change(key, before, after) for each key whose entry differs (`const V*`, nullptr
+  // where absent), in key order. Nodes both versions share are skipped by pointer, so comparing
+  // a version with one derived from it costs in proportion to the change.
+  template <class F>
+  friend void diff(const PersistentOrdMap& before, const PersistentOrdMap& after, F&& on_change) {
+    auto fn = [&](const value_type* b, const value_type* a) {
+      on_change(b ? b->first : a->first, b ? &b->second : nullptr, a ? &a->second : nullptr);
+    };
+    Root::diff(before.root_, after.root_, [](const value_type& x, const value_type& y) { return x.second == y.second; },
+               fn);
+  }
+
   bool check_invariants() const { return root_.check(); }
   const void* identity() const noexcept { return root_.root(); }
 

@@ -71,6 +71,14 @@ class PersistentOrdSet {
     return a.root_.equals(b.root_, [](const K& x, const K& y) { return !Less{}(x, y) && !Less{}(y, x); });
   }
 
+  // Calls on_change(key, now_present) for each key in exactly one version, in key order
+  // (true: added in `after`); shared nodes are skipped by pointer.
+  template <class F>
+  friend void diff(const PersistentOrdSet& before, const PersistentOrdSet& after, F&& on_change) {
+    auto fn = [&](const K* b, const K* a) { on_change(b ? *b : *a, a != nullptr); };
+    Root::diff(before.root_, after.root_, [](const K&, const K&) { return true; }, fn);
+  }
+
   bool check_invariants() const { return root_.check(); }
 
  private:

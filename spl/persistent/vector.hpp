@@ -276,6 +276,37 @@ class PersistentVector {
     return true;
   }
 
+  // Calls on_change(index, before, after) for each index whose element differs between the two
+  // versions (`const T*`; nullptr past the end of the shorter one). Where the trees line up
+  // (versions derived by set, push_back, pop_back or transients), subtrees both share are
+  // skipped by pointer, so the cost follows the size of the change; elsewhere elements are
+  // compared leaf by leaf, skipping leaves shared at the same position.
+  template <class F>
+  friend void diff(const PersistentVector& before, const PersistentVector& after, F&& on_change) {
+    const std::size_t common = std::min(before.size_, after.size_);
+    std::size_t done = 0;  // [0, done) compared through the trees
+    if (before.root_ && after.root_) {
+      const Node* a = before.root_;
+      const Node* b = after.root_;
+      unsigned sa = before.shift_, sb = after.shift_;
+      std::size_t za = before.tree_size(), zb = after.tree_size();
+      // A taller tree's leftmost subtree at the other's height covers the same first positions.
+      for (; sa > sb; sa -= internal::kRrbBits) {
+        za = Tree::child_size(a, sa, za, 0);
+        a = a->children()[0];
+      }
+      for (; sb > sa; sb -= internal::kRrbBits) {
+        zb = Tree::child_size(b, sb, zb, 0);
+        b = b->children()[0];
+      }
+      done = std::min(za, zb);
+      diff_nodes(before, after, a, b, sa, 0, za, zb, on_change);
+    }
+    diff_elements(before, after, done, common, on_change);
+    for (std::size_t i = common; i < before.size_; ++i) on_change(i, &before[i], static_cast<const T*>(nullptr));
+    for (std::size_t i = common; i < after.size_; ++i) on_change(i, static_cast<const T*>(nullptr), &after[i]);
+  }
+
   // Structure, for tests: sizes, counts and regular-node invariants hold.
   bool check_invariants() const {
     if (size_ == 0) return !root_ && !tail_;
@@ -303,6 +334,53 @@ class PersistentVector {
     const Node* leaf = Tree::leaf_for(root_, shift_, rel);
     leaf_begin = i - rel;
     return leaf;
+  }
+
+  // Compares positions [start, start + min(za, zb)) held by subtrees a (za elements) and b (zb)
+  // at the same shift; children starting at the same position are compared pairwise.
+  template <class F>
+  static void diff_nodes(const PersistentVector& va, const PersistentVector& vb, const Node* a, const Node* b,
+                         unsigned shift, std::size_t start, std::size_t za, std::size_t zb, F& fn) {
+    if (a == b) return;
+    const std::size_t limit = std::min(za, zb);
+    if (shift == 0) {
+      for (std::size_t k = 0; k < limit; ++k) {
+        if (!(a->elems()[k] == b->elems()[k])) fn(start + k, &a->elems()[k], &b->elems()[k]);
+      }
+      return;
+    }
+    std::size_t covered = 0;
+    for (unsigned j = 0; j < a->count && j < b->count && covered < limit; ++j) {
+      const std::size_t ca = Tree::child_start(a, shift, j);
+      if (ca != Tree::child_start(b, shift, j)) break;
+      const std::size_t sa = Tree::child_size(a, shift, za, j);
+      const std::size_t sb = Tree::child_size(b, shift, zb, j);
+      diff_nodes(va, vb, a->children()[j], b->children()[j], shift - internal::kRrbBits, start + ca, sa, sb, fn);
+      covered = ca + std::min(sa, sb);
+    }
+    if (covered < limit) diff_elements(va, vb, start + covered, start + limit, fn);
+  }
+
+  // Compares positions [lo, hi) element by element, skipping leaves shared at the same place.
+  template <class F>
+  static void diff_elements(const PersistentVector& a, const PersistentVector& b, std::size_t lo, std::size_t hi,
+                            F& fn) {
+    std::size_t i = lo;
+    while (i < hi) {
+      std::size_t begin_a, begin_b;
+      const Node* la = a.leaf_for(i, begin_a);
+      const Node* lb = b.leaf_for(i, begin_b);
+      const std::size_t stop = std::min({hi, begin_a + la->count, begin_b + lb->count});
+      if (la == lb && begin_a == begin_b) {
+        i = stop;
+        continue;
+      }
+      for (; i < stop; ++i) {
+        const T& x = la->elems()[i - begin_a];
+        const T& y = lb->elems()[i - begin_b];
+        if (!(x == y)) fn(i, &x, &y);
+      }
+    }
   }
 
   void push_back_in_place(T&& value) {

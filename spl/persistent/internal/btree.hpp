@@ -139,6 +139,58 @@ class BTree {
     return n;
   }
 
+  // ---- structural diff ----
+
+  // Calls fn(before, after) for each key whose entry differs between trees a and b (nullptr on
+  // the side without the key); same(x, y) says whether entries with equal keys are equal. Both
+  // trees are walked in key order; whenever the two walks reach the same node they skip it by
+  // pointer, so a version compared with one derived from it costs in proportion to the change
+  // (times the tree height).
+  template <class Same, class F>
+  static void diff(const Node* a, const Node* b, Same same, F& fn) {
+    if (a == b) return;
+    Walker wa(a), wb(b);
+    while (true) {
+      const Step ka = wa.step(), kb = wb.step();
+      if (ka == Step::kEnd && kb == Step::kEnd) return;
+      if (ka == Step::kChild && kb == Step::kChild) {
+        if (wa.child() == wb.child()) {
+          wa.pass();
+          wb.pass();
+          continue;
+        }
+        const int ha = wa.child_height(), hb = wb.child_height();
+        if (ha >= hb) wa.enter();
+        if (hb >= ha) wb.enter();
+        continue;
+      }
+      if (ka == Step::kChild || kb == Step::kChild) {
+        // One side waits at a subtree, the other at an entry (or done): an entry below the
+        // subtree's smallest key cannot be on the waiting side.
+        Walker& sub = ka == Step::kChild ? wa : wb;
+        Walker& other = ka == Step::kChild ? wb : wa;
+        if (other.step() == Step::kEntry && less(Traits::key(other.entry()), sub.child_min())) {
+          &other == &wa ? fn(&wa.entry(), nullptr) : fn(nullptr, &wb.entry());
+          other.pass();
+        } else {
+          sub.enter();
+        }
+        continue;
+      }
+      if (kb == Step::kEnd || (ka == Step::kEntry && less(Traits::key(wa.entry()), Traits::key(wb.entry())))) {
+        fn(&wa.entry(), nullptr);
+        wa.pass();
+      } else if (ka == Step::kEnd || less(Traits::key(wb.entry()), Traits::key(wa.entry()))) {
+        fn(nullptr, &wb.entry());
+        wb.pass();
+      } else {
+        if (!same(wa.entry(), wb.entry())) fn(&wa.entry(), &wb.entry());
+        wa.pass();
+        wb.pass();
+      }
+    }
+  }
+
   // ---- iteration ----
 
   class Cursor {
@@ -239,6 +291,61 @@ class BTree {
   }
 
  private:
+  enum class Step { kChild, kEntry, kEnd };
+
+  // An in-order walk that stops before each subtree (which the caller enters or passes) and
+  // at each entry. Inner node positions alternate: child 0, entry 0, child 1, ..., child count.
+  class Walker {
+   public:
+    explicit Walker(const Node* root) {
+      for (const Node* n = root; n && !n->leaf; n = n->children()[0]) ++height_;
+      if (root) stack_[depth_++] = {root, 0};
+    }
+    Step step() const noexcept {
+      if (depth_ == 0) return Step::kEnd;
+      const Frame& f = stack_[depth_ - 1];
+      return f.node->leaf || f.pos % 2 == 1 ? Step::kEntry : Step::kChild;
+    }
+    const Node* child() const noexcept {
+      const Frame& f = stack_[depth_ - 1];
+      return f.node->children()[f.pos / 2];
+    }
+    const Entry& entry() const noexcept {
+      const Frame& f = stack_[depth_ - 1];
+      return f.node->entries()[f.node->leaf ? f.pos : f.pos / 2];
+    }
+    // Height above the leaves of the subtree we wait at.
+    int child_height() const noexcept { return height_ - int(depth_); }
+    // Smallest key of the subtree we wait at.
+    const Key& child_min() const noexcept {
+      const Node* n = child();
+      while (!n->leaf) n = n->children()[0];
+      return Traits::key(n->entries()[0]);
+    }
+    void enter() noexcept {
+      const Node* c = child();
+      stack_[depth_++] = {c, 0};
+    }
+    // Moves past the current entry or subtree.
+    void pass() noexcept {
+      ++stack_[depth_ - 1].pos;
+      while (depth_ > 0) {
+        const Frame& f = stack_[depth_ - 1];
+        if (f.pos < (f.node->leaf ? f.node->count : 2u * f.node->count + 1u)) return;
+        if (--depth_ > 0) ++stack_[depth_ - 1].pos;
+      }
+    }
+
+   private:
+    struct Frame {
+      const Node* node;
+      unsigned pos;
+    };
+    Frame stack_[kBTreeMaxDepth];
+    unsigned depth_ = 0;
+    int height_ = 0;
+  };
+
   static Node* new_node(bool leaf) {
     Node* n = ::new (allocate_node(leaf ? Node::kLeafBytes : Node::kInnerBytes)) Node;
     n->leaf = leaf;

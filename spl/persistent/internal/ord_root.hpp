@@ -111,6 +111,11 @@ class OrdRoot {
   const Entry* first() const { return Tree::Cursor::first(root_).get(); }
   const Entry* last() const { return Tree::Cursor::last(root_).get(); }
 
+  template <class Same, class F>
+  static void diff(const OrdRoot& before, const OrdRoot& after, Same same, F& fn) {
+    Tree::diff(before.root_, after.root_, same, fn);
+  }
+
   bool equals(const OrdRoot& o, bool (*same)(const Entry&, const Entry&)) const {
     if (size_ != o.size_) return false;
     if (root_ == o.root_) return true;
