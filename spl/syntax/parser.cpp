@@ -593,6 +593,8 @@ class Parser {
     if ((w == "const" || w == "lazy") && (next == Tok::Ident || next == Tok::KwVal)) return finish_statement(binding(0));
     if (w == "from" && next == Tok::Ident) return finish_statement(from_import());
     if (w == "unsafe" && next == Tok::Colon) return finish_statement(keyword_block(NodeKind::Unsafe));
+    if (w == "errdefer" && next != Tok::Eq && next != Tok::Dot && next != Tok::LParen && next != Tok::Newline)
+      return finish_statement(defer_stmt());
     if (w == "assert" && next != Tok::LParen && next != Tok::Newline && next != Tok::Eq && next != Tok::Dot)
       return finish_statement(assert_stmt());
     if ((w == "mixin" || w == "interface") && next == Tok::Ident) return finish_statement(declaration());
@@ -820,15 +822,17 @@ class Parser {
     return finish(NodeKind::Pass, m, t);
   }
 
+  // `defer` and `errdefer` (main token tells which): an expression or assignment, or a block.
   Node* defer_stmt() {
     Mark m = mark();
+    std::uint32_t kw = static_cast<std::uint32_t>(i_);
     advance();
     if (at(Tok::Colon)) {
       push(colon_block());
     } else {
       push(expression_statement());  // defer print "done": a no-paren call is allowed
     }
-    return finish(NodeKind::Defer, m);
+    return finish(NodeKind::Defer, m, kw);
   }
 
   Node* with_stmt() {
@@ -1407,6 +1411,11 @@ class Parser {
       push_slot(expression());
     } else {
       push_slot(nullptr);
+    }
+    // Refutable binding: `val Some(x) = opt else: return 0` (the else block must leave the scope).
+    if (at(Tok::KwElse) && m.stack + 3 == stack_.size() && stack_.back() != nullptr) {
+      advance();
+      push(colon_block());
     }
     (void)kw_tok;
     Node* n = finish(NodeKind::Binding, m, name);

@@ -180,6 +180,26 @@ TEST(Parser, PassWithMessageAndAsReceiver) {
   EXPECT_NE(d.find("Pass [0,11) \"pass\"\n    StringLit [5,10)"), std::string::npos) << d;
 }
 
+TEST(Parser, RefutableBindingWithElse) {
+  expect_clean("fn unwrap_or_zero(v: i64?) -> i64:\n    val Some(inner) = v else: return 0\n    inner\n");
+  expect_clean("fn first(xs: [i64]) -> i64:\n    val [head, ...] = xs else:\n        return -1\n    head\n");
+  expect_clean("val x = if a: 1 else: 2\n");
+  auto p = run("val Some(n) = v else: return 0\n");
+  std::string d = p->dump();
+  // Pattern, no type, the initializer, then the diverging block.
+  EXPECT_NE(d.find("Binding [0,30) \"Some\"\n    PatVariant [4,11) \"Some\"\n      PatBind [9,10) \"n\"\n    -\n"
+                   "    Name [14,15) \"v\"\n    Block [22,30)\n      Return"),
+            std::string::npos)
+      << d;
+}
+
+TEST(Parser, ErrdeferLikeDefer) {
+  expect_clean("fn f():\n    errdefer ran = true\n    defer order.push(1)\n    errdefer:\n        undo()\n");
+  auto p = run("errdefer close(h)\n");
+  EXPECT_NE(p->dump().find("Defer [0,17) \"errdefer\""), std::string::npos) << p->dump();
+  expect_clean("val errdefer = 1\nerrdefer.count()\n");
+}
+
 TEST(Parser, SpansCoverNodes) {
   auto p = run("fn f():\n    1\n");
   const Node* fn = p->result.root->kid(0);

@@ -61,6 +61,9 @@ TEST(Recovery, OneBrokenFunctionLeavesTheOthersComplete) {
       "fn broken()\n    pass",
       "fn 123():\n    pass",
       "fn broken():\n        deep()\n    shallow()\n  odd()",
+      "fn broken():\n    match r:\n        Ok(v) v\n        Err(: 0",
+      "fn broken(v):\n    val Some(x) = v else return 0\n    x",
+      "fn broken():\n    errdefer = \n    pass(",
   };
   for (const char* b : broken) {
     std::string src = kFile;
