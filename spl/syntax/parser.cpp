@@ -2977,20 +2977,24 @@ class Parser {
     }
   }
 
+  // The short grammar `[for x in xs if p: e]` and `{for x in xs: (k, v)}`: the loop first, the
+  // element after the colon.
+  Node* leading_comprehension(const Mark& m, Tok close) {
+    advance();
+    push(for_pattern());
+    expect(Tok::KwIn);
+    push(binary(kOr));
+    if (eat(Tok::KwIf)) push(binary(kOr));
+    expect(Tok::Colon);
+    push(expression());
+    expect(close);
+    return finish(NodeKind::Comprehension, m);
+  }
+
   Node* array() {
     Mark m = mark();
     advance();
-    if (at(Tok::KwFor)) {  // [for x in xs if p: e]
-      advance();
-      push(for_pattern());
-      expect(Tok::KwIn);
-      push(binary(kOr));
-      if (eat(Tok::KwIf)) push(binary(kOr));
-      expect(Tok::Colon);
-      push(expression());
-      expect(Tok::RBracket);
-      return finish(NodeKind::Comprehension, m);
-    }
+    if (at(Tok::KwFor)) return leading_comprehension(m, Tok::RBracket);
     while (!at(Tok::RBracket) && !at(Tok::Eof)) {
       std::size_t before = i_;
       if (at(Tok::Newline) || at(Tok::Indent) || at(Tok::Dedent)) {
@@ -3014,6 +3018,7 @@ class Parser {
     Mark m = mark();
     advance();
     bool set = false;
+    if (at(Tok::KwFor)) return leading_comprehension(m, Tok::RBrace);
     while (!at(Tok::RBrace) && !at(Tok::Eof)) {
       std::size_t before = i_;
       if (at(Tok::Newline) || at(Tok::Indent) || at(Tok::Dedent)) {

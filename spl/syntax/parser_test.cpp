@@ -132,6 +132,15 @@ TEST(Parser, Operators) {
   expect_clean("data->normalize()\n");
 }
 
+TEST(Parser, LeadingForComprehensions) {
+  expect_clean("val evens = [for n in 0..10 if n % 2 == 0: n]\nval squares = {for n in 0..3: (n, n * n)}\n");
+  auto p = run("val d = {for k in ks: (k, 1)}\n");
+  std::string d = p->dump();
+  EXPECT_NE(d.find("Comprehension [8,29)\n      PatBind [13,14) \"k\"\n      Name [18,20) \"ks\"\n      Tuple"),
+            std::string::npos)
+      << d;
+}
+
 TEST(Parser, NotBindsLooserThanComparison) {
   auto p = run("val b = not a == c\n");
   std::string d = p->dump();
