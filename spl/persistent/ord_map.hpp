@@ -97,13 +97,11 @@ class PersistentOrdMap {
   // Smallest and largest entries (nullptr when empty).
   const value_type* first() const { return root_.first(); }
   const value_type* last() const { return root_.last(); }
-  // (entries with key < `key`, entries with key >= `key`). Rebuilds both halves: O(n).
+  // (entries with key < `key`, entries with key >= `key`) in O(log n); both halves share this
+  // map's nodes off the split path.
   std::pair<PersistentOrdMap, PersistentOrdMap> split(const K& key) const {
-    transient_type lo, hi;
-    for (const auto& e : *this) {
-      (Less{}(e.first, key) ? lo : hi).insert(e.first, e.second);
-    }
-    return {std::move(lo).persistent(), std::move(hi).persistent()};
+    auto [lo, hi] = root_.split(key);
+    return {PersistentOrdMap(std::move(lo)), PersistentOrdMap(std::move(hi))};
   }
 
   transient_type transient() const& { return transient_type(root_); }

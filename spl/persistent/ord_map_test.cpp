@@ -143,6 +143,65 @@ RC_GTEST_PROP(PersistentOrdMapProperty, MatchesStdMap,
   RC_ASSERT(counter.live_nodes() == 0);
 }
 
+RC_GTEST_PROP(PersistentOrdMapProperty, SplitMatchesStdMapPartition,
+              (std::uint16_t size, const std::vector<std::uint16_t>& removed, std::int32_t at)) {
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  {
+    OMap m;
+    std::map<std::int64_t, std::int64_t> model;
+    for (std::int64_t k = 0; k < size % 6000; ++k) {
+      m = std::move(m).insert(k * 3, k);
+      model.emplace(k * 3, k);
+    }
+    for (std::uint16_t r : removed) {
+      m = m.remove(r);
+      model.erase(r);
+    }
+    const std::int64_t key = at % 20000;
+    auto [lo, hi] = m.split(key);
+    RC_ASSERT(lo.check_invariants());
+    RC_ASSERT(hi.check_invariants());
+    const auto cut = model.lower_bound(key);
+    const std::vector<std::pair<std::int64_t, std::int64_t>> expect_lo(model.begin(), cut), expect_hi(cut, model.end());
+    RC_ASSERT(items(lo) == expect_lo);
+    RC_ASSERT(items(hi) == expect_hi);
+    RC_ASSERT(lo.size() == expect_lo.size() && hi.size() == expect_hi.size());
+    // The source is untouched and the halves are ordinary maps.
+    const std::vector<std::pair<std::int64_t, std::int64_t>> expect_all(model.begin(), model.end());
+    RC_ASSERT(items(m) == expect_all);
+    RC_ASSERT(m.check_invariants());
+    const OMap lo2 = lo.insert(key - 1, 7).remove(0);
+    const OMap hi2 = hi.insert(key, 8);
+    RC_ASSERT(lo2.check_invariants() && hi2.check_invariants());
+    RC_ASSERT(*hi2.find(key) == 8);
+  }
+  RC_ASSERT(counter.live_nodes() == 0);
+}
+
+TEST(PersistentOrdMap, SplitIsLogarithmicAndAbsentRemoveAllocatesNothing) {
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  {
+    OMap m;
+    for (std::int64_t k = 0; k < 200000; ++k) m = std::move(m).insert(k * 2, k);
+    const std::int64_t before = counter.total_allocations();
+    auto [lo, hi] = m.split(123457);
+    // A copied path and a few joined nodes per level (4 levels); a rebuild would allocate
+    // thousands of nodes.
+    EXPECT_LT(counter.total_allocations() - before, 60);
+    EXPECT_EQ(lo.size(), 61729u);
+    EXPECT_EQ(hi.size(), 200000u - 61729u);
+    EXPECT_TRUE(lo.check_invariants() && hi.check_invariants());
+
+    const std::int64_t before_remove = counter.total_allocations();
+    const OMap same = m.remove(7);  // odd keys are absent
+    EXPECT_EQ(counter.total_allocations(), before_remove);
+    EXPECT_EQ(same.identity(), m.identity());
+  }
+  EXPECT_EQ(counter.live_nodes(), 0);
+}
+
 TEST(PersistentOrdSet, Basics) {
   PersistentOrdSet<int> s{5, 1, 3};
   auto t = s.insert(4).remove(1);

@@ -61,9 +61,9 @@ class PersistentOrdSet {
   }
   const K* first() const { return root_.first(); }
   const K* last() const { return root_.last(); }
+  // (keys < `key`, keys >= `key`) in O(log n), sharing this set's nodes off the split path.
   std::pair<PersistentOrdSet, PersistentOrdSet> split(const K& key) const {
-    Root lo, hi;
-    for (const K& k : *this) (Less{}(k, key) ? lo : hi).insert_in_place(K(k));
+    auto [lo, hi] = root_.split(key);
     return {PersistentOrdSet(std::move(lo)), PersistentOrdSet(std::move(hi))};
   }
 

@@ -30,9 +30,10 @@ struct BNode {
   RefCount<Policy> refs;
   std::uint16_t count = 0;
   bool leaf = true;
+  std::size_t total = 0;  // inner nodes: entries in the whole subtree (for O(log n) split)
 
   static_assert(std::is_nothrow_move_constructible_v<Entry>, "keys and values must move without throwing");
-  static constexpr std::size_t kEntriesOffset = (8 + alignof(Entry) - 1) / alignof(Entry) * alignof(Entry);
+  static constexpr std::size_t kEntriesOffset = (16 + alignof(Entry) - 1) / alignof(Entry) * alignof(Entry);
   static constexpr std::size_t kChildrenOffset =
       (kEntriesOffset + (kBTreeMax + 1) * sizeof(Entry) + 7) / 8 * 8;
   static constexpr std::size_t kLeafBytes = kEntriesOffset + (kBTreeMax + 1) * sizeof(Entry);
@@ -138,6 +139,22 @@ class BTree {
     }
     return n;
   }
+
+  // ---- split ----
+
+  // Splits `root` into the entries whose keys are below `key` and the rest, as two new trees
+  // (`root` itself is untouched; off the split path both halves share its nodes). O(log n):
+  // the pieces beside the path are glued back with joins whose costs telescope.
+  static void split(const Node* root, const Key& key, Node*& below, Node*& rest) {
+    below = rest = nullptr;
+    if (!root) return;
+    auto [lo, hi] = split_node(root, height_of(root), key);
+    below = lo.take();
+    rest = hi.take();
+  }
+
+  // Entries in the tree.
+  static std::size_t size_of(const Node* n) noexcept { return n ? (n->leaf ? n->count : n->total) : 0; }
 
   // ---- structural diff ----
 
@@ -287,10 +304,251 @@ class BTree {
       if (s < 0) return -1;
       total += s;
     }
-    return total;
+    return std::size_t(total) == n->total ? total : -1;
   }
 
  private:
+  // ---- split machinery ----
+
+  // An owned reference to a tree and its height (leaves are at 0; -1 when empty).
+  class Part {
+   public:
+    Part() = default;
+    Part(Node* root, int height) noexcept : root_(root), height_(height) {}
+    Part(Part&& o) noexcept : root_(std::exchange(o.root_, nullptr)), height_(std::exchange(o.height_, -1)) {}
+    Part& operator=(Part&& o) noexcept {
+      Part moved(std::move(o));
+      std::swap(root_, moved.root_);
+      std::swap(height_, moved.height_);
+      return *this;
+    }
+    ~Part() { release(root_); }
+    Node* root() const noexcept { return root_; }
+    int height() const noexcept { return height_; }
+    Node* take() noexcept {
+      height_ = -1;
+      return std::exchange(root_, nullptr);
+    }
+
+   private:
+    Node* root_ = nullptr;
+    int height_ = -1;
+  };
+
+  static int height_of(const Node* n) noexcept {
+    int h = 0;
+    for (; !n->leaf; n = n->children()[0]) ++h;
+    return h;
+  }
+
+  static Part retained(Node* n, int height) noexcept {
+    retain(n);
+    return Part(n, height);
+  }
+
+  // A node of `entries[from, to)` and, unless `leaf`, `children[from, to]` (retained).
+  static Node* build(bool leaf, const Entry* const* entries, Node* const* children, unsigned from, unsigned to) {
+    Node* out = new_node(leaf);
+    unsigned k = 0;
+    try {
+      for (; from + k < to; ++k) ::new (&out->entries()[k]) Entry(*entries[from + k]);
+    } catch (...) {
+      std::destroy_n(out->entries(), k);
+      out->~Node();
+      deallocate_node(out, leaf ? Node::kLeafBytes : Node::kInnerBytes);
+      throw;
+    }
+    out->count = static_cast<std::uint16_t>(to - from);
+    if (!leaf) {
+      for (unsigned c = 0; c <= to - from; ++c) {
+        out->children()[c] = children[from + c];
+        retain(out->children()[c]);
+      }
+      recount(out);
+    }
+    return out;
+  }
+
+  // The entries [from, to) of `n` with the children between them.
+  static Node* slice(const Node* n, unsigned from, unsigned to) {
+    const Entry* entries[kBTreeMax + 1];
+    for (unsigned k = from; k < to; ++k) entries[k] = &n->entries()[k];
+    return build(n->leaf, entries, n->leaf ? nullptr : n->children(), from, to);
+  }
+
+  // Lays out a's entries, `sep`, then b's (and their children) for rebuilding at one level.
+  static unsigned gather(const Node* a, const Entry* sep, const Node* b, const Entry** entries, Node** children) {
+    unsigned n = 0;
+    for (unsigned k = 0; k < a->count; ++k) entries[n++] = &a->entries()[k];
+    entries[n++] = sep;
+    for (unsigned k = 0; k < b->count; ++k) entries[n++] = &b->entries()[k];
+    if (!a->leaf) {
+      unsigned c = 0;
+      for (unsigned k = 0; k <= a->count; ++k) children[c++] = a->children()[k];
+      for (unsigned k = 0; k <= b->count; ++k) children[c++] = b->children()[k];
+    }
+    return n;
+  }
+
+  static std::pair<Part, Part> split_node(const Node* n, int height, const Key& key) {
+    const unsigned i = lower_index(n, key);
+    if (n->leaf) {
+      Part lo = i > 0 ? Part(slice(n, 0, i), 0) : Part();
+      Part hi = i < n->count ? Part(slice(n, i, n->count), 0) : Part();
+      return {std::move(lo), std::move(hi)};
+    }
+    auto halves = split_node(n->children()[i], height - 1, key);
+    Part lo = std::move(halves.first);
+    Part hi = std::move(halves.second);
+    if (i > 0) {  // children [0, i) and entries [0, i) stay below the key
+      Part prefix = i == 1 ? retained(n->children()[0], height - 1) : Part(slice(n, 0, i - 1), height);
+      lo = join(std::move(prefix), Entry(n->entries()[i - 1]), std::move(lo));
+    }
+    if (i < n->count) {  // entries [i, count) and children (i, count] are at or above it
+      Part suffix =
+          i + 1 == n->count ? retained(n->children()[n->count], height - 1) : Part(slice(n, i + 1, n->count), height);
+      hi = join(std::move(hi), Entry(n->entries()[i]), std::move(suffix));
+    }
+    return {std::move(lo), std::move(hi)};
+  }
+
+  // The tree of l's entries, `sep`, then r's entries (l's keys < sep < r's keys).
+  static Part join(Part l, Entry&& sep, Part r) {
+    if (!l.root() && !r.root()) {
+      Node* n = new_node(true);
+      ::new (n->entries()) Entry(std::move(sep));
+      n->count = 1;
+      return Part(n, 0);
+    }
+    if (!l.root() || !r.root()) {
+      Part& t = l.root() ? l : r;
+      bool added = false;
+      Node* n = insert_root(t.take(), std::move(sep), true, added);
+      return Part(n, height_of(n));
+    }
+    if (l.height() == r.height()) return join_level(std::move(l), sep, std::move(r));
+    const bool tall_left = l.height() > r.height();
+    const int h = tall_left ? l.height() : r.height();
+    Part joined(tall_left ? join_right(l.take(), h, std::move(sep), r) : join_left(r.take(), h, std::move(sep), l), h);
+    if (joined.root()->count <= kBTreeMax) return joined;
+    Node* top = split_root(joined.root());
+    joined.take();
+    return Part(top, h + 1);
+  }
+
+  // Joins two trees of equal height: one node when everything fits, else two under a new root.
+  static Part join_level(Part l, const Entry& sep, Part r) {
+    const Entry* entries[2 * kBTreeMax + 1];
+    Node* children[2 * kBTreeMax + 2];
+    const unsigned total = gather(l.root(), &sep, r.root(), entries, children);
+    const bool leaf = l.root()->leaf;
+    const int h = l.height();
+    if (total <= kBTreeMax) return Part(build(leaf, entries, children, 0, total), h);
+    const unsigned mid = total / 2;
+    Part left(build(leaf, entries, children, 0, mid), h);
+    Part right(build(leaf, entries, children, mid + 1, total), h);
+    Node* top = new_node(false);
+    try {
+      ::new (top->entries()) Entry(*entries[mid]);
+    } catch (...) {
+      deallocate_node(top, Node::kInnerBytes);
+      throw;
+    }
+    top->count = 1;
+    top->children()[0] = left.take();
+    top->children()[1] = right.take();
+    recount(top);
+    return Part(top, h + 1);
+  }
+
+  // `n` itself when uniquely held, else a copy (the reference to `n` is handed over).
+  static Node* own(Node* n) {
+    if (n->refs.unique()) return n;
+    Node* c;
+    try {
+      c = copy(n);
+    } catch (...) {
+      release(n);
+      throw;
+    }
+    release(n);
+    return c;
+  }
+
+  // Hangs `sep` and tree r (height below h) at the right edge of `n` (height h, handed over);
+  // the result may hold one entry too many (the caller splits it).
+  static Node* join_right(Node* n, int h, Entry&& sep, Part& r) {
+    Node* out = own(n);
+    try {
+      if (h == r.height() + 1) {
+        ::new (&out->entries()[out->count]) Entry(std::move(sep));
+        out->children()[out->count + 1] = r.take();
+        ++out->count;
+        recount(out);
+        if (out->children()[out->count]->count < kBTreeMin) rebalance_pair(out, out->count - 1u);
+        return out;
+      }
+      Node* child = join_right(std::exchange(out->children()[out->count], nullptr), h - 1, std::move(sep), r);
+      out->children()[out->count] = child;
+      if (child->count > kBTreeMax) split_child(out, out->count);
+      recount(out);
+      return out;
+    } catch (...) {
+      release(out);
+      throw;
+    }
+  }
+
+  // The mirror of join_right: tree l and `sep` at the left edge of `n`.
+  static Node* join_left(Node* n, int h, Entry&& sep, Part& l) {
+    Node* out = own(n);
+    try {
+      Node** c = out->children();
+      if (h == l.height() + 1) {
+        open_gap(out, 0);
+        ::new (&out->entries()[0]) Entry(std::move(sep));
+        c[1] = c[0];
+        c[0] = l.take();
+        ++out->count;
+        recount(out);
+        if (c[0]->count < kBTreeMin) rebalance_pair(out, 0);
+        return out;
+      }
+      Node* child = join_left(std::exchange(c[0], nullptr), h - 1, std::move(sep), l);
+      c[0] = child;
+      if (child->count > kBTreeMax) split_child(out, 0);
+      recount(out);
+      return out;
+    } catch (...) {
+      release(out);
+      throw;
+    }
+  }
+
+  // Children j and j + 1 of `parent` (owned) where one is short of the minimum: merged when
+  // they fit in one node, else their entries are shared out evenly.
+  static void rebalance_pair(Node* parent, unsigned j) {
+    Node** pc = parent->children();
+    Node* l = pc[j];
+    Node* r = pc[j + 1];
+    const Entry* entries[2 * kBTreeMax + 1];
+    Node* children[2 * kBTreeMax + 2];
+    const unsigned total = gather(l, &parent->entries()[j], r, entries, children);
+    if (total <= kBTreeMax) {
+      merge_children(parent, j);
+      return;
+    }
+    const unsigned mid = total / 2;
+    Part left(build(l->leaf, entries, children, 0, mid), 0);
+    Part right(build(l->leaf, entries, children, mid + 1, total), 0);
+    Entry sep(*entries[mid]);
+    parent->entries()[j] = std::move(sep);
+    pc[j] = left.take();
+    pc[j + 1] = right.take();
+    release(l);
+    release(r);
+  }
+
   enum class Step { kChild, kEntry, kEnd };
 
   // An in-order walk that stops before each subtree (which the caller enters or passes) and
@@ -346,6 +604,13 @@ class BTree {
     int height_ = 0;
   };
 
+  static void recount(Node* n) noexcept {
+    if (n->leaf) return;
+    std::size_t total = n->count;
+    for (unsigned i = 0; i <= n->count; ++i) total += size_of(n->children()[i]);
+    n->total = total;
+  }
+
   static Node* new_node(bool leaf) {
     Node* n = ::new (allocate_node(leaf ? Node::kLeafBytes : Node::kInnerBytes)) Node;
     n->leaf = leaf;
@@ -369,6 +634,7 @@ class BTree {
     Node* out = new_node(src->leaf);
     std::uninitialized_copy_n(src->entries(), src->count, out->entries());
     out->count = src->count;
+    out->total = src->total;
     if (!src->leaf) {
       for (unsigned i = 0; i <= src->count; ++i) {
         out->children()[i] = src->children()[i];
@@ -411,6 +677,7 @@ class BTree {
       out = mine ? n : copy(n);
       if (!mine) release(out->children()[i]);
       out->children()[i] = child;
+      if (added) ++out->total;
       if (child->count > kBTreeMax) split_child(out, i);
     }
     if (edit && !mine) release(n);
@@ -433,11 +700,14 @@ class BTree {
     ++parent->count;
     std::destroy_n(ce + mid, child->count - mid);
     child->count = static_cast<std::uint16_t>(mid);
+    recount(child);
+    recount(right);
   }
 
   static Node* split_root(Node* n) {
     Node* top = new_node(false);
     top->children()[0] = n;
+    top->total = size_of(n);
     split_child(top, 0);
     return top;
   }
@@ -474,6 +744,7 @@ class BTree {
       release(out->children()[i]);
       out->children()[i] = child;
     }
+    --out->total;
     if (out->children()[i]->count < kBTreeMin) fix_underflow(out, i);
     return out;
   }
@@ -491,6 +762,7 @@ class BTree {
     Node* out = copy(n);
     release(out->children()[out->count]);
     out->children()[out->count] = child;
+    --out->total;
     if (child->count < kBTreeMin) fix_underflow(out, out->count);
     return out;
   }
@@ -514,6 +786,8 @@ class BTree {
       parent->entries()[i - 1] = std::move(left->entries()[left->count - 1]);
       std::destroy_at(&left->entries()[left->count - 1]);
       --left->count;
+      recount(left);
+      recount(child);
       return;
     }
     if (i < parent->count && pc[i + 1]->count > kBTreeMin) {
@@ -525,6 +799,8 @@ class BTree {
       ++child->count;
       parent->entries()[i] = std::move(right->entries()[0]);
       close_front(right);
+      recount(right);
+      recount(child);
       return;
     }
     const unsigned left_index = i > 0 ? i - 1 : i;
@@ -554,6 +830,7 @@ class BTree {
     ::new (&me[left->count]) Entry(std::move(parent->entries()[j]));
     std::uninitialized_copy_n(right->entries(), right->count, me + left->count + 1);
     merged->count = static_cast<std::uint16_t>(left->count + 1 + right->count);
+    merged->total = size_of(left) + 1 + size_of(right);
     if (!left->leaf) {
       for (unsigned k = 0; k <= left->count; ++k) {
         merged->children()[k] = left->children()[k];

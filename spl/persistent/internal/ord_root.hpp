@@ -69,6 +69,15 @@ class OrdRoot {
     return true;
   }
 
+  // (entries with keys below `key`, the rest), in O(log n).
+  std::pair<OrdRoot, OrdRoot> split(const Key& key) const {
+    std::pair<OrdRoot, OrdRoot> out;
+    Tree::split(root_, key, out.first.root_, out.second.root_);
+    out.first.size_ = Tree::size_of(out.first.root_);
+    out.second.size_ = size_ - out.first.size_;
+    return out;
+  }
+
   bool check() const {
     int leaf_depth = -1;
     const std::ptrdiff_t n = Tree::check(root_, true, nullptr, nullptr, 0, leaf_depth);
