@@ -2395,7 +2395,50 @@ class Parser {
   Node* expression() {
     Node* e = binary(kPipe);
     if (at(Tok::Question) && ternary_follows()) return ternary(e);
+    if (at(Tok::KwIf) && !line_start() && postfix_if_ahead()) return postfix_conditional(e);
     return e;
+  }
+
+  // `a if c else b`: the loosest form, only at the top of an expression. An If whose kids are the
+  // condition, the value when true and the value when false (which may chain another).
+  Node* postfix_conditional(Node* value) {
+    std::uint32_t kw = static_cast<std::uint32_t>(i_);
+    advance();
+    Node* cond = binary(kPipe);
+    expect(Tok::KwElse);
+    Node* other = expression();
+    Node* n = wrap(NodeKind::If, cond, {value, other}, kw);
+    n->begin = value->begin;
+    return n;
+  }
+
+  // An `else` (not `else:`) later on the line, outside brackets, before any `:`.
+  bool postfix_if_ahead() const {
+    int depth = 0;
+    for (std::size_t k = 1;; ++k) {
+      Tok t = at(k);
+      switch (t) {
+        case Tok::Eof:
+        case Tok::Newline:
+        case Tok::Indent:
+        case Tok::Dedent: return false;
+        case Tok::LParen:
+        case Tok::LBracket:
+        case Tok::LBrace: ++depth; break;
+        case Tok::RParen:
+        case Tok::RBracket:
+        case Tok::RBrace:
+          if (--depth < 0) return false;
+          break;
+        case Tok::Colon:
+          if (depth == 0) return false;
+          break;
+        case Tok::KwElse:
+          if (depth == 0) return at(k + 1) != Tok::Colon;
+          break;
+        default: break;
+      }
+    }
   }
 
   int infix_prec(bool& right_assoc) const {

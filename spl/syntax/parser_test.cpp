@@ -141,6 +141,19 @@ TEST(Parser, LeadingForComprehensions) {
       << d;
 }
 
+TEST(Parser, PostfixConditional) {
+  expect_clean("val sign = \"-\" if n < 0 else \"+\"\nreturn a if a > b else b\nval f = \\x: 0 if x == nil else x\n");
+  expect_clean("val size = \"small\" if n < 10 else \"medium\" if n < 100 else \"large\"\n");
+  expect_clean("val r = if c: 1 else: 2\nval xs = [v for v in vs if v > 0]\n");
+  auto p = run("val m = a if a > b else b\n");
+  std::string d = p->dump();
+  // If: the condition, then the value when true and the value when false.
+  EXPECT_NE(d.find("If [8,25) \"if\"\n      Binary [13,18) \">\"\n        Name [13,14) \"a\"\n        Name [17,18) \"b\"\n"
+                   "      Name [8,9) \"a\"\n      Name [24,25) \"b\""),
+            std::string::npos)
+      << d;
+}
+
 TEST(Parser, NotBindsLooserThanComparison) {
   auto p = run("val b = not a == c\n");
   std::string d = p->dump();

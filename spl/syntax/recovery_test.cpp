@@ -64,6 +64,7 @@ TEST(Recovery, OneBrokenFunctionLeavesTheOthersComplete) {
       "fn broken():\n    match r:\n        Ok(v) v\n        Err(: 0",
       "fn broken(v):\n    val Some(x) = v else return 0\n    x",
       "fn broken():\n    errdefer = \n    pass(",
+      "fn broken():\n    val m = a if (c else\n    m",
   };
   for (const char* b : broken) {
     std::string src = kFile;
