@@ -1733,11 +1733,17 @@ class Parser {
         advance();
         continue;
       }
-      Mark im = mark();
-      std::uint32_t name = static_cast<std::uint32_t>(i_);
-      push(name_or_missing());
-      if (eat(Tok::KwAs)) push(name_or_missing());
-      push(finish(NodeKind::UseItem, im, name));
+      if (at(Tok::Star)) {  // `use a.{*}`: the wildcard written as an item
+        Node* all = take_leaf(NodeKind::UseItem);
+        all->flags |= kFlagWildcard;
+        push(all);
+      } else {
+        Mark im = mark();
+        std::uint32_t name = static_cast<std::uint32_t>(i_);
+        push(name_or_missing());
+        if (eat(Tok::KwAs)) push(name_or_missing());
+        push(finish(NodeKind::UseItem, im, name));
+      }
       if (!eat(Tok::Comma) || i_ == before) break;
     }
     expect(Tok::RBrace);

@@ -79,6 +79,12 @@ TEST(Parser, Modules) {
   expect_clean("use compiler.frontend.core.parser_preprocessor (a, b)\n");
 }
 
+TEST(Parser, UseBraceWildcard) {
+  expect_clean("use std.array_advanced.{*}\nuse a.b.{x, *}\n");
+  auto p = run("use m.{*}\n");
+  EXPECT_NE(p->dump().find("UseItem [7,8) \"*\""), std::string::npos) << p->dump();
+}
+
 TEST(Parser, IfElifElse) {
   expect_clean("if a:\n    x()\nelif b:\n    y()\nelse:\n    z()\n");
   expect_clean("if c: return 1\nelse: return 2\n");
