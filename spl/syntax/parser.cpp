@@ -488,8 +488,10 @@ class Parser {
         advance();
         return nullptr;
       case Tok::Indent: return unexpected_indent();
-      case Tok::At:
       case Tok::HashBracket:
+        if (inner_attribute_ahead()) return finish_statement(attribute());
+        return finish_statement(declaration());
+      case Tok::At:
       case Tok::KwPub:
       case Tok::KwFn:
       case Tok::KwMe:
@@ -545,6 +547,28 @@ class Parser {
       default: break;
     }
     return finish_statement(expression_statement());
+  }
+
+  // `#[runtime_intrinsics]` alone on its line before something that is not a declaration (a
+  // module docstring, a statement): an attribute of the enclosing module.
+  bool inner_attribute_ahead() const {
+    std::size_t k = 1;
+    int depth = 1;
+    for (; depth > 0; ++k) {
+      Tok t = at(k);
+      if (t == Tok::Eof || t == Tok::Newline) return false;
+      if (t == Tok::LBracket || t == Tok::HashBracket) ++depth;
+      if (t == Tok::RBracket) --depth;
+    }
+    if (at(k) != Tok::Newline) return false;
+    switch (at(k + 1)) {
+      case Tok::String:
+      case Tok::RawString:
+      case Tok::Eof:
+        return true;
+      default:
+        return false;
+    }
   }
 
   Node* unexpected_indent() {

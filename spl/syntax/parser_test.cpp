@@ -72,6 +72,16 @@ TEST(Parser, Decorators) {
   expect_clean("@unsafe(reason: \"ffi\", capabilities: [ffi])\nextern fn rt_x() -> i64\n@always_inline\npub fn f(): 1\n");
 }
 
+TEST(Parser, ModuleAttributeBeforeDocstring) {
+  expect_clean("#[runtime_intrinsics]\n\"\"\"Boot code.\"\"\"\nval BASE: i64 = 0x1000\n");
+  auto p = run("#[no_std]\n\"\"\"doc\"\"\"\n");
+  std::string d = p->dump();
+  EXPECT_NE(d.find("Module [0,20)\n  Attribute [0,9) \"no_std\"\n    Name [2,8) \"no_std\"\n"), std::string::npos) << d;
+  // An attribute before a declaration still belongs to the declaration.
+  auto q = run("#[strong]\nenum E:\n    A\n");
+  EXPECT_NE(q->dump().find("Enum [0,"), std::string::npos) << q->dump();
+}
+
 TEST(Parser, Modules) {
   expect_clean("use std.spec.{describe, it, expect}\nuse a.b.*\nuse std.array_builder.ArrayBuilder\nuse .utils.{helper}\n");
   expect_clean("use compiler.35.semantics.lint\nexport a, b, C\nexport use mod.{X}\nfrom app.collections import {PersistentDict}\n");
