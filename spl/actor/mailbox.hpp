@@ -17,8 +17,10 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <utility>
 
+#include "spl/actor/internal/cpu_relax.hpp"
 #include "spl/actor/internal/envelope.hpp"
 #include "spl/actor/internal/latency_histogram.hpp"
 #include "spl/actor/internal/mpsc_queue.hpp"
@@ -77,6 +79,9 @@ class Mailbox {
   Mailbox& operator=(const Mailbox&) = delete;
   ~Mailbox() {
     discard_all();
+    for (auto& lane : lanes_) {
+      if (internal::QueueLink* r = lane.release_retained()) internal::release_envelope_memory<Msg>(r);
+    }
     delete histogram_.load(std::memory_order_acquire);
   }
 
@@ -108,9 +113,7 @@ class Mailbox {
   }
 
   // Waits up to timeout; errors are kTimeout or kClosed (closed and nothing left).
-  Result<Msg> receive(std::chrono::nanoseconds timeout) {
-    return receive_if([](const Msg&) { return true; }, timeout);
-  }
+  Result<Msg> receive(std::chrono::nanoseconds timeout) { return receive_if(AcceptAll{}, timeout); }
 
   // Erlang receive: the first message (high lane first, then arrival order) that satisfies sel
   // and pred; messages it passes over stay in the mailbox, in order, for later receives.
@@ -125,7 +128,13 @@ class Mailbox {
       }
       {
         ConsumerGuard guard(*this);
-        if (internal::EnvelopeHeader* h = take_match(pred, sel, scan_saved)) return finish(h);
+        internal::EnvelopeHeader* h;
+        if constexpr (std::is_same_v<std::remove_cvref_t<Pred>, AcceptAll>) {
+          h = take_first();  // sel is empty here: receive() passes none
+        } else {
+          h = take_match(pred, sel, scan_saved);
+        }
+        if (h != nullptr) return finish(h);
       }
       scan_saved = false;  // everything saved so far was already rejected by this receive
       if (closed_.load(std::memory_order_acquire) && !any_pending()) {
@@ -197,6 +206,10 @@ class Mailbox {
   const MailboxOptions& options() const noexcept { return options_; }
 
  private:
+  struct AcceptAll {
+    bool operator()(const Msg&) const noexcept { return true; }
+  };
+
   bool any_pending_unguarded() const noexcept {
     for (int l = 0; l < kLaneCount; ++l) {
       if (saved_[l].head != nullptr || lanes_[l].maybe_nonempty()) return true;
@@ -366,19 +379,32 @@ class Mailbox {
   }
 
   // A producer may have swapped itself into the queue without linking yet; pop then returns
-  // nothing although the lane is non-empty, so the consumer retries until the link lands.
-  Header* pop_lane(int l) noexcept {
+  // nothing although the lane is non-empty, so the consumer retries until the link lands. The
+  // window is two instructions of the producer, stretched by one cache miss: spin through it
+  // before giving the CPU away (a yield costs far more than the wait).
+  // keep_last: the node may stay in the lane as its stub (only for a node finish() consumes
+  // at once; one that is saved or evicted must be detached).
+  Header* pop_lane(int l, bool keep_last = false) noexcept {
+    constexpr int kSpinsBeforeYield = 256;
+    internal::MpscQueue& lane = lanes_[l];
+    int spins = 0;
     for (;;) {
-      if (auto* link = lanes_[l].pop()) return static_cast<Header*>(link);
-      if (!lanes_[l].maybe_nonempty()) return nullptr;
-      std::this_thread::yield();
+      internal::QueueLink* link = keep_last ? lane.pop_keep_last() : lane.pop();
+      if (internal::QueueLink* released = lane.take_released()) internal::release_envelope_memory<Msg>(released);
+      if (link != nullptr) return static_cast<Header*>(link);
+      if (!lane.maybe_nonempty()) return nullptr;
+      if (++spins < kSpinsBeforeYield) {
+        internal::cpu_relax();
+      } else {
+        std::this_thread::yield();
+      }
     }
   }
 
   Header* take_first() noexcept {
     for (int l = 0; l < kLaneCount; ++l) {
       if (Header* h = saved_[l].pop_front()) return h;
-      if (Header* h = pop_lane(l)) return h;
+      if (Header* h = pop_lane(l, true)) return h;
     }
     return nullptr;
   }
@@ -425,7 +451,11 @@ class Mailbox {
     auto* env = static_cast<internal::Envelope<Msg>*>(h);
     Msg msg(std::move(env->payload));
     const std::uint64_t enqueued_at = env->enqueued_at;
-    internal::destroy_envelope<Msg>(h);
+    if (lanes_[static_cast<int>(h->lane)].is_retained(h)) {
+      internal::destroy_payload<Msg>(h);  // the lane still links through it; memory comes back later
+    } else {
+      internal::destroy_envelope<Msg>(h);
+    }
     record_dequeue(enqueued_at);
     return msg;
   }

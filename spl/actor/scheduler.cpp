@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "spl/actor/internal/cpu_relax.hpp"
+
 namespace spl::actor {
 
 namespace {
@@ -158,11 +160,7 @@ Schedulable* Scheduler::find_elsewhere(Worker& w) {
       seen_next[victim.index] = next;
       seen_turns[victim.index] = turns;
     }
-    for (int i = 0; i < 32; ++i) {
-#if defined(__x86_64__) || defined(__i386__)
-      __builtin_ia32_pause();
-#endif
-    }
+    for (int i = 0; i < 32; ++i) internal::cpu_relax();
     if (stopping_.load(std::memory_order_relaxed)) break;
   }
   return nullptr;

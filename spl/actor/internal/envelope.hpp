@@ -82,5 +82,17 @@ void destroy_envelope(EnvelopeHeader* h) noexcept {
   EnvelopePool<Msg>::deallocate(env);
 }
 
+// For a node its queue still uses as a stub: the payload goes now, the header and the memory
+// stay until release_envelope_memory().
+template <class Msg>
+void destroy_payload(EnvelopeHeader* h) noexcept {
+  static_cast<Envelope<Msg>*>(h)->payload.~Msg();
+}
+
+template <class Msg>
+void release_envelope_memory(QueueLink* link) noexcept {
+  EnvelopePool<Msg>::deallocate(static_cast<Envelope<Msg>*>(static_cast<EnvelopeHeader*>(link)));
+}
+
 }  // namespace internal
 }  // namespace spl::actor

@@ -75,6 +75,59 @@ RC_GTEST_PROP(MpscQueue, MatchesDequeModel, (const std::vector<bool>& ops)) {
   }
 }
 
+// pop (0), pop_keep_last (1) and push (2) against std::deque. A node the queue retains is
+// not reused until take_released() or release_retained() gives it back.
+RC_GTEST_PROP(MpscQueue, KeepLastMatchesDequeModel, (const std::vector<std::uint8_t>& ops)) {
+  MpscQueue q;
+  std::deque<Item*> model;
+  std::vector<Item> storage(ops.size() + 2);
+  std::vector<Item*> free_items;
+  for (auto& it : storage) free_items.push_back(&it);
+  Item* held = nullptr;  // returned by pop_keep_last and still retained
+  std::uint64_t next = 0;
+  for (std::uint8_t op : ops) {
+    if (op % 3 == 2) {
+      RC_ASSERT(!free_items.empty());
+      Item* it = free_items.back();
+      free_items.pop_back();
+      it->seq = next++;
+      q.push(it);
+      model.push_back(it);
+    } else {
+      auto* got = static_cast<Item*>(op % 3 == 1 ? q.pop_keep_last() : q.pop());
+      if (auto* released = static_cast<Item*>(q.take_released())) {
+        RC_ASSERT(released == held);
+        free_items.push_back(released);
+        held = nullptr;
+      }
+      if (model.empty()) {
+        RC_ASSERT(got == nullptr);
+      } else {
+        RC_ASSERT(got == model.front());
+        model.pop_front();
+        if (q.is_retained(got)) {
+          RC_ASSERT(op % 3 == 1);
+          RC_ASSERT(model.empty());
+          RC_ASSERT(held == nullptr);
+          held = got;
+        } else {
+          free_items.push_back(got);
+        }
+      }
+    }
+    RC_ASSERT(q.maybe_nonempty() == !model.empty());
+  }
+  while (auto* got = q.pop()) {
+    RC_ASSERT(got == model.front());
+    model.pop_front();
+    if (q.take_released() != nullptr) held = nullptr;
+  }
+  RC_ASSERT(model.empty());
+  RC_ASSERT(q.release_retained() == held);
+  RC_ASSERT(q.pop() == nullptr);
+  RC_ASSERT(!q.maybe_nonempty());
+}
+
 // Producers send numbered items; the consumer checks that every item arrives once and that
 // each producer's items arrive in order.
 TEST(MpscQueue, MultiProducerStressLosesAndDuplicatesNothing) {
@@ -215,9 +268,13 @@ TEST(NodePool, ConcurrentCrossThreadReturn) {
       q.push(n);
     }
   });
+  // Alternates plain and keep-last pops: a retained node's payload is overwritten while a
+  // producer may be linking the next node to it, and its memory is freed only once released.
   std::uint64_t next = 0;
   while (next < kMessages) {
-    auto* n = static_cast<Node*>(q.pop());
+    QueueLink* link = next % 2 == 0 ? q.pop() : q.pop_keep_last();
+    if (QueueLink* released = q.take_released()) Pool::deallocate(static_cast<Node*>(released));
+    auto* n = static_cast<Node*>(link);
     if (n == nullptr) {
       std::this_thread::yield();
       continue;
@@ -225,10 +282,11 @@ TEST(NodePool, ConcurrentCrossThreadReturn) {
     ASSERT_EQ(n->value[0], next);
     ASSERT_EQ(n->value[2], next);
     n->value[0] = n->value[1] = n->value[2] = ~std::uint64_t{0};
-    Pool::deallocate(n);
+    if (!q.is_retained(n)) Pool::deallocate(n);
     ++next;
   }
   producer.join();
+  if (QueueLink* last = q.release_retained()) Pool::deallocate(static_cast<Node*>(last));
 }
 
 }  // namespace

@@ -33,6 +33,9 @@ class NodePool {
     if (block == nullptr) return allocate_slow();
     c.head = block->next;
     --c.count;
+    // The next block was most likely freed on another core: fetch its line for writing now,
+    // off the critical path of the next send.
+    __builtin_prefetch(c.head, 1);
     return block;
   }
 
