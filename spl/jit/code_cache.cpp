@@ -16,7 +16,9 @@ void CodeCache::insert(const CacheKey& key, void* code, std::size_t code_bytes) 
   entry.code = code;
   entry.code_bytes = code_bytes;
   entry.age = std::prev(age_.end());
-  entries_.emplace(encoded, std::move(entry));
+  entry.hash = key_hash(key.name, key.type_args);
+  auto placed = entries_.emplace(encoded, std::move(entry)).first;
+  index_insert(&placed->second);
   stats_.code_bytes += code_bytes;
   ++stats_.entries;
   enforce_limit(encoded);
@@ -32,6 +34,51 @@ void CodeCache::add_dependency(const CacheKey& dependent, const CacheKey& depend
   it->second.dependents.push_back(dependent_key);
 }
 
+void CodeCache::index_insert(CacheEntry* entry) {
+  if (2 * (indexed_ + 1) > index_.size()) {
+    std::vector<IndexSlot> old = std::move(index_);
+    index_.assign(old.empty() ? 64 : old.size() * 2, IndexSlot{});
+    indexed_ = 0;
+    for (const IndexSlot& slot : old) {
+      if (slot.entry != nullptr) index_insert(slot.entry);
+    }
+  }
+  const std::size_t mask = index_.size() - 1;
+  std::size_t i = entry->hash & mask;
+  while (index_[i].entry != nullptr) i = (i + 1) & mask;
+  IndexSlot& slot = index_[i];
+  slot = IndexSlot{};
+  slot.hash = entry->hash;
+  slot.entry = entry;
+  slot.code = entry->code;
+  const auto& key = entry->key;
+  if (IndexSlot::fits(key.name, key.type_args)) {
+    slot.name_size = static_cast<std::uint8_t>(key.name.size());
+    slot.type_count = static_cast<std::uint8_t>(key.type_args.size());
+    key.name.copy(slot.key, key.name.size());
+    for (std::size_t t = 0; t < key.type_args.size(); ++t) slot.key[key.name.size() + t] = static_cast<char>(key.type_args[t].kind);
+  }
+  ++indexed_;
+}
+
+void CodeCache::index_erase(const CacheEntry* entry) {
+  const std::size_t mask = index_.size() - 1;
+  std::size_t i = entry->hash & mask;
+  while (index_[i].entry != entry) i = (i + 1) & mask;
+  // Backward-shift deletion: move later members of the probe run into the hole so that every
+  // entry stays reachable from its home slot without tombstones.
+  for (std::size_t j = (i + 1) & mask; index_[j].entry != nullptr; j = (j + 1) & mask) {
+    const std::size_t home = index_[j].hash & mask;
+    const bool movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
+    if (movable) {
+      index_[i] = index_[j];
+      i = j;
+    }
+  }
+  index_[i] = IndexSlot{};
+  --indexed_;
+}
+
 std::size_t CodeCache::remove(const std::string& encoded, bool eviction) {
   // Worklist rather than recursion: dependency chains can be long (and cyclic).
   std::vector<std::string> work{encoded};
@@ -45,6 +92,7 @@ std::size_t CodeCache::remove(const std::string& encoded, bool eviction) {
     for (auto& d : it->second.dependents) work.push_back(std::move(d));
     stats_.code_bytes -= it->second.code_bytes;
     --stats_.entries;
+    index_erase(&it->second);
     age_.erase(it->second.age);
     entries_.erase(it);
     ++removed;

@@ -5,7 +5,9 @@
 // Not thread-safe: one cache belongs to one Engine.
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
+#include <algorithm>
 #include <list>
 #include <span>
 #include <string>
@@ -33,6 +35,7 @@ struct CacheEntry {
   std::size_t code_bytes = 0;
   std::vector<std::string> dependents;  // encoded keys of instances whose code calls this one
   std::list<std::string>::iterator age;  // position in insertion order (for eviction)
+  std::uint64_t hash = 0;                // CodeCache::key_hash of the key
 };
 
 class CodeCache {
@@ -53,21 +56,17 @@ class CodeCache {
   void set_remove_hook(RemoveHook hook) { on_remove_ = std::move(hook); }
   void set_size_limit(std::size_t bytes);
 
-  // The entry's code, or nullptr (counted as a hit or a miss).
+  // The entry's code, or nullptr (counted as a hit or a miss). Probes a flat index by a hash
+  // of the name and type arguments: no key is built and nothing is allocated.
   void* find(std::string_view name, std::span<const Type> type_args) {
-    KeyBuffer buffer;
-    auto it = entries_.find(buffer.encode(name, type_args));
-    if (it == entries_.end()) {
-      ++stats_.misses;
-      return nullptr;
+    if (const IndexSlot* slot = lookup(name, type_args)) {
+      ++stats_.hits;
+      return slot->code;
     }
-    ++stats_.hits;
-    return it->second.code;
+    ++stats_.misses;
+    return nullptr;
   }
-  bool contains(std::string_view name, std::span<const Type> type_args) const {
-    KeyBuffer buffer;
-    return entries_.find(buffer.encode(name, type_args)) != entries_.end();
-  }
+  bool contains(std::string_view name, std::span<const Type> type_args) const { return lookup(name, type_args) != nullptr; }
 
   // Adds (or replaces) an entry; may evict older entries when over the size limit.
   void insert(const CacheKey& key, void* code, std::size_t code_bytes);
@@ -103,11 +102,69 @@ class CodeCache {
     return std::string(buffer.encode(key.name, key.type_args));
   }
 
+  // Open addressing with linear probing over entries_ (whose nodes never move); at most half
+  // full. A slot is one cache line holding the code and, when short enough, the key itself, so
+  // a lookup usually touches nothing else.
+  struct alignas(64) IndexSlot {
+    static constexpr std::size_t kInlineKey = 38;
+    std::uint64_t hash = 0;
+    CacheEntry* entry = nullptr;
+    void* code = nullptr;
+    std::uint8_t name_size = 0;
+    std::uint8_t type_count = 0;
+    char key[kInlineKey] = {};  // the name, then a byte per type argument (when they fit)
+
+    static bool fits(std::string_view name, std::span<const Type> type_args) { return name.size() + type_args.size() <= kInlineKey; }
+    bool matches(std::string_view name, std::span<const Type> type_args) const {
+      if (!fits(name, type_args)) {
+        return entry->key.name == name &&
+               std::equal(type_args.begin(), type_args.end(), entry->key.type_args.begin(), entry->key.type_args.end());
+      }
+      if (name_size != name.size() || type_count != type_args.size() || std::memcmp(key, name.data(), name.size()) != 0) return false;
+      for (std::size_t i = 0; i < type_args.size(); ++i) {
+        if (key[name.size() + i] != static_cast<char>(type_args[i].kind)) return false;
+      }
+      return true;
+    }
+  };
+
+  static std::uint64_t key_hash(std::string_view name, std::span<const Type> type_args) noexcept {
+    constexpr std::uint64_t kMul = 0x9e3779b97f4a7c15ULL;
+    std::uint64_t h = name.size() * kMul;
+    const char* p = name.data();
+    std::size_t n = name.size();
+    for (; n >= 8; p += 8, n -= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      h = (h ^ w) * kMul;
+      h ^= h >> 29;
+    }
+    std::uint64_t tail = 0;
+    std::memcpy(&tail, p, n);
+    h = (h ^ tail) * kMul;
+    for (Type t : type_args) h = (h ^ (static_cast<std::uint64_t>(t.kind) + 1)) * kMul;
+    return h ^ (h >> 32);
+  }
+  const IndexSlot* lookup(std::string_view name, std::span<const Type> type_args) const noexcept {
+    if (index_.empty()) return nullptr;
+    const std::uint64_t h = key_hash(name, type_args);
+    const std::size_t mask = index_.size() - 1;
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+      const IndexSlot& slot = index_[i];
+      if (slot.entry == nullptr) return nullptr;
+      if (slot.hash == h && slot.matches(name, type_args)) return &slot;
+    }
+  }
+  void index_insert(CacheEntry* entry);
+  void index_erase(const CacheEntry* entry);
+
   std::size_t remove(const std::string& encoded, bool eviction);
   void enforce_limit(const std::string& keep);
 
   std::unordered_map<std::string, CacheEntry, StringHash, std::equal_to<>> entries_;
   std::list<std::string> age_;  // encoded keys, oldest first
+  std::vector<IndexSlot> index_;
+  std::size_t indexed_ = 0;
   std::size_t size_limit_;
   RemoveHook on_remove_;
   Stats stats_;
