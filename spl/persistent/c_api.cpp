@@ -1,5 +1,6 @@
-// The C ABI over PersistentMap, PersistentVector and PersistentSet of int64 (Atomic counts, so
-// handles may cross threads). No exception leaves this file; errors become a NULL or negative
+// The C ABI over PersistentMap, PersistentVector and PersistentSet of int64, and over
+// PersistentMap / PersistentSet of caller-managed pointers (Atomic counts, so handles may cross
+// threads). No exception leaves this file; errors become a NULL or negative
 // result plus a message for rt_last_error().
 
 #include "spl/persistent/c_api.h"
@@ -7,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <utility>
@@ -22,9 +24,58 @@ namespace {
 constexpr std::uint64_t kDictTag = 0x5350'4C44'4943'5401ULL;
 constexpr std::uint64_t kVecTag = 0x5350'4C56'4543'5402ULL;
 constexpr std::uint64_t kSetTag = 0x5350'4C53'4554'5403ULL;
+constexpr std::uint64_t kPdictTag = 0x5350'4C50'4449'4304ULL;
+constexpr std::uint64_t kPsetTag = 0x5350'4C50'5345'5405ULL;
 constexpr std::uint64_t kFreedTag = 0xDEAD'F4EE'DEAD'F4EEULL;
 
 void set_error(const char* message) noexcept { spl::set_last_error(message); }
+
+// A pointer stored in a node. Every stored copy holds one retain, dropped when the copy goes;
+// a lookup key borrows (no callbacks). NULL items are never retained.
+class PtrItem {
+ public:
+  PtrItem(const void* p, const rt_ptr_callbacks* cb, bool store) noexcept : p_(p), cb_(cb), owned_(store && p) {
+    if (owned_ && cb_->retain) cb_->retain(p_, cb_->context);
+  }
+  PtrItem(const PtrItem& o) noexcept : PtrItem(o.p_, o.cb_, true) {}
+  PtrItem(PtrItem&& o) noexcept : p_(o.p_), cb_(o.cb_), owned_(std::exchange(o.owned_, false)) {}
+  PtrItem& operator=(PtrItem o) noexcept {
+    std::swap(p_, o.p_);
+    std::swap(cb_, o.cb_);
+    std::swap(owned_, o.owned_);
+    return *this;
+  }
+  ~PtrItem() {
+    if (owned_ && cb_->release) cb_->release(p_, cb_->context);
+  }
+  const void* get() const noexcept { return p_; }
+  const rt_ptr_callbacks& callbacks() const noexcept { return *cb_; }
+
+ private:
+  const void* p_;
+  const rt_ptr_callbacks* cb_;
+  bool owned_;
+};
+
+// The caller's hash, finalised so that hashes of aligned addresses or small integers still
+// spread over every trie level.
+struct PtrHash {
+  std::uint64_t operator()(const PtrItem& k) const noexcept {
+    std::uint64_t h = k.callbacks().hash(k.get(), k.callbacks().context);
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+    return h ^ (h >> 31);
+  }
+};
+struct PtrEq {
+  bool operator()(const PtrItem& a, const PtrItem& b) const noexcept {
+    return a.get() == b.get() || a.callbacks().eq(a.get(), b.get(), a.callbacks().context) != 0;
+  }
+};
+
+using PtrMap = spl::persistent::PersistentMap<PtrItem, PtrItem, PtrHash, PtrEq>;
+using PtrSet = spl::persistent::PersistentSet<PtrItem, PtrHash, PtrEq>;
+using Callbacks = std::shared_ptr<const rt_ptr_callbacks>;
 
 }  // namespace
 
@@ -39,6 +90,17 @@ struct rt_vec {
 struct rt_set {
   std::uint64_t tag = kSetTag;
   spl::persistent::PersistentSet<std::int64_t> value;
+};
+// `callbacks` is declared first so that it outlives `value`, whose items release through it.
+struct rt_pdict {
+  std::uint64_t tag = kPdictTag;
+  Callbacks callbacks;
+  PtrMap value;
+};
+struct rt_pset {
+  std::uint64_t tag = kPsetTag;
+  Callbacks callbacks;
+  PtrSet value;
 };
 
 namespace {
@@ -64,6 +126,33 @@ Handle* wrap(Value&& value) noexcept {
   }
   h->value = std::forward<Value>(value);
   return h;
+}
+
+// A pointer-collection handle sharing `callbacks`; NULL on allocation failure.
+template <class Handle, class Value>
+Handle* wrap_ptr(const Callbacks& callbacks, Value&& value) noexcept {
+  Handle* h = new (std::nothrow) Handle;
+  if (!h) {
+    set_error("out of memory");
+    return nullptr;
+  }
+  h->callbacks = callbacks;
+  h->value = std::forward<Value>(value);
+  return h;
+}
+
+// Copies the caller's callbacks into a block shared by every version; null when unusable.
+Callbacks adopt_callbacks(const rt_ptr_callbacks* callbacks) noexcept {
+  if (!callbacks || !callbacks->hash || !callbacks->eq) {
+    set_error("pointer collections need callbacks with hash and eq set");
+    return nullptr;
+  }
+  try {
+    return std::make_shared<const rt_ptr_callbacks>(*callbacks);
+  } catch (...) {
+    set_error("out of memory");
+    return nullptr;
+  }
 }
 
 // Runs `body`, turning any exception into an error result.
@@ -255,5 +344,81 @@ rt_set* rt_persistent_set_clone(const rt_set* s) {
 }
 
 void rt_persistent_set_free(rt_set* s) { free_handle(s, kSetTag); }
+
+rt_pdict* rt_persistent_pdict_empty(const rt_ptr_callbacks* callbacks) {
+  Callbacks cb = adopt_callbacks(callbacks);
+  return cb ? wrap_ptr<rt_pdict>(cb, PtrMap{}) : nullptr;
+}
+
+rt_pdict* rt_persistent_pdict_insert(const rt_pdict* d, const void* key, const void* value) {
+  if (!check(d, kPdictTag)) return nullptr;
+  return guarded<rt_pdict*>(nullptr, [&] {
+    const rt_ptr_callbacks* cb = d->callbacks.get();
+    return wrap_ptr<rt_pdict>(d->callbacks, d->value.insert(PtrItem(key, cb, true), PtrItem(value, cb, true)));
+  });
+}
+
+rt_pdict* rt_persistent_pdict_remove(const rt_pdict* d, const void* key) {
+  if (!check(d, kPdictTag)) return nullptr;
+  return guarded<rt_pdict*>(nullptr, [&] {
+    return wrap_ptr<rt_pdict>(d->callbacks, d->value.remove(PtrItem(key, d->callbacks.get(), false)));
+  });
+}
+
+int rt_persistent_pdict_get(const rt_pdict* d, const void* key, const void** value_out) {
+  if (!check(d, kPdictTag)) return d ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
+  const PtrItem* v = d->value.find(PtrItem(key, d->callbacks.get(), false));
+  if (!v) return 0;
+  if (value_out) *value_out = v->get();
+  return 1;
+}
+
+int64_t rt_persistent_pdict_len(const rt_pdict* d) {
+  if (!check(d, kPdictTag)) return d ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
+  return static_cast<int64_t>(d->value.size());
+}
+
+rt_pdict* rt_persistent_pdict_clone(const rt_pdict* d) {
+  if (!check(d, kPdictTag)) return nullptr;
+  return wrap_ptr<rt_pdict>(d->callbacks, d->value);
+}
+
+void rt_persistent_pdict_free(rt_pdict* d) { free_handle(d, kPdictTag); }
+
+rt_pset* rt_persistent_pset_empty(const rt_ptr_callbacks* callbacks) {
+  Callbacks cb = adopt_callbacks(callbacks);
+  return cb ? wrap_ptr<rt_pset>(cb, PtrSet{}) : nullptr;
+}
+
+rt_pset* rt_persistent_pset_insert(const rt_pset* s, const void* key) {
+  if (!check(s, kPsetTag)) return nullptr;
+  return guarded<rt_pset*>(nullptr, [&] {
+    return wrap_ptr<rt_pset>(s->callbacks, s->value.insert(PtrItem(key, s->callbacks.get(), true)));
+  });
+}
+
+rt_pset* rt_persistent_pset_remove(const rt_pset* s, const void* key) {
+  if (!check(s, kPsetTag)) return nullptr;
+  return guarded<rt_pset*>(nullptr, [&] {
+    return wrap_ptr<rt_pset>(s->callbacks, s->value.remove(PtrItem(key, s->callbacks.get(), false)));
+  });
+}
+
+int rt_persistent_pset_contains(const rt_pset* s, const void* key) {
+  if (!check(s, kPsetTag)) return s ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
+  return s->value.contains(PtrItem(key, s->callbacks.get(), false)) ? 1 : 0;
+}
+
+int64_t rt_persistent_pset_len(const rt_pset* s) {
+  if (!check(s, kPsetTag)) return s ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
+  return static_cast<int64_t>(s->value.size());
+}
+
+rt_pset* rt_persistent_pset_clone(const rt_pset* s) {
+  if (!check(s, kPsetTag)) return nullptr;
+  return wrap_ptr<rt_pset>(s->callbacks, s->value);
+}
+
+void rt_persistent_pset_free(rt_pset* s) { free_handle(s, kPsetTag); }
 
 }  // extern "C"

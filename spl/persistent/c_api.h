@@ -48,6 +48,47 @@ int64_t rt_persistent_set_len(const rt_set* s);               /* <0 error */
 rt_set* rt_persistent_set_clone(const rt_set* s);             /* O(1) */
 void rt_persistent_set_free(rt_set* s);                       /* NULL is a no-op */
 
+/* Hash map and hash set over opaque pointers. The caller says how keys hash and compare and
+ * how stored items are kept alive:
+ *   hash(key, context)         64-bit hash of a key (equal keys must hash equally);
+ *   eq(a, b, context)          nonzero when two keys are equal;
+ *   retain(item, context)      an item (key or value) is now held by one more version's node;
+ *   release(item, context)     one such hold has ended; once every handle is freed, each
+ *                              retain has been matched by exactly one release.
+ * retain and release may be NULL (the caller keeps items alive some other way); NULL items are
+ * stored without calling them. The struct is copied by *_empty and shared by every version
+ * derived from that empty collection; `context` must stay valid until the last of them is
+ * freed. Callbacks may run on any thread that uses a handle and must not call back into the
+ * same collection. */
+typedef struct rt_ptr_callbacks {
+  uint64_t (*hash)(const void* key, void* context);
+  int (*eq)(const void* a, const void* b, void* context);
+  void (*retain)(const void* item, void* context);
+  void (*release)(const void* item, void* context);
+  void* context;
+} rt_ptr_callbacks;
+
+typedef struct rt_pdict rt_pdict;
+typedef struct rt_pset rt_pset;
+
+/* Hash map from pointer keys to pointer values. */
+rt_pdict* rt_persistent_pdict_empty(const rt_ptr_callbacks* callbacks); /* NULL unless hash and eq are set */
+rt_pdict* rt_persistent_pdict_insert(const rt_pdict* d, const void* key, const void* value);
+rt_pdict* rt_persistent_pdict_remove(const rt_pdict* d, const void* key); /* absent key: an equal version */
+int rt_persistent_pdict_get(const rt_pdict* d, const void* key, const void** value_out); /* 1, 0 absent, <0 */
+int64_t rt_persistent_pdict_len(const rt_pdict* d);                                     /* <0 error */
+rt_pdict* rt_persistent_pdict_clone(const rt_pdict* d);                                 /* O(1) */
+void rt_persistent_pdict_free(rt_pdict* d);                                             /* NULL is a no-op */
+
+/* Hash set of pointer keys. */
+rt_pset* rt_persistent_pset_empty(const rt_ptr_callbacks* callbacks);
+rt_pset* rt_persistent_pset_insert(const rt_pset* s, const void* key);
+rt_pset* rt_persistent_pset_remove(const rt_pset* s, const void* key);
+int rt_persistent_pset_contains(const rt_pset* s, const void* key); /* 1 yes, 0 no, <0 error */
+int64_t rt_persistent_pset_len(const rt_pset* s);                   /* <0 error */
+rt_pset* rt_persistent_pset_clone(const rt_pset* s);                /* O(1) */
+void rt_persistent_pset_free(rt_pset* s);                           /* NULL is a no-op */
+
 /* Negative results of the int-returning functions. */
 #define RT_ERR_NULL_HANDLE (-1)
 #define RT_ERR_BAD_HANDLE (-2)
