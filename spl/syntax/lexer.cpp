@@ -221,7 +221,7 @@ class Lexer {
         return false;
       }
       unsigned char c = byte(p);
-      if (c == '\r' || c == '\n' || (c == '#' && byte(p + 1) != '[')) {
+      if (c == '\r' || c == '\n' || (c == '#' && byte(p + 1) != '[') || (c == '@' && conditional_directive(p))) {
         while (p < end_ && byte(p) != '\n') ++p;  // blank or comment-only line: no layout tokens
         if (p >= end_) {
           pos_ = p;
@@ -245,6 +245,25 @@ class Lexer {
       }
       return true;
     }
+  }
+
+  // `@when(cond)`, `@elif(cond)`, `@else` and `@end` lines select source lines at compile time.
+  // Without a configuration to evaluate them against, every branch is lexed as ordinary code and
+  // the directive lines are layout, like comments. `@end` is a directive only inside a `@when`.
+  bool conditional_directive(std::uint32_t p) {
+    std::uint32_t q = p + 1;
+    while (q < end_ && ident_char(byte(q))) ++q;
+    std::string_view w = src_.substr(p + 1, q - p - 1);
+    if ((w == "when" || w == "elif") && byte(q) == '(') {
+      if (w == "when") ++when_depth_;
+      return true;
+    }
+    if (w != "else" && !(w == "end" && when_depth_ > 0)) return false;
+    if (byte(q) == ':') ++q;
+    while (q < end_ && (byte(q) == ' ' || byte(q) == '\t' || byte(q) == '\r')) ++q;
+    if (q < end_ && byte(q) != '\n' && byte(q) != '#') return false;
+    if (w == "end") --when_depth_;
+    return true;
   }
 
   // Inside brackets, a statement keyword at or left of the opening line's indentation means the
@@ -790,6 +809,7 @@ class Lexer {
   std::vector<Token>& out_;
   std::vector<Diagnostic>& diags_;
   bool fragment_;
+  std::uint32_t when_depth_ = 0;  // open `@when` directives
   bool at_line_start_ = true;
   bool line_start_flag_ = true;
   bool space_before_ = true;

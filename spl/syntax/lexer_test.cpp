@@ -64,6 +64,14 @@ TEST(Lexer, BlankAndCommentLinesMakeNoLayout) {
   EXPECT_EQ(shape(l), "a NL b NL EOF");
 }
 
+TEST(Lexer, ConditionalDirectiveLinesAreLayout) {
+  auto l = run("@when(linux and x86_64):\nval a = 1\n@elif(macos)\nval a = 2\n@else:\n    @end\nb\n");
+  EXPECT_EQ(shape(l), "val a = 1 NL val a = 2 NL b NL EOF");
+  EXPECT_TRUE(l.diags.empty());
+  // Without an open `@when`, `@end` is an ordinary decorator.
+  EXPECT_EQ(shape(run("@end\nfn f(): 1\n")), "@ end NL fn f ( ) : 1 NL EOF");
+}
+
 TEST(Lexer, NewlinesSuppressedInsideBrackets) {
   auto l = run("f(a,\n        b,\n  c)\nx\n");
   EXPECT_EQ(shape(l), "f ( a , b , c ) NL x NL EOF");

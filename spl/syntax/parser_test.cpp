@@ -82,6 +82,13 @@ TEST(Parser, ModuleAttributeBeforeDocstring) {
   EXPECT_NE(q->dump().find("Enum [0,"), std::string::npos) << q->dump();
 }
 
+TEST(Parser, ConditionalCompilationBranchesAreAllParsed) {
+  expect_clean("@when(windows)\nfn sep() -> text: \"\\\\\"\n@else\nfn sep() -> text: \"/\"\n@end\n"
+               "fn f():\n    @when(debug)\n    log(\"entered\")\n    @end\n    work()\n");
+  auto p = run("@when(linux)\nval a = 1\n@end\n");
+  EXPECT_NE(p->dump().find("Module [0,28)\n  Binding [13,22) \"a\""), std::string::npos) << p->dump();
+}
+
 TEST(Parser, Modules) {
   expect_clean("use std.spec.{describe, it, expect}\nuse a.b.*\nuse std.array_builder.ArrayBuilder\nuse .utils.{helper}\n");
   expect_clean("use compiler.35.semantics.lint\nexport a, b, C\nexport use mod.{X}\nfrom app.collections import {PersistentDict}\n");
