@@ -25,7 +25,7 @@ namespace spl::syntax {
   X(Comprehension) X(Spread) X(Symbol) X(Atom) X(Placeholder) X(MethodRef) X(GenericArgs) X(Label)     \
   X(TypeName) X(TypeArray) X(TypeDict) X(TypeTuple) X(TypeFn) X(TypeOptional) X(TypeUnion)               \
   X(PatWild) X(PatBind) X(PatLit) X(PatVariant) X(PatTuple) X(PatArray) X(PatStruct) X(PatOr)            \
-  X(PatRange) X(PatField) X(PatRest)
+  X(PatRange) X(PatField) X(PatRest) X(Asm) X(AsmOperand)
 
 enum class NodeKind : std::uint8_t {
 #define SPL_SYNTAX_NODE_ENUM(name) name,
@@ -52,6 +52,7 @@ inline constexpr std::uint16_t kFlagVariadic = 256;   // param...
 inline constexpr std::uint16_t kFlagWildcard = 512;   // use a.b.*
 inline constexpr std::uint16_t kFlagConst = 1024;     // const binding
 inline constexpr std::uint16_t kFlagBlockArg = 2048;  // trailing colon-block argument
+inline constexpr std::uint16_t kFlagVolatile = 4096;  // asm volatile
 
 inline constexpr std::uint32_t kNoToken = 0xFFFFFFFFu;
 

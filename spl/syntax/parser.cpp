@@ -617,6 +617,7 @@ class Parser {
     if ((w == "const" || w == "lazy") && (next == Tok::Ident || next == Tok::KwVal)) return finish_statement(binding(0));
     if (w == "from" && next == Tok::Ident) return finish_statement(from_import());
     if (w == "unsafe" && next == Tok::Colon) return finish_statement(keyword_block(NodeKind::Unsafe));
+    if (w == "asm" && asm_follows()) return finish_statement(asm_stmt());
     if (w == "errdefer" && next != Tok::Eq && next != Tok::Dot && next != Tok::LParen && next != Tok::Newline)
       return finish_statement(defer_stmt());
     if (w == "assert" && next != Tok::LParen && next != Tok::Newline && next != Tok::Eq && next != Tok::Dot)
@@ -831,6 +832,86 @@ class Parser {
       push(expression());
     }
     return finish(kind, m, t);
+  }
+
+  bool asm_follows() const {
+    std::size_t k = at_word("volatile", 1) ? 2 : 1;
+    switch (at(k)) {
+      case Tok::String:
+      case Tok::RawString:
+      case Tok::Colon:
+      case Tok::LParen:
+      case Tok::LBrace: return true;
+      case Tok::KwMatch: return k == 1;
+      default: return false;
+    }
+  }
+
+  // Inline assembly: `asm "nop"`, `asm volatile("mv a0, {v}", in(reg) v)`, `asm volatile:` with one
+  // template or operand per line, `asm volatile { raw }`, and `asm match:` arms keyed by target.
+  Node* asm_stmt() {
+    Mark m = mark();
+    std::uint32_t kw = static_cast<std::uint32_t>(i_);
+    advance();
+    bool is_volatile = at_word("volatile");
+    if (is_volatile) advance();
+    if (at(Tok::KwMatch)) {
+      advance();
+      arms(m, NodeKind::Match);
+    } else if (at(Tok::LBrace)) {
+      skip_nested(Tok::LBrace, Tok::RBrace);  // raw instructions, not Simple tokens
+    } else if (at(Tok::LParen)) {
+      advance();
+      comma_separated(Tok::RParen, ListEnd::kStatement, [&] { push(asm_operand()); });
+      expect(Tok::RParen);
+    } else if (at(Tok::Colon)) {
+      advance();
+      eat(Tok::Newline);
+      if (!at(Tok::Indent)) {
+        error_here("E0203", "expected indented instructions after `asm:`", "the instructions should be indented below");
+      } else {
+        advance();
+        while (!at(Tok::Dedent) && !at(Tok::Eof)) {
+          std::size_t before = i_;
+          push(finish_statement(asm_operand()));
+          if (i_ == before) advance();
+        }
+        eat(Tok::Dedent);
+        block_end_ = i_;
+      }
+    } else {
+      push(asm_operand());
+      while (eat(Tok::Comma)) push(asm_operand());
+    }
+    Node* n = finish(NodeKind::Asm, m, kw);
+    if (is_volatile) n->flags |= kFlagVolatile;
+    return n;
+  }
+
+  // `in(reg) x`, `dst = out(reg) dst`: a register operand (main token: its direction); anything
+  // else (templates, `options(nostack)`) is an expression.
+  Node* asm_operand() {
+    std::size_t k = at(Tok::Ident) && at(1) == Tok::Eq ? 2 : 0;
+    Tok after = at(k + 4);
+    std::string_view d = text(k);
+    bool known = at(k) == Tok::KwIn ||
+                 (at(k) == Tok::Ident && (d == "out" || d == "inout" || d == "lateout" || d == "inlateout" || d == "sym"));
+    bool direction = known && at(k + 1) == Tok::LParen && at(k + 2) == Tok::Ident &&
+                     at(k + 3) == Tok::RParen && after != Tok::Newline && after != Tok::Semi && after != Tok::Dedent &&
+                     after != Tok::Eof && after != Tok::Comma && after != Tok::RParen;
+    if (!direction) return expression();
+    Mark m = mark();
+    if (k == 2) {
+      push(take_leaf(NodeKind::Name));
+      advance();
+    }
+    std::uint32_t dir = static_cast<std::uint32_t>(i_);
+    advance();
+    advance();
+    push(take_leaf(NodeKind::Name));
+    advance();
+    push(expression());
+    return finish(NodeKind::AsmOperand, m, dir);
   }
 
   // `pass` or `pass("why")`: the message documents the no-op.

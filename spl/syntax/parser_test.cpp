@@ -89,6 +89,19 @@ TEST(Parser, ConditionalCompilationBranchesAreAllParsed) {
   EXPECT_NE(p->dump().find("Module [0,28)\n  Binding [13,22) \"a\""), std::string::npos) << p->dump();
 }
 
+TEST(Parser, InlineAssembly) {
+  expect_clean("fn spin():\n    asm \"nop\"\n    asm volatile { fence.i }\n    asm volatile(\"mv a0, {v}\", in(reg) v)\n");
+  expect_clean("fn flush(addr: u64):\n    unsafe:\n        asm volatile:\n            \"cbo.clean 0({addr})\"\n"
+               "            in(reg) addr\n            dst = out(reg) dst\n            options(nostack, readonly)\n    done()\n");
+  expect_clean("fn halt():\n    asm match:\n        case [x86_64, linux]: \"hlt\"\n        case _: compile_error(\"unsupported\")\n");
+  expect_clean("val asm = 1\nasm.count()\n");
+  auto p = run("asm volatile(\"x {v}\", in(reg) v)\n");
+  std::string d = p->dump();
+  EXPECT_NE(d.find("Asm [0,32) \"asm\""), std::string::npos) << d;
+  EXPECT_NE(d.find("AsmOperand [22,31) \"in\"\n      Name [25,28) \"reg\"\n      Name [30,31) \"v\""), std::string::npos) << d;
+  EXPECT_TRUE(p->result.root->kid(0)->has(kFlagVolatile));
+}
+
 TEST(Parser, Modules) {
   expect_clean("use std.spec.{describe, it, expect}\nuse a.b.*\nuse std.array_builder.ArrayBuilder\nuse .utils.{helper}\n");
   expect_clean("use compiler.35.semantics.lint\nexport a, b, C\nexport use mod.{X}\nfrom app.collections import {PersistentDict}\n");

@@ -65,6 +65,8 @@ TEST(Recovery, OneBrokenFunctionLeavesTheOthersComplete) {
       "fn broken(v):\n    val Some(x) = v else return 0\n    x",
       "fn broken():\n    errdefer = \n    pass(",
       "fn broken():\n    val m = a if (c else\n    m",
+      "fn broken():\n    asm volatile:\n        \"nop\"\n        mystery(reg) addr",
+      "fn broken():\n    asm volatile:\n    x()",
   };
   for (const char* b : broken) {
     std::string src = kFile;
