@@ -28,10 +28,11 @@ void CodeCache::add_dependency(const CacheKey& dependent, const CacheKey& depend
   auto it = entries_.find(encode(dependency));
   const std::string dependent_key = encode(dependent);
   if (it == entries_.end() || entries_.find(dependent_key) == entries_.end()) return;
-  for (const auto& d : it->second.dependents) {
-    if (d == dependent_key) return;
-  }
-  it->second.dependents.push_back(dependent_key);
+  // A dependent records its edges one after another, so a repeat is the last one; a repeat
+  // further back would only be skipped again on removal (removing a missing key is a no-op).
+  auto& dependents = it->second.dependents;
+  if (!dependents.empty() && dependents.back() == dependent_key) return;
+  dependents.push_back(dependent_key);
 }
 
 void CodeCache::index_insert(CacheEntry* entry) {

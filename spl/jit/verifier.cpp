@@ -1,7 +1,7 @@
 #include "spl/jit/verifier.hpp"
 
 #include <algorithm>
-#include <unordered_set>
+#include <unordered_map>
 
 namespace spl::jit {
 
@@ -343,15 +343,16 @@ Result<void> verify_function(const Function& fn, const Module& module, std::stri
 }
 
 Result<void> verify_module(const Module& module, std::string_view filename) {
-  std::unordered_set<std::string_view> names;
+  std::unordered_map<std::string_view, const Function*> names;
   for (const auto& e : module.externs) {
-    if (!names.insert(e.name).second) return located(filename, e.loc, "", "'@" + e.name + "' is declared twice");
+    if (!names.emplace(e.name, nullptr).second) return located(filename, e.loc, "", "'@" + e.name + "' is declared twice");
   }
   for (const auto& fn : module.functions) {
-    if (!names.insert(fn.name).second) return located(filename, fn.loc, "", "'@" + fn.name + "' is defined twice");
+    if (!names.emplace(fn.name, &fn).second) return located(filename, fn.loc, "", "'@" + fn.name + "' is defined twice");
   }
   for (const auto& need : module.needs) {
-    const Function* fn = module.find_function(need.name);
+    auto named = names.find(need.name);
+    const Function* fn = named == names.end() ? nullptr : named->second;
     if (fn == nullptr || !fn->is_template())
       return located(filename, need.loc, "", "'need @" + need.name + "' names no template of this module");
     if (fn->type_params.size() != need.type_args.size())

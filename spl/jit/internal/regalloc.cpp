@@ -34,10 +34,17 @@ class ValueSet {
   std::vector<std::uint64_t> words_;
 };
 
-std::vector<std::uint32_t> successors(const Block& block) {
+struct Successors {
+  std::uint32_t block[2] = {0, 0};
+  std::uint32_t count = 0;
+  const std::uint32_t* begin() const { return block; }
+  const std::uint32_t* end() const { return block + count; }
+};
+
+Successors successors(const Block& block) {
   const Instr& term = block.instrs.back();
-  if (term.op == Opcode::kJmp) return {term.targets[0].block};
-  if (term.op == Opcode::kBr) return {term.targets[0].block, term.targets[1].block};
+  if (term.op == Opcode::kJmp) return Successors{{term.targets[0].block, 0}, 1};
+  if (term.op == Opcode::kBr) return Successors{{term.targets[0].block, term.targets[1].block}, 2};
   return {};
 }
 
@@ -48,24 +55,22 @@ std::vector<std::uint32_t> reverse_post_order(const Function& fn) {
   std::vector<std::uint8_t> state(fn.blocks.size(), 0);
   struct Frame {
     std::uint32_t block;
-    std::vector<std::uint32_t> next;
+    Successors next;
   };
   std::vector<Frame> stack;
   auto push = [&](std::uint32_t b) {
     state[b] = 1;
-    auto succ = successors(fn.blocks[b]);
-    stack.push_back(Frame{b, std::move(succ)});
+    stack.push_back(Frame{b, successors(fn.blocks[b])});
   };
   push(0);
   while (!stack.empty()) {
     Frame& top = stack.back();
-    if (top.next.empty()) {
+    if (top.next.count == 0) {
       post.push_back(top.block);
       stack.pop_back();
       continue;
     }
-    const std::uint32_t s = top.next.back();
-    top.next.pop_back();
+    const std::uint32_t s = top.next.block[--top.next.count];
     if (state[s] == 0) push(s);
   }
   std::reverse(post.begin(), post.end());
@@ -284,7 +289,7 @@ Allocation allocate_registers(const Function& fn, std::span<const bool> folded) 
   std::uint32_t allocatable_gp = 0;
   for (std::uint8_t r : kGpOrder) allocatable_gp |= 1u << r;
 
-  std::vector<std::uint32_t> active, inactive;
+  std::vector<std::uint32_t> active, inactive, still_active, still_inactive;
   auto spill = [&](std::uint32_t v) {
     out.locations[v] = Location::on_stack(intervals[v].cls, out.stack_slots++);
     ++out.spilled;
@@ -292,7 +297,8 @@ Allocation allocate_registers(const Function& fn, std::span<const bool> folded) 
   for (std::uint32_t v : unhandled) {
     const LiveInterval& cur = intervals[v];
     const std::uint32_t pos = cur.start();
-    std::vector<std::uint32_t> still_active, still_inactive;
+    still_active.clear();
+    still_inactive.clear();
     for (std::uint32_t a : active) {
       if (intervals[a].end() <= pos) continue;
       (intervals[a].covers(pos) ? still_active : still_inactive).push_back(a);
@@ -301,8 +307,8 @@ Allocation allocate_registers(const Function& fn, std::span<const bool> folded) 
       if (intervals[a].end() <= pos) continue;
       (intervals[a].covers(pos) ? still_active : still_inactive).push_back(a);
     }
-    active = std::move(still_active);
-    inactive = std::move(still_inactive);
+    active.swap(still_active);
+    inactive.swap(still_inactive);
 
     std::uint32_t allowed = cur.cls == RegClass::kGp ? allocatable_gp : kAllocatableXmm;
     allowed &= ~cur.forbidden;
