@@ -56,8 +56,17 @@ void ActorBase::run_turn() {
     if (stop_requested_ && alive()) terminate(*stop_requested_);
   }
   running_actor = outer;
+  // Mailbox state may be read only while this turn owns the actor (scheduled_ set): once it is
+  // cleared another worker may already be running the next turn. A sender that pushed after the
+  // look below and still saw scheduled_ set did not schedule us; the arrival counters (bumped
+  // after the push, sequentially consistent) show it without touching consumer state.
+  const std::uint64_t arrivals = system_mailbox_.arrivals() + user_arrivals();
+  if (alive() && (system_mailbox_.any_pending() || user_work_ready())) {
+    schedule_self(false);
+    return;
+  }
   scheduled_.store(false, std::memory_order_seq_cst);
-  if (alive() && (system_mailbox_.any_pending() || user_work_ready()) &&
+  if (alive() && system_mailbox_.arrivals() + user_arrivals() != arrivals &&
       !scheduled_.exchange(true, std::memory_order_seq_cst)) {
     schedule_self(false);
   }

@@ -126,6 +126,7 @@ class ActorBase : public Schedulable {
   // Runs up to `budget` user messages (fewer when the mailbox has nothing receivable).
   virtual void process_user(int budget) = 0;
   virtual bool user_work_ready() = 0;
+  virtual std::uint64_t user_arrivals() const noexcept = 0;
   virtual void close_user_mailbox() = 0;
   virtual void on_receive_timeout(std::uint64_t token) = 0;
   void crash_from_exception();
@@ -403,6 +404,7 @@ class ActorCell final : public ActorBase {
 
   // With a selective receive pending, only new arrivals can change anything.
   bool user_work_ready() override { return pending_ ? mailbox_.lanes_nonempty() : mailbox_.any_pending(); }
+  std::uint64_t user_arrivals() const noexcept override { return mailbox_.arrivals(); }
   void close_user_mailbox() override {
     pending_.reset();
     mailbox_.close(CloseMode::kDeadLetter);

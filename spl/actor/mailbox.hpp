@@ -161,6 +161,10 @@ class Mailbox {
 
   bool closed() const noexcept { return closed_.load(std::memory_order_acquire); }
 
+  // Any thread: grows with every accepted message, counted after the message became visible
+  // to the consumer (sequentially consistent), so a change means something arrived since.
+  std::uint64_t arrivals() const noexcept { return enqueued_.load(std::memory_order_seq_cst); }
+
   // Consumer only: true if a receive could find something (conservative: may say true briefly
   // while a producer is mid-push).
   bool any_pending() {
@@ -192,6 +196,7 @@ class Mailbox {
     std::uint64_t evicted = evicted_.load(std::memory_order_acquire);
     s.dropped = dropped_newest_.load(std::memory_order_acquire) + evicted;
     std::uint64_t gone = s.dequeued + evicted;
+    s.enqueued = std::max(s.enqueued, gone);  // a sender counts just after its push
     s.depth = s.enqueued > gone ? s.enqueued - gone : 0;
     s.high_water = std::max(high_water_.load(std::memory_order_acquire), s.depth);
     if (const auto* hist = histogram_.load(std::memory_order_acquire)) {
@@ -297,8 +302,8 @@ class Mailbox {
       if (options_.capacity != 0) release_slot();
       throw;
     }
-    enqueued_.fetch_add(1, std::memory_order_relaxed);
     lanes_[static_cast<int>(lane)].push(h);
+    enqueued_.fetch_add(1, std::memory_order_seq_cst);  // after the push: see arrivals()
     if (waiting_.load(std::memory_order_seq_cst)) {
       std::lock_guard lock(wait_mu_);
       arrival_cv_.notify_one();
