@@ -102,6 +102,28 @@ class CodeCache {
     return std::string(buffer.encode(key.name, key.type_args));
   }
 
+  // Up to 7 bytes as one word, with fixed-size loads only (a variable-size memcpy is a call).
+  static std::uint64_t load_tail(const char* p, std::size_t n) noexcept {
+    std::uint32_t lo = 0, hi = 0;
+    if (n >= 4) {
+      std::memcpy(&lo, p, 4);
+      std::memcpy(&hi, p + n - 4, 4);
+      return (std::uint64_t{hi} << 32 | lo) ^ n;
+    }
+    std::uint64_t w = 0;
+    for (std::size_t i = 0; i < n; ++i) w = w << 8 | static_cast<unsigned char>(p[i]);
+    return w;
+  }
+  static bool equal_bytes(const char* a, const char* b, std::size_t n) noexcept {
+    for (; n >= 8; a += 8, b += 8, n -= 8) {
+      std::uint64_t x, y;
+      std::memcpy(&x, a, 8);
+      std::memcpy(&y, b, 8);
+      if (x != y) return false;
+    }
+    return load_tail(a, n) == load_tail(b, n);
+  }
+
   // Open addressing with linear probing over entries_ (whose nodes never move); at most half
   // full. A slot is one cache line holding the code and, when short enough, the key itself, so
   // a lookup usually touches nothing else.
@@ -120,7 +142,7 @@ class CodeCache {
         return entry->key.name == name &&
                std::equal(type_args.begin(), type_args.end(), entry->key.type_args.begin(), entry->key.type_args.end());
       }
-      if (name_size != name.size() || type_count != type_args.size() || std::memcmp(key, name.data(), name.size()) != 0) return false;
+      if (name_size != name.size() || type_count != type_args.size() || !equal_bytes(key, name.data(), name.size())) return false;
       for (std::size_t i = 0; i < type_args.size(); ++i) {
         if (key[name.size() + i] != static_cast<char>(type_args[i].kind)) return false;
       }
@@ -139,9 +161,7 @@ class CodeCache {
       h = (h ^ w) * kMul;
       h ^= h >> 29;
     }
-    std::uint64_t tail = 0;
-    std::memcpy(&tail, p, n);
-    h = (h ^ tail) * kMul;
+    h = (h ^ load_tail(p, n)) * kMul;
     for (Type t : type_args) h = (h ^ (static_cast<std::uint64_t>(t.kind) + 1)) * kMul;
     return h ^ (h >> 32);
   }
