@@ -20,7 +20,7 @@ constexpr KeywordEntry kKeywords[] = {
 };
 
 constexpr std::string_view kSpellings[] = {
-    "", "", "", "", "", "", "", "", "", "", "",
+    "", "", "", "", "", "", "", "", "", "", "", "",
 #define SPL_SYNTAX_SP(name, spelling) spelling,
     SPL_SYNTAX_KEYWORDS(SPL_SYNTAX_SP) SPL_SYNTAX_PUNCT(SPL_SYNTAX_SP)
 #undef SPL_SYNTAX_SP
@@ -417,6 +417,14 @@ class Lexer {
       }
       while (pos_ < end_ && ident_char(byte(pos_))) ++pos_;
       std::string_view word = src_.substr(start, pos_ - start);
+      if (byte(pos_) == '{' && payload_block(word)) {
+        std::uint32_t close = payload_close(pos_);
+        if (close != 0) {
+          pos_ = close + 1;
+          emit(Tok::Payload, start, pos_);
+          return;
+        }
+      }
       emit(keyword_kind(word), start, pos_);
       return;
     }
@@ -431,6 +439,24 @@ class Lexer {
       default: break;
     }
     lex_operator(start, c);
+  }
+
+  // Custom blocks whose text belongs to another language (math, shell, SQL, regex, markdown, HTML,
+  // graphs, images, pointcuts): written right after the name, no space.
+  static bool payload_block(std::string_view w) {
+    return w == "m" || w == "sh" || w == "sql" || w == "re" || w == "md" || w == "html" || w == "graph" || w == "img" ||
+           w == "pc";
+  }
+
+  // The `}` that balances the `{` at open, or 0 when there is none (then the braces are lexed as
+  // ordinary brackets, so bracket recovery still applies).
+  std::uint32_t payload_close(std::uint32_t open) const {
+    int depth = 0;
+    for (std::uint32_t p = open; p < end_; ++p) {
+      if (byte(p) == '{') ++depth;
+      if (byte(p) == '}' && --depth == 0) return p;
+    }
+    return 0;
   }
 
   void lex_number(std::uint32_t start) {
@@ -847,6 +873,7 @@ std::string_view describe(Tok kind) {
     case Tok::RawString: return "string";
     case Tok::Label: return "label";
     case Tok::Atom: return "atom";
+    case Tok::Payload: return "custom block";
     default: return spelling(kind);
   }
 }

@@ -72,6 +72,17 @@ TEST(Lexer, ConditionalDirectiveLinesAreLayout) {
   EXPECT_EQ(shape(run("@end\nfn f(): 1\n")), "@ end NL fn f ( ) : 1 NL EOF");
 }
 
+TEST(Lexer, CustomBlocksKeepTheirTextRaw) {
+  auto l = run("val y = m{ x^2 + frac(1, {n}) }\nsh{ ls -l # not a comment\n  | wc }\n");
+  EXPECT_EQ(shape(l), "val y = m{ x^2 + frac(1, {n}) } NL sh{ ls -l # not a comment\n  | wc } NL EOF");
+  EXPECT_EQ(kinds(l)[3], Tok::Payload);
+  EXPECT_TRUE(l.diags.empty());
+  // Another name, a space, or no closing brace: ordinary tokens.
+  EXPECT_EQ(shape(run("p{x: 1}\n")), "p { x : 1 } NL EOF");
+  EXPECT_EQ(shape(run("m {x}\n")), "m { x } NL EOF");
+  EXPECT_NE(shape(run("val a = sql{ select\nval b = 2\n")).find("sql {"), std::string::npos);
+}
+
 TEST(Lexer, NewlinesSuppressedInsideBrackets) {
   auto l = run("f(a,\n        b,\n  c)\nx\n");
   EXPECT_EQ(shape(l), "f ( a , b , c ) NL x NL EOF");

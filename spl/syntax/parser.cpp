@@ -774,6 +774,7 @@ class Parser {
     switch (at()) {
       case Tok::String:
       case Tok::RawString:
+      case Tok::Payload:
       case Tok::Int:
       case Tok::Float:
       case Tok::KwTrue:
@@ -2662,6 +2663,7 @@ class Parser {
   bool starts_expression() const {
     switch (at()) {
       case Tok::Ident: case Tok::Int: case Tok::Float: case Tok::String: case Tok::RawString: case Tok::Atom:
+      case Tok::Payload:
       case Tok::KwTrue: case Tok::KwFalse: case Tok::KwNil: case Tok::LParen: case Tok::LBracket: case Tok::LBrace:
       case Tok::Minus: case Tok::KwNot: case Tok::Bang: case Tok::Tilde: case Tok::Backslash: case Tok::KwIf:
       case Tok::KwMatch: case Tok::KwFn: case Tok::KwSpawn: case Tok::KwAwait: case Tok::KwMe:
@@ -3007,6 +3009,7 @@ class Parser {
         return take_leaf(NodeKind::StringLit);
       case Tok::RawString: return take_leaf(NodeKind::StringLit);
       case Tok::Atom: return take_leaf(NodeKind::Atom);
+      case Tok::Payload: return take_leaf(NodeKind::Payload);
       case Tok::Label: return take_leaf(NodeKind::Label);
       case Tok::KwTrue:
       case Tok::KwFalse: return take_leaf(NodeKind::BoolLit);

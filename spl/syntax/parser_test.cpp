@@ -102,6 +102,14 @@ TEST(Parser, InlineAssembly) {
   EXPECT_TRUE(p->result.root->kid(0)->has(kFlagVolatile));
 }
 
+TEST(Parser, CustomBlocks) {
+  expect_clean("val loss = m{ frac(1, n) * sum(i, 1..n) (y[i] - p[i])^2 }\nval files = sh{ ls *.spl }\nrun sql{ SELECT 1 }\n");
+  auto p = run("val r = re{ [a-z]+ }.matches(s)\n");
+  std::string d = p->dump();
+  EXPECT_TRUE(p->diags.empty()) << d;
+  EXPECT_NE(d.find("Payload [8,20) \"re{ [a-z]+ }\""), std::string::npos) << d;
+}
+
 TEST(Parser, Modules) {
   expect_clean("use std.spec.{describe, it, expect}\nuse a.b.*\nuse std.array_builder.ArrayBuilder\nuse .utils.{helper}\n");
   expect_clean("use compiler.35.semantics.lint\nexport a, b, C\nexport use mod.{X}\nfrom app.collections import {PersistentDict}\n");

@@ -130,6 +130,7 @@ enum class Tok : std::uint8_t {
   RawString,  // '...', r"...", r"""...""" and """...""" (no escapes, no holes)
   Label,      // 'outer
   Atom,       // `atom`
+  Payload,    // m{...}, sh{...}, sql{...}: a custom block, its text kept raw
 #define SPL_SYNTAX_ENUM(name, spelling) name,
   SPL_SYNTAX_KEYWORDS(SPL_SYNTAX_ENUM) SPL_SYNTAX_PUNCT(SPL_SYNTAX_ENUM)
 #undef SPL_SYNTAX_ENUM
