@@ -32,7 +32,10 @@ void ActorBase::release() noexcept {
 void ActorBase::schedule_self(bool urgent) { system_.scheduler().schedule(this, urgent); }
 
 bool ActorBase::post_system(SystemMessage msg) {
-  if (system_mailbox_.send(std::move(msg), Lane::kHigh) != SendStatus::kOk) return false;
+  {
+    std::lock_guard lock(system_send_mu_);
+    if (system_mailbox_.send(std::move(msg), Lane::kHigh) != SendStatus::kOk) return false;
+  }
   wake(true);
   return true;
 }
@@ -156,7 +159,10 @@ void ActorBase::terminate(ExitReason reason) {
   terminated_ = true;
   // Close before anyone can see the actor as dead, so a send to a dead actor always fails.
   close_user_mailbox();
-  system_mailbox_.close(CloseMode::kDrain);
+  {
+    std::lock_guard lock(system_send_mu_);
+    system_mailbox_.close(CloseMode::kDrain);
+  }
   alive_.store(false, std::memory_order_release);
   // Link and monitor requests that raced with this death still get their answer.
   while (std::optional<SystemMessage> m = system_mailbox_.try_receive()) {

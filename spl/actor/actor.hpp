@@ -141,6 +141,9 @@ class ActorBase : public Schedulable {
   std::atomic<std::uint32_t> refs_{1};
   std::atomic<bool> scheduled_{false};
   std::atomic<bool> alive_{true};
+  // Serialises control sends with the close in terminate(): a send either lands before the
+  // close (and terminate's drain answers it) or fails (and the sender answers itself).
+  std::mutex system_send_mu_;
   Mailbox<SystemMessage> system_mailbox_;
   std::vector<AnyRef> links_;
   std::vector<AnyRef> monitors_;
