@@ -396,7 +396,9 @@ class Parser {
       while (!(tok_.kind == Tok::kPunct && tok_.text == "}") && !starts_block()) {
         if (tok_.kind == Tok::kEof) Lexer::fail(tok_.loc, "unexpected end of input in function '@" + fn.name + "'");
         Instr instr = parse_instr(fn);  // may add forward-referenced blocks: index after it
-        fn.blocks[block_id].instrs.push_back(std::move(instr));
+        auto& instrs = fn.blocks[block_id].instrs;
+        if (instrs.empty()) instrs.reserve(8);  // skips the 1, 2, 4 growth steps of a typical block
+        instrs.push_back(std::move(instr));
       }
     }
     if (first) Lexer::fail(loc, "function '@" + fn.name + "' has no blocks");

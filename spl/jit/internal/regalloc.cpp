@@ -23,6 +23,16 @@ class ValueSet {
     }
     return changed;
   }
+  // this |= gen | (out - kill); returns whether anything was new.
+  bool merge_transfer(const ValueSet& gen, const ValueSet& out, const ValueSet& kill) {
+    bool changed = false;
+    for (std::size_t i = 0; i < words_.size(); ++i) {
+      const std::uint64_t before = words_[i];
+      words_[i] |= gen.words_[i] | (out.words_[i] & ~kill.words_[i]);
+      changed |= words_[i] != before;
+    }
+    return changed;
+  }
   template <class Fn>
   void for_each(Fn&& fn) const {
     for (std::size_t i = 0; i < words_.size(); ++i) {
@@ -160,11 +170,7 @@ Liveness compute_liveness(const Function& fn, std::span<const bool> folded) {
     for (auto it = out.order.rbegin(); it != out.order.rend(); ++it) {
       const std::uint32_t b = *it;
       for (std::uint32_t s : successors(fn.blocks[b])) live_out[b].merge(live_in[s]);
-      ValueSet in = gen[b];
-      live_out[b].for_each([&](std::uint32_t v) {
-        if (!kill[b].contains(v)) in.add(v);
-      });
-      changed |= live_in[b].merge(in);
+      changed |= live_in[b].merge_transfer(gen[b], live_out[b], kill[b]);
     }
   }
 
