@@ -25,7 +25,7 @@ namespace spl::syntax {
   X(Comprehension) X(Spread) X(Symbol) X(Atom) X(Placeholder) X(MethodRef) X(GenericArgs) X(Label)     \
   X(TypeName) X(TypeArray) X(TypeDict) X(TypeTuple) X(TypeFn) X(TypeOptional) X(TypeUnion)               \
   X(PatWild) X(PatBind) X(PatLit) X(PatVariant) X(PatTuple) X(PatArray) X(PatStruct) X(PatOr)            \
-  X(PatRange) X(PatField) X(PatRest) X(Asm) X(AsmOperand) X(Payload)
+  X(PatRange) X(PatField) X(PatRest) X(Asm) X(AsmOperand) X(Payload) X(Gherkin)
 
 enum class NodeKind : std::uint8_t {
 #define SPL_SYNTAX_NODE_ENUM(name) name,

@@ -618,6 +618,10 @@ class Parser {
     if (w == "from" && next == Tok::Ident) return finish_statement(from_import());
     if (w == "unsafe" && next == Tok::Colon) return finish_statement(keyword_block(NodeKind::Unsafe));
     if (w == "asm" && asm_follows()) return finish_statement(asm_stmt());
+    if ((w == "feature" || w == "scenario" || w == "given" || w == "when" || w == "then" || w == "and_then" ||
+         w == "examples") &&
+        gherkin_ahead())
+      return finish_statement(gherkin());
     if (w == "errdefer" && next != Tok::Eq && next != Tok::Dot && next != Tok::LParen && next != Tok::Newline)
       return finish_statement(defer_stmt());
     if (w == "assert" && next != Tok::LParen && next != Tok::Newline && next != Tok::Eq && next != Tok::Dot)
@@ -833,6 +837,41 @@ class Parser {
       push(expression());
     }
     return finish(kind, m, t);
+  }
+
+  // Gherkin system tests: `feature Calculator:`, `scenario outline Add <a> and <b>:`,
+  // `given a fresh calculator:` (a step may have no body), `examples sums:`. The description is
+  // free words (names, numbers, strings, keywords, `<placeholders>`) up to a `:` ending the line.
+  bool gherkin_ahead() const {
+    std::size_t k = 1;
+    for (;; ++k) {
+      Tok t = at(k);
+      if (t == Tok::Colon) break;
+      if (t == Tok::Lt && at(k + 1) == Tok::Ident && at(k + 2) == Tok::Gt) {
+        k += 2;
+        continue;
+      }
+      bool word = t == Tok::Ident || t == Tok::Int || t == Tok::String || t == Tok::RawString || is_keyword(t);
+      if (!word) return false;
+    }
+    Tok after = at(k + 1);
+    return k > 1 && (after == Tok::Newline || after == Tok::Eof);
+  }
+
+  Node* gherkin() {
+    Mark m = mark();
+    std::uint32_t kw = static_cast<std::uint32_t>(i_);
+    bool step = !at_word("feature") && !at_word("scenario") && !at_word("examples");
+    advance();
+    Mark dm = mark();
+    while (!at(Tok::Colon) && !at(Tok::Eof)) advance();
+    push(finish(NodeKind::StringLit, dm));
+    if (step && at(1) == Tok::Newline && at(2) != Tok::Indent) {
+      advance();  // a step with no body refers to a step defined elsewhere
+    } else {
+      push(colon_block());
+    }
+    return finish(NodeKind::Gherkin, m, kw);
   }
 
   bool asm_follows() const {

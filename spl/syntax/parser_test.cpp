@@ -110,6 +110,19 @@ TEST(Parser, CustomBlocks) {
   EXPECT_NE(d.find("Payload [8,20) \"re{ [a-z]+ }\""), std::string::npos) << d;
 }
 
+TEST(Parser, GherkinSystemTests) {
+  expect_clean("feature Calculator:\n    scenario Add two numbers:\n        given a fresh calculator:\n"
+               "        when \"I add 5\":\n            calc.add(5)\n        then the value is 5:\n"
+               "            expect calc.value == 5\n");
+  expect_clean("scenario outline Add <a> and <b>:\n    given calculator at 0:\n    and_then total is <sum>:\n"
+               "examples sums:\n    [1, 2, 3]\n    [2, 2, 4]\n");
+  expect_clean("val when = 1\nthen(x)\ngiven.reset()\nfeature \"Login\", tag: [\"slow\"]:\n    it \"works\": check(true)\n");
+  auto p = run("given a calculator:\nthen x is 1:\n    check(x == 1)\n");
+  std::string d = p->dump();
+  EXPECT_NE(d.find("Gherkin [0,19) \"given\"\n    StringLit [6,18)\n  Gherkin [20,"), std::string::npos) << d;
+  EXPECT_NE(d.find("StringLit [25,31)\n    Block"), std::string::npos) << d;
+}
+
 TEST(Parser, Modules) {
   expect_clean("use std.spec.{describe, it, expect}\nuse a.b.*\nuse std.array_builder.ArrayBuilder\nuse .utils.{helper}\n");
   expect_clean("use compiler.35.semantics.lint\nexport a, b, C\nexport use mod.{X}\nfrom app.collections import {PersistentDict}\n");

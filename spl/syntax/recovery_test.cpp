@@ -67,6 +67,7 @@ TEST(Recovery, OneBrokenFunctionLeavesTheOthersComplete) {
       "fn broken():\n    val m = a if (c else\n    m",
       "fn broken():\n    asm volatile:\n        \"nop\"\n        mystery(reg) addr",
       "fn broken():\n    asm volatile:\n    x()",
+      "fn broken():\n    scenario adds two:\n    given a (calculator:\n        go()",
   };
   for (const char* b : broken) {
     std::string src = kFile;
