@@ -425,7 +425,13 @@ class Lexer {
           return;
         }
       }
-      emit(keyword_kind(word), start, pos_);
+      Tok kind = keyword_kind(word);
+      if (byte(pos_) == '~' && suspendable(kind)) {  // `if~ ready():` awaits inside the condition
+        ++pos_;
+        emit(kind, start, pos_, kSuspend);
+        return;
+      }
+      emit(kind, start, pos_);
       return;
     }
     if (digit(c)) {
@@ -439,6 +445,10 @@ class Lexer {
       default: break;
     }
     lex_operator(start, c);
+  }
+
+  static bool suspendable(Tok k) {
+    return k == Tok::KwIf || k == Tok::KwWhile || k == Tok::KwFor || k == Tok::KwMatch || k == Tok::KwAnd || k == Tok::KwOr;
   }
 
   // Custom blocks whose text belongs to another language (math, shell, SQL, regex, markdown, HTML,
@@ -786,6 +796,13 @@ class Lexer {
       case '^': return op(Tok::Caret, 1);
       case '~':
         if (n == '>') return op(Tok::TildeGt, 2);
+        if (n == '=' || ((n == '+' || n == '-' || n == '*' || n == '/') && n2 == '=')) {
+          // Suspension assignment (`x ~= fetch()`): the assignment token, flagged.
+          Tok kind = n == '=' ? Tok::Eq : n == '+' ? Tok::PlusEq : n == '-' ? Tok::MinusEq : n == '*' ? Tok::StarEq : Tok::SlashEq;
+          pos_ = start + (n == '=' ? 2 : 3);
+          emit(kind, start, pos_, kSuspend);
+          return;
+        }
         return op(Tok::Tilde, 1);
       case '?':
         if (n == '?') return op(Tok::QuestionQuestion, 2);

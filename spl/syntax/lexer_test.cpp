@@ -83,6 +83,18 @@ TEST(Lexer, CustomBlocksKeepTheirTextRaw) {
   EXPECT_NE(shape(run("val a = sql{ select\nval b = 2\n")).find("sql {"), std::string::npos);
 }
 
+TEST(Lexer, SuspensionForms) {
+  auto l = run("if~ ready() and~ ok:\n    x ~= fetch()\n    n ~+= 1\nval y = ~z\n");
+  EXPECT_EQ(shape(l), "if~ ready ( ) and~ ok : NL IN x ~= fetch ( ) NL n ~+= 1 NL DE val y = ~ z NL EOF");
+  EXPECT_EQ(kinds(l)[0], Tok::KwIf);
+  EXPECT_TRUE(l.tokens[0].has(kSuspend));
+  EXPECT_EQ(kinds(l)[10], Tok::Eq);
+  EXPECT_TRUE(l.tokens[10].has(kSuspend));
+  EXPECT_EQ(kinds(l)[16], Tok::PlusEq);
+  EXPECT_FALSE(l.tokens[1].has(kSuspend));
+  EXPECT_TRUE(l.diags.empty());
+}
+
 TEST(Lexer, NewlinesSuppressedInsideBrackets) {
   auto l = run("f(a,\n        b,\n  c)\nx\n");
   EXPECT_EQ(shape(l), "f ( a , b , c ) NL x NL EOF");

@@ -123,6 +123,12 @@ TEST(Parser, GherkinSystemTests) {
   EXPECT_NE(d.find("StringLit [25,31)\n    Block"), std::string::npos) << d;
 }
 
+TEST(Parser, SuspensionForms) {
+  expect_clean("fn run():\n    while~ queue.has_next():\n        val job = queue.next()\n        result ~= job.run()\n"
+               "    for~ chunk in stream:\n        total ~+= chunk.len()\n    if~ done() or~ cancelled():\n        return\n"
+               "    match~ poll():\n        case Ready(v): use_it(v)\n        case _: pass\n");
+}
+
 TEST(Parser, Modules) {
   expect_clean("use std.spec.{describe, it, expect}\nuse a.b.*\nuse std.array_builder.ArrayBuilder\nuse .utils.{helper}\n");
   expect_clean("use compiler.35.semantics.lint\nexport a, b, C\nexport use mod.{X}\nfrom app.collections import {PersistentDict}\n");

@@ -145,6 +145,7 @@ inline constexpr std::uint8_t kTriple = 8;         // a triple-quoted string
 inline constexpr std::uint8_t kSuffixed = 16;      // a number or string with a type or unit suffix
 inline constexpr std::uint8_t kSynthetic = 32;     // inserted by the lexer's bracket recovery (zero width)
 inline constexpr std::uint8_t kUnterminated = 64;  // a string or block that did not close
+inline constexpr std::uint8_t kSuspend = 128;      // suspension form: `if~ while~ for~ match~ and~ or~`, `~=` `~+=`...
 
 struct Token {
   Tok kind = Tok::Eof;
