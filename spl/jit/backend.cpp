@@ -316,6 +316,21 @@ class Lowering {
     a_.ret();
   }
 
+  // The register a two-operand operation `d = lhs; d op= rhs` computes in. When rhs already
+  // sits in the result's register, moving lhs there first would overwrite it: a commutative
+  // operation swaps its operands, any other computes in `scratch`.
+  std::uint8_t two_operand_dest(const Instr& in, bool commutative, std::uint8_t scratch, const Operand*& lhs, const Operand*& rhs) const {
+    const std::uint8_t d = def_reg(in.result, scratch);
+    auto in_d = [&](const Operand& op) {
+      const Location l = operand_loc(op, in.type);
+      return l.is_reg() && l.reg == d;
+    };
+    if (!in_d(*rhs) || in_d(*lhs)) return d;
+    if (!commutative) return scratch;
+    std::swap(lhs, rhs);
+    return d;
+  }
+
   void lower_int_binary(const Instr& in) {
     const Type t = in.type;
     switch (in.op) {
@@ -367,18 +382,9 @@ class Lowering {
     }
     const Operand* lhs = &in.args[0];
     const Operand* rhs = &in.args[1];
-    std::uint8_t d = def_reg(in.result, reg::kScratchGp);
-    auto in_d = [&](const Operand& op) {
-      const Location l = operand_loc(op, t);
-      return l.is_reg() && l.reg == d;
-    };
-    if (in_d(*rhs) && !in_d(*lhs)) {
-      // Moving the left operand into d first would overwrite the right one.
-      const bool commutative = in.op == Opcode::kAdd || in.op == Opcode::kMul || in.op == Opcode::kAnd || in.op == Opcode::kOr ||
-                               in.op == Opcode::kXor;
-      if (commutative) std::swap(lhs, rhs);
-      else d = reg::kScratchGp;
-    }
+    const bool commutative = in.op == Opcode::kAdd || in.op == Opcode::kMul || in.op == Opcode::kAnd || in.op == Opcode::kOr ||
+                             in.op == Opcode::kXor;
+    const std::uint8_t d = two_operand_dest(in, commutative, reg::kScratchGp, lhs, rhs);
     const x86::Gp dst = view(d, t);
     const bool imm = !rhs->is_value() && fits_i32(rhs->int_imm);
     if (in.op == Opcode::kMul && imm) {
@@ -414,15 +420,7 @@ class Lowering {
     const bool single = t.kind == TypeKind::kF32;
     const Operand* lhs = &in.args[0];
     const Operand* rhs = &in.args[1];
-    std::uint8_t d = def_reg(in.result, reg::kScratchXmm);
-    auto in_d = [&](const Operand& op) {
-      const Location l = operand_loc(op, t);
-      return l.is_reg() && l.reg == d;
-    };
-    if (in_d(*rhs) && !in_d(*lhs)) {
-      if (in.op == Opcode::kAdd || in.op == Opcode::kMul) std::swap(lhs, rhs);
-      else d = reg::kScratchXmm;
-    }
+    const std::uint8_t d = two_operand_dest(in, in.op == Opcode::kAdd || in.op == Opcode::kMul, reg::kScratchXmm, lhs, rhs);
     emit_move(Location::in_reg(RegClass::kXmm, d), operand_loc(*lhs, t));
     const Operand_ src = xmm_source(*rhs, t, reg::kScratchXmm2);
     InstId id = 0;

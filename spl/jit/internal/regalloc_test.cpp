@@ -5,7 +5,9 @@
 
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,13 @@
 
 namespace spl::jit {
 namespace {
+
+std::string read_testdata(const std::string& name) {
+  std::ifstream in(std::string(SPL_JIT_TESTDATA) + "/" + name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 Function parse_function(const std::string& text, std::string_view name) {
   auto module = read_module(text, "t.ir");
@@ -123,22 +132,7 @@ done:
 }
 
 TEST(RegAlloc, ValuesLiveAcrossCallsTakeCalleeSavedRegisters) {
-  const Function fn = parse_function(R"(
-func @fib(%n: i64) -> i64 {
-entry:
-  %small = cmp lt i64 %n, 2
-  br %small, done, recurse
-done:
-  ret %n
-recurse:
-  %n1 = sub i64 %n, 1
-  %a = call i64 @fib(%n1)
-  %n2 = sub i64 %n, 2
-  %b = call i64 @fib(%n2)
-  %sum = add i64 %a, %b
-  ret %sum
-}
-)", "fib");
+  const Function fn = parse_function(read_testdata("fib.ir"), "fib");
   const Allocation a = allocate_registers(fn);
   EXPECT_EQ(check_allocation(fn, a), "");
   EXPECT_EQ(a.spilled, 0u);
