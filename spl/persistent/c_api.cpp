@@ -7,28 +7,28 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
-#include <mutex>
-#include <new>
 #include <utility>
 
 #include "spl/base/c_error.hpp"
+#include "spl/base/c_handle.hpp"
 #include "spl/persistent/map.hpp"
 #include "spl/persistent/set.hpp"
 #include "spl/persistent/vector.hpp"
 
 namespace {
 
-// Tag words: a live handle carries its kind's tag; a freed one the poison value.
+using spl::c_abi::check;
+using spl::c_abi::free_handle;
+using spl::c_abi::guarded;
+using spl::c_abi::wrap;
+
+// Tag words naming each kind of live handle.
 constexpr std::uint64_t kDictTag = 0x5350'4C44'4943'5401ULL;
 constexpr std::uint64_t kVecTag = 0x5350'4C56'4543'5402ULL;
 constexpr std::uint64_t kSetTag = 0x5350'4C53'4554'5403ULL;
 constexpr std::uint64_t kPdictTag = 0x5350'4C50'4449'4304ULL;
 constexpr std::uint64_t kPsetTag = 0x5350'4C50'5345'5405ULL;
-constexpr std::uint64_t kFreedTag = 0xDEAD'F4EE'DEAD'F4EEULL;
-
-void set_error(const char* message) noexcept { spl::set_last_error(message); }
 
 // A pointer stored in a node. Every stored copy holds one retain, dropped when the copy goes;
 // a lookup key borrows (no callbacks). NULL items are never retained.
@@ -73,150 +73,57 @@ struct PtrEq {
   }
 };
 
-using PtrMap = spl::persistent::PersistentMap<PtrItem, PtrItem, PtrHash, PtrEq>;
-using PtrSet = spl::persistent::PersistentSet<PtrItem, PtrHash, PtrEq>;
 using Callbacks = std::shared_ptr<const rt_ptr_callbacks>;
+
+// A pointer collection with the callbacks its items release through: the collection is always
+// emptied before the callbacks go (the defaulted members would do it the other way round).
+template <class Collection>
+struct WithCallbacks {
+  Callbacks callbacks;
+  Collection items;
+
+  WithCallbacks() = default;
+  WithCallbacks(Callbacks cb, Collection c) noexcept : callbacks(std::move(cb)), items(std::move(c)) {}
+  WithCallbacks(WithCallbacks&& o) noexcept = default;
+  WithCallbacks& operator=(WithCallbacks&& o) noexcept {
+    items = std::move(o.items);
+    callbacks = std::move(o.callbacks);
+    return *this;
+  }
+  ~WithCallbacks() { items = Collection{}; }
+};
+
+using PtrMap = WithCallbacks<spl::persistent::PersistentMap<PtrItem, PtrItem, PtrHash, PtrEq>>;
+using PtrSet = WithCallbacks<spl::persistent::PersistentSet<PtrItem, PtrHash, PtrEq>>;
 
 }  // namespace
 
-struct rt_dict {
-  std::uint64_t tag = kDictTag;
-  spl::persistent::PersistentMap<std::int64_t, std::int64_t> value;
-};
-struct rt_vec {
-  std::uint64_t tag = kVecTag;
-  spl::persistent::PersistentVector<std::int64_t> value;
-};
-struct rt_set {
-  std::uint64_t tag = kSetTag;
-  spl::persistent::PersistentSet<std::int64_t> value;
-};
-// `callbacks` is declared first so that it outlives `value`, whose items release through it.
-struct rt_pdict {
-  std::uint64_t tag = kPdictTag;
-  Callbacks callbacks;
-  PtrMap value;
-};
-struct rt_pset {
-  std::uint64_t tag = kPsetTag;
-  Callbacks callbacks;
-  PtrSet value;
-};
+struct rt_dict : spl::c_abi::Handle<kDictTag, spl::persistent::PersistentMap<std::int64_t, std::int64_t>> {};
+struct rt_vec : spl::c_abi::Handle<kVecTag, spl::persistent::PersistentVector<std::int64_t>> {};
+struct rt_set : spl::c_abi::Handle<kSetTag, spl::persistent::PersistentSet<std::int64_t>> {};
+struct rt_pdict : spl::c_abi::Handle<kPdictTag, PtrMap> {};
+struct rt_pset : spl::c_abi::Handle<kPsetTag, PtrSet> {};
 
 namespace {
-
-template <class Handle>
-bool check(const Handle* h, std::uint64_t tag) noexcept {
-  if (!h) {
-    set_error("null handle");
-    return false;
-  }
-  if (h->tag == tag) return true;
-  set_error(h->tag == kFreedTag ? "handle used after it was freed" : "not a live handle of this kind");
-  return false;
-}
-
-// Wraps a new value in a handle; NULL on allocation failure.
-template <class Handle, class Value>
-Handle* wrap(Value&& value) noexcept {
-  Handle* h = new (std::nothrow) Handle;
-  if (!h) {
-    set_error("out of memory");
-    return nullptr;
-  }
-  h->value = std::forward<Value>(value);
-  return h;
-}
-
-// A pointer-collection handle sharing `callbacks`; NULL on allocation failure.
-template <class Handle, class Value>
-Handle* wrap_ptr(const Callbacks& callbacks, Value&& value) noexcept {
-  Handle* h = new (std::nothrow) Handle;
-  if (!h) {
-    set_error("out of memory");
-    return nullptr;
-  }
-  h->callbacks = callbacks;
-  h->value = std::forward<Value>(value);
-  return h;
-}
 
 // Copies the caller's callbacks into a block shared by every version; null when unusable.
 Callbacks adopt_callbacks(const rt_ptr_callbacks* callbacks) noexcept {
   if (!callbacks || !callbacks->hash || !callbacks->eq) {
-    set_error("pointer collections need callbacks with hash and eq set");
+    spl::set_last_error("pointer collections need callbacks with hash and eq set");
     return nullptr;
   }
   try {
     return std::make_shared<const rt_ptr_callbacks>(*callbacks);
   } catch (...) {
-    set_error("out of memory");
+    spl::set_last_error("out of memory");
     return nullptr;
   }
 }
 
-// Runs `body`, turning any exception into an error result.
-template <class R, class F>
-R guarded(R on_error, F&& body) noexcept {
-  try {
-    return body();
-  } catch (const std::bad_alloc&) {
-    set_error("out of memory");
-  } catch (...) {
-    set_error("internal error");
-  }
-  return on_error;
-}
-
-#ifndef NDEBUG
-// Debug builds keep the shells of recently freed handles (poisoned, contents released) so that
-// a second free or a use after free reads the poison instead of reused memory.
-class Quarantine {
- public:
-  template <class Handle>
-  void hold(Handle* h) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    shells_.push_back(Shell{h, [](void* p) { delete static_cast<Handle*>(p); }});
-    if (shells_.size() > kCapacity) {
-      shells_.front().destroy(shells_.front().ptr);
-      shells_.pop_front();
-    }
-  }
-  ~Quarantine() {
-    for (auto& s : shells_) s.destroy(s.ptr);
-  }
-
- private:
-  struct Shell {
-    void* ptr;
-    void (*destroy)(void*);
-  };
-  static constexpr std::size_t kCapacity = 1 << 14;
-  std::mutex mutex_;
-  std::deque<Shell> shells_;
-};
-
-Quarantine& quarantine() {
-  static Quarantine q;
-  return q;
-}
-#endif
-
-template <class Handle>
-void free_handle(Handle* h, std::uint64_t tag) noexcept {
-  if (!h) return;
-  if (!check(h, tag)) return;
-  h->tag = kFreedTag;
-  h->value = {};
-#ifndef NDEBUG
-  try {
-    quarantine().hold(h);
-    return;
-  } catch (...) {
-    // No room to quarantine: free right away.
-  }
-#endif
-  delete h;
+// A lookup key borrowing `key` under h's callbacks.
+template <class H>
+PtrItem probe(const H* h, const void* key) noexcept {
+  return PtrItem(key, h->value.callbacks.get(), false);
 }
 
 }  // namespace
@@ -226,17 +133,17 @@ extern "C" {
 rt_dict* rt_persistent_dict_empty(void) { return wrap<rt_dict>(spl::persistent::PersistentMap<std::int64_t, std::int64_t>{}); }
 
 rt_dict* rt_persistent_dict_insert(const rt_dict* d, int64_t key, int64_t value) {
-  if (!check(d, kDictTag)) return nullptr;
+  if (!check(d)) return nullptr;
   return guarded<rt_dict*>(nullptr, [&] { return wrap<rt_dict>(d->value.insert(key, value)); });
 }
 
 rt_dict* rt_persistent_dict_remove(const rt_dict* d, int64_t key) {
-  if (!check(d, kDictTag)) return nullptr;
+  if (!check(d)) return nullptr;
   return guarded<rt_dict*>(nullptr, [&] { return wrap<rt_dict>(d->value.remove(key)); });
 }
 
 int rt_persistent_dict_get(const rt_dict* d, int64_t key, int64_t* value_out) {
-  if (!check(d, kDictTag)) return d ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
+  if (!check(d)) return d ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
   const std::int64_t* v = d->value.find(key);
   if (!v) return 0;
   if (value_out) *value_out = *v;
@@ -244,37 +151,37 @@ int rt_persistent_dict_get(const rt_dict* d, int64_t key, int64_t* value_out) {
 }
 
 int64_t rt_persistent_dict_len(const rt_dict* d) {
-  if (!check(d, kDictTag)) return d ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
+  if (!check(d)) return d ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
   return static_cast<int64_t>(d->value.size());
 }
 
 rt_dict* rt_persistent_dict_clone(const rt_dict* d) {
-  if (!check(d, kDictTag)) return nullptr;
+  if (!check(d)) return nullptr;
   return wrap<rt_dict>(d->value);
 }
 
-void rt_persistent_dict_free(rt_dict* d) { free_handle(d, kDictTag); }
+void rt_persistent_dict_free(rt_dict* d) { free_handle(d); }
 
 rt_vec* rt_persistent_vec_empty(void) { return wrap<rt_vec>(spl::persistent::PersistentVector<std::int64_t>{}); }
 
 rt_vec* rt_persistent_vec_push(const rt_vec* v, int64_t x) {
-  if (!check(v, kVecTag)) return nullptr;
+  if (!check(v)) return nullptr;
   return guarded<rt_vec*>(nullptr, [&] { return wrap<rt_vec>(v->value.push_back(x)); });
 }
 
 rt_vec* rt_persistent_vec_pop(const rt_vec* v) {
-  if (!check(v, kVecTag)) return nullptr;
+  if (!check(v)) return nullptr;
   if (v->value.empty()) {
-    set_error("pop from an empty vector");
+    spl::set_last_error("pop from an empty vector");
     return nullptr;
   }
   return guarded<rt_vec*>(nullptr, [&] { return wrap<rt_vec>(v->value.pop_back()); });
 }
 
 rt_vec* rt_persistent_vec_set(const rt_vec* v, int64_t index, int64_t x) {
-  if (!check(v, kVecTag)) return nullptr;
+  if (!check(v)) return nullptr;
   if (index < 0 || static_cast<std::uint64_t>(index) >= v->value.size()) {
-    set_error("vector index out of range");
+    spl::set_last_error("vector index out of range");
     return nullptr;
   }
   return guarded<rt_vec*>(nullptr,
@@ -282,21 +189,21 @@ rt_vec* rt_persistent_vec_set(const rt_vec* v, int64_t index, int64_t x) {
 }
 
 int rt_persistent_vec_get(const rt_vec* v, int64_t index, int64_t* out) {
-  if (!check(v, kVecTag)) return v ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
+  if (!check(v)) return v ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
   if (index < 0 || static_cast<std::uint64_t>(index) >= v->value.size()) return 0;
   if (out) *out = v->value[static_cast<std::size_t>(index)];
   return 1;
 }
 
 rt_vec* rt_persistent_vec_concat(const rt_vec* a, const rt_vec* b) {
-  if (!check(a, kVecTag) || !check(b, kVecTag)) return nullptr;
+  if (!check(a) || !check(b)) return nullptr;
   return guarded<rt_vec*>(nullptr, [&] { return wrap<rt_vec>(a->value.concat(b->value)); });
 }
 
 rt_vec* rt_persistent_vec_slice(const rt_vec* v, int64_t begin, int64_t end) {
-  if (!check(v, kVecTag)) return nullptr;
+  if (!check(v)) return nullptr;
   if (begin < 0 || end < begin || static_cast<std::uint64_t>(end) > v->value.size()) {
-    set_error("slice bounds out of range (need 0 <= begin <= end <= len)");
+    spl::set_last_error("slice bounds out of range (need 0 <= begin <= end <= len)");
     return nullptr;
   }
   return guarded<rt_vec*>(nullptr, [&] {
@@ -305,120 +212,120 @@ rt_vec* rt_persistent_vec_slice(const rt_vec* v, int64_t begin, int64_t end) {
 }
 
 int64_t rt_persistent_vec_len(const rt_vec* v) {
-  if (!check(v, kVecTag)) return v ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
+  if (!check(v)) return v ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
   return static_cast<int64_t>(v->value.size());
 }
 
 rt_vec* rt_persistent_vec_clone(const rt_vec* v) {
-  if (!check(v, kVecTag)) return nullptr;
+  if (!check(v)) return nullptr;
   return wrap<rt_vec>(v->value);
 }
 
-void rt_persistent_vec_free(rt_vec* v) { free_handle(v, kVecTag); }
+void rt_persistent_vec_free(rt_vec* v) { free_handle(v); }
 
 rt_set* rt_persistent_set_empty(void) { return wrap<rt_set>(spl::persistent::PersistentSet<std::int64_t>{}); }
 
 rt_set* rt_persistent_set_insert(const rt_set* s, int64_t key) {
-  if (!check(s, kSetTag)) return nullptr;
+  if (!check(s)) return nullptr;
   return guarded<rt_set*>(nullptr, [&] { return wrap<rt_set>(s->value.insert(key)); });
 }
 
 rt_set* rt_persistent_set_remove(const rt_set* s, int64_t key) {
-  if (!check(s, kSetTag)) return nullptr;
+  if (!check(s)) return nullptr;
   return guarded<rt_set*>(nullptr, [&] { return wrap<rt_set>(s->value.remove(key)); });
 }
 
 int rt_persistent_set_contains(const rt_set* s, int64_t key) {
-  if (!check(s, kSetTag)) return s ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
+  if (!check(s)) return s ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
   return s->value.contains(key) ? 1 : 0;
 }
 
 int64_t rt_persistent_set_len(const rt_set* s) {
-  if (!check(s, kSetTag)) return s ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
+  if (!check(s)) return s ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
   return static_cast<int64_t>(s->value.size());
 }
 
 rt_set* rt_persistent_set_clone(const rt_set* s) {
-  if (!check(s, kSetTag)) return nullptr;
+  if (!check(s)) return nullptr;
   return wrap<rt_set>(s->value);
 }
 
-void rt_persistent_set_free(rt_set* s) { free_handle(s, kSetTag); }
+void rt_persistent_set_free(rt_set* s) { free_handle(s); }
 
 rt_pdict* rt_persistent_pdict_empty(const rt_ptr_callbacks* callbacks) {
   Callbacks cb = adopt_callbacks(callbacks);
-  return cb ? wrap_ptr<rt_pdict>(cb, PtrMap{}) : nullptr;
+  return cb ? wrap<rt_pdict>(PtrMap(cb, {})) : nullptr;
 }
 
 rt_pdict* rt_persistent_pdict_insert(const rt_pdict* d, const void* key, const void* value) {
-  if (!check(d, kPdictTag)) return nullptr;
+  if (!check(d)) return nullptr;
   return guarded<rt_pdict*>(nullptr, [&] {
-    const rt_ptr_callbacks* cb = d->callbacks.get();
-    return wrap_ptr<rt_pdict>(d->callbacks, d->value.insert(PtrItem(key, cb, true), PtrItem(value, cb, true)));
+    const PtrMap& m = d->value;
+    const rt_ptr_callbacks* cb = m.callbacks.get();
+    return wrap<rt_pdict>(PtrMap(m.callbacks, m.items.insert(PtrItem(key, cb, true), PtrItem(value, cb, true))));
   });
 }
 
 rt_pdict* rt_persistent_pdict_remove(const rt_pdict* d, const void* key) {
-  if (!check(d, kPdictTag)) return nullptr;
-  return guarded<rt_pdict*>(nullptr, [&] {
-    return wrap_ptr<rt_pdict>(d->callbacks, d->value.remove(PtrItem(key, d->callbacks.get(), false)));
-  });
+  if (!check(d)) return nullptr;
+  return guarded<rt_pdict*>(nullptr,
+                            [&] { return wrap<rt_pdict>(PtrMap(d->value.callbacks, d->value.items.remove(probe(d, key)))); });
 }
 
 int rt_persistent_pdict_get(const rt_pdict* d, const void* key, const void** value_out) {
-  if (!check(d, kPdictTag)) return d ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
-  const PtrItem* v = d->value.find(PtrItem(key, d->callbacks.get(), false));
+  if (!check(d)) return d ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
+  const PtrItem* v = d->value.items.find(probe(d, key));
   if (!v) return 0;
   if (value_out) *value_out = v->get();
   return 1;
 }
 
 int64_t rt_persistent_pdict_len(const rt_pdict* d) {
-  if (!check(d, kPdictTag)) return d ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
-  return static_cast<int64_t>(d->value.size());
+  if (!check(d)) return d ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
+  return static_cast<int64_t>(d->value.items.size());
 }
 
 rt_pdict* rt_persistent_pdict_clone(const rt_pdict* d) {
-  if (!check(d, kPdictTag)) return nullptr;
-  return wrap_ptr<rt_pdict>(d->callbacks, d->value);
+  if (!check(d)) return nullptr;
+  return guarded<rt_pdict*>(nullptr, [&] { return wrap<rt_pdict>(PtrMap(d->value.callbacks, d->value.items)); });
 }
 
-void rt_persistent_pdict_free(rt_pdict* d) { free_handle(d, kPdictTag); }
+void rt_persistent_pdict_free(rt_pdict* d) { free_handle(d); }
 
 rt_pset* rt_persistent_pset_empty(const rt_ptr_callbacks* callbacks) {
   Callbacks cb = adopt_callbacks(callbacks);
-  return cb ? wrap_ptr<rt_pset>(cb, PtrSet{}) : nullptr;
+  return cb ? wrap<rt_pset>(PtrSet(cb, {})) : nullptr;
 }
 
 rt_pset* rt_persistent_pset_insert(const rt_pset* s, const void* key) {
-  if (!check(s, kPsetTag)) return nullptr;
+  if (!check(s)) return nullptr;
   return guarded<rt_pset*>(nullptr, [&] {
-    return wrap_ptr<rt_pset>(s->callbacks, s->value.insert(PtrItem(key, s->callbacks.get(), true)));
+    const PtrSet& set = s->value;
+    return wrap<rt_pset>(PtrSet(set.callbacks, set.items.insert(PtrItem(key, set.callbacks.get(), true))));
   });
 }
 
 rt_pset* rt_persistent_pset_remove(const rt_pset* s, const void* key) {
-  if (!check(s, kPsetTag)) return nullptr;
-  return guarded<rt_pset*>(nullptr, [&] {
-    return wrap_ptr<rt_pset>(s->callbacks, s->value.remove(PtrItem(key, s->callbacks.get(), false)));
-  });
+  if (!check(s)) return nullptr;
+  return guarded<rt_pset*>(nullptr,
+                           [&] { return wrap<rt_pset>(PtrSet(s->value.callbacks, s->value.items.remove(probe(s, key)))); });
 }
 
 int rt_persistent_pset_contains(const rt_pset* s, const void* key) {
-  if (!check(s, kPsetTag)) return s ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
-  return s->value.contains(PtrItem(key, s->callbacks.get(), false)) ? 1 : 0;
+  if (!check(s)) return s ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
+  return s->value.items.contains(probe(s, key)) ? 1 : 0;
 }
 
 int64_t rt_persistent_pset_len(const rt_pset* s) {
-  if (!check(s, kPsetTag)) return s ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
-  return static_cast<int64_t>(s->value.size());
+  if (!check(s)) return s ? RT_ERR_BAD_HANDLE : RT_ERR_NULL_HANDLE;
+  return static_cast<int64_t>(s->value.items.size());
 }
 
 rt_pset* rt_persistent_pset_clone(const rt_pset* s) {
-  if (!check(s, kPsetTag)) return nullptr;
-  return wrap_ptr<rt_pset>(s->callbacks, s->value);
+  if (!check(s)) return nullptr;
+  return guarded<rt_pset*>(nullptr, [&] { return wrap<rt_pset>(PtrSet(s->value.callbacks, s->value.items)); });
 }
 
-void rt_persistent_pset_free(rt_pset* s) { free_handle(s, kPsetTag); }
+void rt_persistent_pset_free(rt_pset* s) { free_handle(s); }
 
 }  // extern "C"

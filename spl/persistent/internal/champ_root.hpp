@@ -8,40 +8,24 @@
 #include <utility>
 
 #include "spl/persistent/internal/champ.hpp"
+#include "spl/persistent/internal/counted_root.hpp"
 
 namespace spl::persistent::internal {
 
 template <class Traits, class Policy>
-class ChampRoot {
+class ChampRoot : public CountedRoot<Champ<Traits, Policy>> {
+  using Base = CountedRoot<Champ<Traits, Policy>>;
+  using Base::root_;
+  using Base::size_;
+
  public:
   using Trie = Champ<Traits, Policy>;
   using Node = typename Trie::Node;
   using Entry = typename Traits::Entry;
   using Key = typename Traits::Key;
 
-  ChampRoot() noexcept = default;
-  ChampRoot(const ChampRoot& other) noexcept : root_(other.root_), size_(other.size_) { Trie::retain(root_); }
-  ChampRoot(ChampRoot&& other) noexcept
-      : root_(std::exchange(other.root_, nullptr)), size_(std::exchange(other.size_, 0)) {}
-  ChampRoot& operator=(const ChampRoot& other) noexcept {
-    ChampRoot copy(other);
-    swap(copy);
-    return *this;
-  }
-  ChampRoot& operator=(ChampRoot&& other) noexcept {
-    ChampRoot moved(std::move(other));
-    swap(moved);
-    return *this;
-  }
-  ~ChampRoot() { Trie::release(root_); }
-
-  void swap(ChampRoot& other) noexcept {
-    std::swap(root_, other.root_);
-    std::swap(size_, other.size_);
-  }
-
-  std::size_t size() const noexcept { return size_; }
-  const Node* root() const noexcept { return root_; }
+  using Base::root;
+  using Base::size;
 
   const Entry* find(const Key& key) const {
     return root_ ? Trie::find(root_, Trie::hash_of(key), key) : nullptr;
@@ -148,9 +132,6 @@ class ChampRoot {
   Iterator begin() const { return Iterator(root_); }
   Iterator end() const { return Iterator(); }
 
- private:
-  Node* root_ = nullptr;
-  std::size_t size_ = 0;
 };
 
 }  // namespace spl::persistent::internal

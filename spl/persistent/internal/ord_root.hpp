@@ -7,38 +7,25 @@
 #include <utility>
 
 #include "spl/persistent/internal/btree.hpp"
+#include "spl/persistent/internal/counted_root.hpp"
 
 namespace spl::persistent::internal {
 
 template <class Traits, class Policy>
-class OrdRoot {
+class OrdRoot : public CountedRoot<BTree<Traits, Policy>> {
+  using Base = CountedRoot<BTree<Traits, Policy>>;
+  using Base::root_;
+  using Base::size_;
+
  public:
   using Tree = BTree<Traits, Policy>;
   using Node = typename Tree::Node;
   using Entry = typename Traits::Entry;
   using Key = typename Traits::Key;
 
-  OrdRoot() noexcept = default;
-  OrdRoot(const OrdRoot& o) noexcept : root_(o.root_), size_(o.size_) { Tree::retain(root_); }
-  OrdRoot(OrdRoot&& o) noexcept : root_(std::exchange(o.root_, nullptr)), size_(std::exchange(o.size_, 0)) {}
-  OrdRoot& operator=(const OrdRoot& o) noexcept {
-    OrdRoot copy(o);
-    swap(copy);
-    return *this;
-  }
-  OrdRoot& operator=(OrdRoot&& o) noexcept {
-    OrdRoot moved(std::move(o));
-    swap(moved);
-    return *this;
-  }
-  ~OrdRoot() { Tree::release(root_); }
-  void swap(OrdRoot& o) noexcept {
-    std::swap(root_, o.root_);
-    std::swap(size_, o.size_);
-  }
+  using Base::root;
+  using Base::size;
 
-  std::size_t size() const noexcept { return size_; }
-  const Node* root() const noexcept { return root_; }
   const Entry* find(const Key& key) const { return Tree::find(root_, key); }
 
   void insert_in_place(Entry&& entry) {
@@ -65,7 +52,7 @@ class OrdRoot {
   bool remove_in_place(const Key& key) {
     OrdRoot r = removed(key);
     if (r.size_ == size_) return false;
-    swap(r);
+    this->swap(r);
     return true;
   }
 
@@ -134,9 +121,6 @@ class OrdRoot {
     return true;
   }
 
- private:
-  Node* root_ = nullptr;
-  std::size_t size_ = 0;
 };
 
 }  // namespace spl::persistent::internal
