@@ -211,7 +211,6 @@ struct BytesProbe {
 double measure_bytes_per_msg() {
   constexpr std::uint64_t kMessages = 1'000'000;
   using Pool = internal::EnvelopePool<BytesProbe>;
-  // Local, not static: a mailbox destroyed at exit would outlive the thread's node pool.
   Mailbox<BytesProbe> mb;
   const std::size_t before = Pool::slab_bytes();
   for (std::uint64_t i = 0; i < kMessages; ++i) mb.send(BytesProbe{i});
