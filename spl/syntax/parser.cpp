@@ -2220,10 +2220,9 @@ class Parser {
     return finish_arm(finish(NodeKind::Arm, m));
   }
 
-  // An arm written without `case`: a pattern (and optional `if` guard) up to a `:` on the same
-  // line. Only the colon form is taken, so `1 -> 2` (a missing `case`) is still reported.
-  bool caseless_arm_ahead() const {
-    switch (at()) {
+  // A literal or name token, as patterns start and continue with.
+  static bool literal_or_name(Tok t) {
+    switch (t) {
       case Tok::Ident:
       case Tok::Int:
       case Tok::Float:
@@ -2232,53 +2231,47 @@ class Parser {
       case Tok::KwTrue:
       case Tok::KwFalse:
       case Tok::KwNil:
-      case Tok::Minus:
-      case Tok::LParen:
-      case Tok::LBracket:
-        break;
-      default:
-        return false;
+      case Tok::Minus: return true;
+      default: return false;
     }
+  }
+
+  // Walks the rest of the line from token `first`, handing each token outside brackets to
+  // `top(k, t)`, which answers 1 (yes), 0 (no) or -1 (keep going). The end of the line, or a
+  // closer that matches nothing on the line, answers no.
+  template <class Top>
+  bool scan_line(std::size_t first, Top&& top) const {
     int depth = 0;
-    bool guard = false;
-    for (std::size_t k = 0;; ++k) {
+    for (std::size_t k = first;; ++k) {
       Tok t = at(k);
       if (t == Tok::Eof || t == Tok::Newline || t == Tok::Indent || t == Tok::Dedent) return false;
       if (t == Tok::LParen || t == Tok::LBracket || t == Tok::LBrace) {
         ++depth;
-        continue;
-      }
-      if (t == Tok::RParen || t == Tok::RBracket || t == Tok::RBrace) {
+      } else if (t == Tok::RParen || t == Tok::RBracket || t == Tok::RBrace) {
         if (--depth < 0) return false;
-        continue;
-      }
-      if (depth > 0) continue;
-      if (t == Tok::Colon) return k > 0;
-      if (guard) {
-        if (is_assign_op(t)) return false;
-        continue;
-      }
-      switch (t) {
-        case Tok::KwIf: guard = true; break;
-        case Tok::Ident:
-        case Tok::Dot:
-        case Tok::Int:
-        case Tok::Float:
-        case Tok::String:
-        case Tok::RawString:
-        case Tok::KwTrue:
-        case Tok::KwFalse:
-        case Tok::KwNil:
-        case Tok::Minus:
-        case Tok::Pipe:
-        case Tok::Comma:
-        case Tok::DotDot:
-        case Tok::DotDotEq:
-          break;
-        default:
-          return false;
+      } else if (depth == 0) {
+        int answer = top(k, t);
+        if (answer >= 0) return answer == 1;
       }
     }
+  }
+
+  // An arm written without `case`: a pattern (and optional `if` guard) up to a `:` on the same
+  // line. Only the colon form is taken, so `1 -> 2` (a missing `case`) is still reported.
+  bool caseless_arm_ahead() const {
+    if (!literal_or_name(at()) && !at(Tok::LParen) && !at(Tok::LBracket)) return false;
+    bool guard = false;
+    return scan_line(0, [&](std::size_t k, Tok t) {
+      if (t == Tok::Colon) return k > 0 ? 1 : 0;
+      if (guard) return is_assign_op(t) ? 0 : -1;
+      if (t == Tok::KwIf) {
+        guard = true;
+        return -1;
+      }
+      bool pattern = literal_or_name(t) || t == Tok::Dot || t == Tok::Pipe || t == Tok::Comma || t == Tok::DotDot ||
+                     t == Tok::DotDotEq;
+      return pattern ? -1 : 0;
+    });
   }
 
   Node* finish_arm(Node* n) {
@@ -2565,31 +2558,11 @@ class Parser {
 
   // An `else` (not `else:`) later on the line, outside brackets, before any `:`.
   bool postfix_if_ahead() const {
-    int depth = 0;
-    for (std::size_t k = 1;; ++k) {
-      Tok t = at(k);
-      switch (t) {
-        case Tok::Eof:
-        case Tok::Newline:
-        case Tok::Indent:
-        case Tok::Dedent: return false;
-        case Tok::LParen:
-        case Tok::LBracket:
-        case Tok::LBrace: ++depth; break;
-        case Tok::RParen:
-        case Tok::RBracket:
-        case Tok::RBrace:
-          if (--depth < 0) return false;
-          break;
-        case Tok::Colon:
-          if (depth == 0) return false;
-          break;
-        case Tok::KwElse:
-          if (depth == 0) return at(k + 1) != Tok::Colon;
-          break;
-        default: break;
-      }
-    }
+    return scan_line(1, [&](std::size_t k, Tok t) {
+      if (t == Tok::Colon) return 0;
+      if (t == Tok::KwElse) return at(k + 1) != Tok::Colon ? 1 : 0;
+      return -1;
+    });
   }
 
   int infix_prec(bool& right_assoc) const {
@@ -3335,20 +3308,9 @@ class Parser {
     std::vector<Span> holes;
     interpolation_holes(src_, string_token, holes);
     for (Span h : holes) {
-      lex_fragment(src_, h.begin, h.end, *fragment_buffer_, diags_);
-      // Format spec after a top-level `:` (`{x:>8}`) is not an expression: parse up to it.
+      // A format spec after the last top-level `:` (`{x:>8}`, `{p:.2%}`) is not an expression.
+      lex_fragment(src_, h.begin, format_spec_colon(src_, h), *fragment_buffer_, diags_);
       std::vector<Token> tokens = *fragment_buffer_;
-      std::size_t depth = 0;
-      for (std::size_t k = 0; k < tokens.size(); ++k) {
-        Tok kind = tokens[k].kind;
-        if (kind == Tok::LParen || kind == Tok::LBracket || kind == Tok::LBrace) ++depth;
-        if ((kind == Tok::RParen || kind == Tok::RBracket || kind == Tok::RBrace) && depth > 0) --depth;
-        if (kind == Tok::Colon && depth == 0 && k > 0) {
-          tokens.resize(k);
-          tokens.push_back(Token{Tok::Eof, 0, tokens.back().end, tokens.back().end});
-          break;
-        }
-      }
       std::vector<Token> nested;
       Parser sub(src_, tokens, arena_, diags_, opts_, lang_, &nested);
       sub.error_lines_ = error_lines_;
@@ -3359,6 +3321,36 @@ class Parser {
       if (sub.errors_ != errors_before) ++errors_;
     }
     return finish(NodeKind::Interp, m, t);
+  }
+
+  // Where the expression of an interpolation hole ends: at its last `:` outside brackets and
+  // quotes when what follows is a format spec (fill/align, sign, width, `.precision`, type), so
+  // the colons of `{if c: 'a' else: 'b'}` stay part of the expression.
+  static std::uint32_t format_spec_colon(std::string_view src, Span hole) {
+    std::uint32_t colon = hole.end;
+    int depth = 0;
+    for (std::uint32_t p = hole.begin; p < hole.end; ++p) {
+      char c = src[p];
+      if (c == '"' || c == '\'') {
+        for (++p; p < hole.end && src[p] != c; ++p) {
+          if (src[p] == '\\') ++p;
+        }
+      } else if (c == '(' || c == '[' || c == '{') {
+        ++depth;
+      } else if (c == ')' || c == ']' || c == '}') {
+        --depth;
+      } else if (c == ':' && depth == 0 && p > hole.begin) {
+        colon = p;
+      }
+    }
+    if (colon == hole.end || colon + 1 == hole.end) return hole.end;
+    for (std::uint32_t p = colon + 1; p < hole.end; ++p) {
+      char c = src[p];
+      bool spec = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  std::string_view("<>^=+-#,_.%?*").find(c) != std::string_view::npos;
+      if (!spec) return hole.end;
+    }
+    return colon;
   }
 
   // Fragment nodes index the fragment's own tokens: drop those indices (spans stay valid).

@@ -241,6 +241,16 @@ TEST(Parser, Strings) {
   expect_clean("\"\"\"Module docstring.\"\"\"\nval x = 1\n");
 }
 
+TEST(Parser, InterpolationFormatSpecs) {
+  expect_clean("print \"{ratio:.2%} {score:.4f} {(a - b) * 100:.1f}% {name:>8} {n:08} {xs[0]:,}\"\n");
+  expect_clean("print \"{if ok: 'yes' else: 'no'} {d[\\\"k\\\"]} {f(a, b):x}\"\n");
+  auto p = run("val s = \"{v:.3f}\"\n");
+  std::string d = p->dump();
+  // The hole holds the expression only.
+  EXPECT_NE(d.find("Interp [8,17) \"\"{v:.3f}\"\"\n      Name [10,11)\n"), std::string::npos) << d;
+  EXPECT_EQ(run("print \"{x: y}\"\n")->diags.size(), 1u);  // not a spec: the hole is `x: y`, an error
+}
+
 TEST(Parser, InterpolationErrorsAreReported) {
   auto p = run("val s = \"value {x +}\"\n");
   ASSERT_EQ(p->diags.size(), 1u);
