@@ -7,19 +7,12 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
 #include "spl/jit/printer.hpp"
+#include "spl/jit/internal/testdata.hpp"
 
 namespace spl::jit {
 namespace {
-
-std::string read_testdata(const std::string& name) {
-  std::ifstream in(std::string(SPL_JIT_TESTDATA) + "/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 constexpr Type kI64 = Type::of(TypeKind::kI64);
 constexpr Type kI32 = Type::of(TypeKind::kI32);

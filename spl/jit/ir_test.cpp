@@ -1,21 +1,13 @@
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "spl/jit/printer.hpp"
 #include "spl/jit/reader.hpp"
 #include "spl/jit/verifier.hpp"
+#include "spl/jit/internal/testdata.hpp"
 
 namespace spl::jit {
 namespace {
-
-std::string read_testdata(const std::string& name) {
-  std::ifstream in(std::string(SPL_JIT_TESTDATA) + "/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string error_of(std::string_view text) {
   auto m = read_module(text, "t.ir");

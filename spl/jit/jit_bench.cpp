@@ -4,25 +4,17 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "spl/base/bench_report.hpp"
 #include "spl/jit/engine.hpp"
+#include "spl/jit/internal/testdata.hpp"
 
 namespace {
 
 using namespace spl::jit;
 using Clock = std::chrono::steady_clock;
-
-std::string read_testdata(const std::string& name) {
-  std::ifstream in(std::string(SPL_JIT_TESTDATA) + "/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 constexpr Type kI64 = Type::of(TypeKind::kI64);
 

@@ -5,25 +5,17 @@
 
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "spl/jit/engine.hpp"
 #include "spl/jit/reader.hpp"
 #include "spl/jit/verifier.hpp"
+#include "spl/jit/internal/testdata.hpp"
 
 namespace spl::jit {
 namespace {
-
-std::string read_testdata(const std::string& name) {
-  std::ifstream in(std::string(SPL_JIT_TESTDATA) + "/" + name);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 Function parse_function(const std::string& text, std::string_view name) {
   auto module = read_module(text, "t.ir");
