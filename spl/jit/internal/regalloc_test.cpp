@@ -262,6 +262,33 @@ done:
   EXPECT_EQ(swapf(1.0, 2.0, 4), 12.0);
 }
 
+extern "C" double rt_regalloc_nine(double a, double, double, double, double, double, double, double, double) { return a; }
+
+TEST(Engine, RejectsStackPassedArgumentsClearly) {
+  Engine engine;
+  engine.symbols().register_runtime("many", reinterpret_cast<void*>(&rt_regalloc_nine));
+  auto params = engine.load(R"(
+func @seven(%a: i64, %b: i64, %c: i64, %d: i64, %e: i64, %f: i64, %g: i64) -> i64 {
+entry:
+  ret %g
+}
+)", "seven.ir");
+  ASSERT_FALSE(params.ok());
+  EXPECT_EQ(params.error().code, ErrorCode::kUnsupported);
+  EXPECT_NE(params.error().message.find("more than 6 integer or 8 float parameters"), std::string::npos) << params.error().message;
+  auto calls = engine.load(R"(
+extern @many(f64, f64, f64, f64, f64, f64, f64, f64, f64) -> f64
+func @caller(%x: f64) -> f64 {
+entry:
+  %r = call f64 @many(%x, %x, %x, %x, %x, %x, %x, %x, %x)
+  ret %r
+}
+)", "many.ir");
+  ASSERT_FALSE(calls.ok());
+  EXPECT_EQ(calls.error().code, ErrorCode::kUnsupported);
+  EXPECT_NE(calls.error().message.find("more than 6 integer or 8 float arguments"), std::string::npos) << calls.error().message;
+}
+
 // Parallel moves: executing the sequence on a model machine gives every destination the value
 // its source held before any move.
 RC_GTEST_PROP(ParallelMoves, SequenceMatchesSimultaneousAssignment, ()) {
