@@ -459,10 +459,11 @@ class Lexer {
   }
 
   // The `}` that balances the `{` at open, or 0 when there is none (then the braces are lexed as
-  // ordinary brackets, so bracket recovery still applies).
-  std::uint32_t payload_close(std::uint32_t open) const {
+  // ordinary brackets, so bracket recovery still applies). The bytes scanned over the whole file
+  // are capped at a few times its size, so many unclosed blocks cannot make lexing quadratic.
+  std::uint32_t payload_close(std::uint32_t open) {
     int depth = 0;
-    for (std::uint32_t p = open; p < end_; ++p) {
+    for (std::uint32_t p = open; p < end_ && payload_budget_ > 0; ++p, --payload_budget_) {
       if (byte(p) == '{') ++depth;
       if (byte(p) == '}' && --depth == 0) return p;
     }
@@ -853,6 +854,7 @@ class Lexer {
   std::vector<Diagnostic>& diags_;
   bool fragment_;
   std::uint32_t when_depth_ = 0;  // open `@when` directives
+  std::uint64_t payload_budget_ = 4ull * (end_ - pos_) + 65536;
   bool at_line_start_ = true;
   bool line_start_flag_ = true;
   bool space_before_ = true;
