@@ -3,6 +3,7 @@
 #define SPL_RT_H
 
 #include "spl/actor/c_api.h"
+#include "spl/jit/c_api.h"
 #include "spl/persistent/c_api.h"
 #include "spl/syntax/c_api.h"
 
