@@ -2348,24 +2348,6 @@ class Parser {
         }
         return finish(NodeKind::PatBind, m, name);
       }
-      case Tok::Int:
-      case Tok::Float:
-      case Tok::String:
-      case Tok::RawString:
-      case Tok::KwTrue:
-      case Tok::KwFalse:
-      case Tok::KwNil:
-      case Tok::Minus: {
-        std::uint32_t t = static_cast<std::uint32_t>(i_);
-        if (at(Tok::Minus)) advance();
-        advance();
-        if (at(Tok::DotDot) || at(Tok::DotDotEq)) {
-          advance();
-          push(pattern_primary());
-          return finish(NodeKind::PatRange, m, t);
-        }
-        return finish(NodeKind::PatLit, m, t);
-      }
       case Tok::LParen: {
         advance();
         comma_separated(Tok::RParen, ListEnd::kStatement, [&] { push(pattern()); });
@@ -2387,7 +2369,19 @@ class Parser {
         if (at(Tok::Ident)) advance();
         return finish(NodeKind::PatRest, m);
       }
-      default: break;
+      default:
+        if (literal_or_name(at())) {  // a literal (names have their own case above)
+          std::uint32_t t = static_cast<std::uint32_t>(i_);
+          if (at(Tok::Minus)) advance();
+          advance();
+          if (at(Tok::DotDot) || at(Tok::DotDotEq)) {
+            advance();
+            push(pattern_primary());
+            return finish(NodeKind::PatRange, m, t);
+          }
+          return finish(NodeKind::PatLit, m, t);
+        }
+        break;
     }
     error_here("E0208", fmt::format("expected a pattern, found {}", found()), "expected a pattern here");
     return placeholder(NodeKind::Missing);
