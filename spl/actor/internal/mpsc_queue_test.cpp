@@ -46,6 +46,15 @@ TEST(MpscQueue, FifoSingleThread) {
   EXPECT_FALSE(q.maybe_nonempty());
 }
 
+// Model tests: pushes the next free item, numbered in order, to the queue and the model.
+void push_next(MpscQueue& q, std::deque<Item*>& model, std::vector<Item*>& free_items, std::uint64_t& next) {
+  Item* it = free_items.back();
+  free_items.pop_back();
+  it->seq = next++;
+  q.push(it);
+  model.push_back(it);
+}
+
 // Interleaved pushes and pops against std::deque, reusing nodes after they come out.
 RC_GTEST_PROP(MpscQueue, MatchesDequeModel, (const std::vector<bool>& ops)) {
   MpscQueue q;
@@ -56,11 +65,7 @@ RC_GTEST_PROP(MpscQueue, MatchesDequeModel, (const std::vector<bool>& ops)) {
   std::uint64_t next = 0;
   for (bool push : ops) {
     if (push) {
-      Item* it = free_items.back();
-      free_items.pop_back();
-      it->seq = next++;
-      q.push(it);
-      model.push_back(it);
+      push_next(q, model, free_items, next);
     } else {
       auto* got = static_cast<Item*>(q.pop());
       if (model.empty()) {
@@ -87,12 +92,7 @@ RC_GTEST_PROP(MpscQueue, KeepLastMatchesDequeModel, (const std::vector<std::uint
   std::uint64_t next = 0;
   for (std::uint8_t op : ops) {
     if (op % 3 == 2) {
-      RC_ASSERT(!free_items.empty());
-      Item* it = free_items.back();
-      free_items.pop_back();
-      it->seq = next++;
-      q.push(it);
-      model.push_back(it);
+      push_next(q, model, free_items, next);
     } else {
       auto* got = static_cast<Item*>(op % 3 == 1 ? q.pop_keep_last() : q.pop());
       if (auto* released = static_cast<Item*>(q.take_released())) {
