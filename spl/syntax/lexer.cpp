@@ -289,7 +289,12 @@ class Lexer {
     }
   }
 
+  // Machine-made input can leave thousands of brackets open; past this many the rest are closed
+  // silently (each report would print the whole line again).
+  static constexpr std::size_t kMaxUnclosedReports = 100;
+
   void report_unclosed(const Bracket& b) {
+    if (++unclosed_reported_ > kMaxUnclosedReports) return;
     Diagnostic d;
     d.code = "E0104";
     d.message = fmt::format("unclosed `{}`", spelling(b.open));
@@ -862,6 +867,7 @@ class Lexer {
   std::uint32_t line_indent_ = 0;
   std::vector<Level> levels_;
   std::vector<Bracket> brackets_;
+  std::size_t unclosed_reported_ = 0;
   std::vector<Frame> frames_;
 };
 

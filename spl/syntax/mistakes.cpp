@@ -27,6 +27,8 @@ constexpr CodeInfo kCodes[] = {
     {"E0211", Severity::Error, "`=` used in a condition where `==` was meant", "if x = 1:\n    go()\n"},
     {"E0212", Severity::Error, "a `,` is missing between arguments, parameters or elements", "f(x: 10 y: 20)\n"},
     {"E0214", Severity::Error, "`else` or `elif` without an `if` before it", "else:\n    go()\n"},
+    {"E0215", Severity::Error, "brackets, blocks or operators nested more than 256 levels deep",
+     "val x = ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1\n"},
 };
 
 constexpr MistakeCase kCases[] = {

@@ -481,6 +481,8 @@ class Parser {
 
   // ---- statements ----------------------------------------------------------------------------
   Node* statement() {
+    NestingGuard nesting(*this);
+    if (too_deep()) return placeholder(NodeKind::Missing);
     Tok k = at();
     switch (k) {
       case Tok::Newline:
@@ -1006,6 +1008,39 @@ class Parser {
     push(expression());
     if (eat(Tok::Comma)) push(expression());
     return finish(NodeKind::Assert, m);
+  }
+
+  // ---- nesting -----------------------------------------------------------------------------
+  // Recursion is bounded so that hostile input (thousands of nested brackets, blocks or prefix
+  // operators) gets one diagnostic instead of exhausting the stack. Real code nests far less.
+  static constexpr std::size_t kMaxNesting = 256;
+
+  class NestingGuard {
+   public:
+    explicit NestingGuard(Parser& parser) : parser_(parser) { ++parser_.nesting_; }
+    ~NestingGuard() { --parser_.nesting_; }
+    NestingGuard(const NestingGuard&) = delete;
+    NestingGuard& operator=(const NestingGuard&) = delete;
+
+   private:
+    Parser& parser_;
+  };
+
+  // Past the limit: reports E0215 once and skips the rest of the line, so every enclosing level
+  // unwinds at once.
+  bool too_deep() {
+    if (nesting_ <= kMaxNesting) return false;
+    if (!reported_too_deep_) {
+      reported_too_deep_ = true;
+      Diagnostic d;
+      d.code = "E0215";
+      d.message = fmt::format("nesting deeper than {} levels", kMaxNesting);
+      d.span = {here(), tok().end};
+      d.primary_label = "too deeply nested";
+      report(std::move(d), /*catalogue=*/true);  // not a cascade, whatever else the line has
+    }
+    while (!at(Tok::Newline) && !at(Tok::Eof)) advance();
+    return true;
   }
 
   // ---- blocks --------------------------------------------------------------------------------
@@ -2303,6 +2338,8 @@ class Parser {
   }
 
   Node* pattern_primary() {
+    NestingGuard nesting(*this);
+    if (too_deep()) return placeholder(NodeKind::Missing);
     Mark m = mark();
     switch (at()) {
       case Tok::Ident: {
@@ -2400,6 +2437,8 @@ class Parser {
   }
 
   Node* type_primary() {
+    NestingGuard nesting(*this);
+    if (too_deep()) return placeholder(NodeKind::Missing);
     Mark m = mark();
     Node* t = nullptr;
     switch (at()) {
@@ -2603,6 +2642,8 @@ class Parser {
   }
 
   Node* binary(int min_prec) {
+    NestingGuard nesting(*this);
+    if (too_deep()) return placeholder(NodeKind::Missing);
     Node* lhs = unary();
     while (true) {
       if (brace_depth_ > 0 && line_start()) break;
@@ -3366,6 +3407,8 @@ class Parser {
   std::size_t errors_ = 0;
   std::size_t reported_ = 0;
   bool reported_any_ = false;
+  std::size_t nesting_ = 0;
+  bool reported_too_deep_ = false;
   std::size_t last_error_tok_ = static_cast<std::size_t>(-1);
   std::size_t block_end_ = static_cast<std::size_t>(-1);
   std::size_t brace_depth_ = 0;

@@ -160,5 +160,31 @@ TEST(Recovery, GarbageNeverCrashesOrLoops) {
   }
 }
 
+// Hostile nesting must give a diagnostic, not a stack overflow, and stay fast enough to check.
+TEST(Recovery, DeepNestingIsReportedNotACrash) {
+  const std::size_t deep = 100'000;
+  const std::string shapes[] = {
+      "val x = " + std::string(deep, '(') + "1\n",
+      "val x = " + std::string(deep, '[') + "\n",
+      "val x = " + std::string(deep, '{') + "\n",
+      "val x = " + std::string(deep, '-') + "1\n",
+      "fn f() -> " + std::string(deep, '[') + "i64\n",
+  };
+  for (const std::string& source : shapes) {
+    auto p = run(source);
+    bool too_deep = false;
+    for (const Diagnostic& d : p->diags) too_deep = too_deep || d.code == "E0215";
+    EXPECT_TRUE(too_deep) << source.substr(0, 12);
+    EXPECT_LE(p->diags.size(), 200u);
+  }
+  std::string blocks;
+  for (int i = 0; i < 400; ++i) blocks += std::string(4 * i, ' ') + "if x:\n";
+  blocks += std::string(4 * 400, ' ') + "pass\n";
+  auto p = run(blocks);
+  bool too_deep = false;
+  for (const Diagnostic& d : p->diags) too_deep = too_deep || d.code == "E0215";
+  EXPECT_TRUE(too_deep);
+}
+
 }  // namespace
 }  // namespace spl::syntax
