@@ -8,10 +8,11 @@
 #include <shared_mutex>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "spl/actor/actor.hpp"
-#include "spl/base/c_error.hpp"
+#include "spl/base/c_handle.hpp"
 
 namespace {
 
@@ -199,13 +200,7 @@ int receive_from(CMailbox& box, std::uint64_t timeout_ns, bool block, rt_value* 
 
 template <class Fn>
 int guarded(Fn&& fn) noexcept {
-  try {
-    return fn();
-  } catch (const std::bad_alloc&) {
-    return fail(RT_ACTOR_INTERNAL, "out of memory");
-  } catch (...) {
-    return fail(RT_ACTOR_INTERNAL, "internal error");
-  }
+  return spl::c_abi::guarded(int{RT_ACTOR_INTERNAL}, std::forward<Fn>(fn));
 }
 
 std::optional<MailboxOptions> mailbox_options(std::uint64_t capacity, int overflow, std::uint64_t block_ns) {

@@ -112,12 +112,7 @@ Callbacks adopt_callbacks(const rt_ptr_callbacks* callbacks) noexcept {
     spl::set_last_error("pointer collections need callbacks with hash and eq set");
     return nullptr;
   }
-  try {
-    return std::make_shared<const rt_ptr_callbacks>(*callbacks);
-  } catch (...) {
-    spl::set_last_error("out of memory");
-    return nullptr;
-  }
+  return guarded<Callbacks>(nullptr, [&] { return std::make_shared<const rt_ptr_callbacks>(*callbacks); });
 }
 
 // A lookup key borrowing `key` under h's callbacks.
