@@ -206,15 +206,89 @@ TEST(PersistentMap, EveryNodeFreedWhenLastOwnerGoes) {
   EXPECT_EQ(counter.live_bytes(), 0);
 }
 
-TEST(PersistentMap, NodesAreAllocatedAtExactSize) {
+TEST(PersistentMap, NodesStayCompact) {
   CountingAllocator counter;
   ScopedNodeAllocator guard(counter);
-  LocalMap m;
-  for (std::uint64_t i = 0; i < 100000; ++i) m = std::move(m).insert(i, i);
-  // 16 bytes of payload per entry plus a header and a child pointer per node.
-  const double per_entry = double(counter.live_bytes()) / double(m.size());
-  EXPECT_LT(per_entry, 30.0);
-  EXPECT_GE(per_entry, 16.0);
+  LocalMap copied;
+  for (std::uint64_t i = 0; i < 100000; ++i) copied = copied.insert(i, i);
+  // Path copies are exact: 16 bytes of payload per entry plus a header and a child pointer per node.
+  const double exact = double(counter.live_bytes()) / double(copied.size());
+  EXPECT_LT(exact, 30.0);
+  EXPECT_GE(exact, 16.0);
+  const std::int64_t before = counter.live_bytes();
+  LocalMap grown;
+  for (std::uint64_t i = 0; i < 100000; ++i) grown = std::move(grown).insert(i, i);
+  // Nodes grown in place get room up to the next 64 bytes: at most 32 bytes per node on average.
+  const double with_room = double(counter.live_bytes() - before) / double(grown.size());
+  EXPECT_GE(with_room, exact);
+  EXPECT_LT(with_room, exact * 1.3);
+  EXPECT_EQ(grown, copied);
+}
+
+// Keys long enough to live on the heap: moving one leaves an empty string behind, so an entry
+// shifted wrongly inside a node shows up as a lost or doubled key.
+std::string long_key(std::uint64_t i) { return "a key that is well past the small-string buffer #" + std::to_string(i); }
+
+template <class Hash>
+void grow_in_place_with_strings(std::uint64_t n) {
+  using SMap = PersistentMap<std::string, std::string, Hash>;
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  {
+    std::vector<SMap> snapshots;
+    auto t = SMap().transient();
+    for (std::uint64_t i = 0; i < n; ++i) {
+      t.insert(long_key(i), long_key(i * 7));
+      if (i % 97 == 0) {  // the snapshot shares every node, so the transient must copy before growing
+        snapshots.push_back(std::move(t).persistent());
+        t = snapshots.back().transient();
+      }
+    }
+    const SMap m = std::move(t).persistent();
+    ASSERT_EQ(m.size(), n);
+    for (std::uint64_t i = 0; i < n; ++i) ASSERT_EQ(m.at(long_key(i)), long_key(i * 7)) << i;
+    for (std::size_t s = 0; s < snapshots.size(); ++s) {
+      const std::uint64_t size = s * 97 + 1;
+      ASSERT_EQ(snapshots[s].size(), size);
+      for (std::uint64_t i = 0; i < size; ++i) ASSERT_EQ(snapshots[s].at(long_key(i)), long_key(i * 7));
+      ASSERT_FALSE(snapshots[s].contains(long_key(size)));
+    }
+  }
+  EXPECT_EQ(counter.live_nodes(), 0);
+}
+
+struct StringHash {
+  std::uint64_t operator()(const std::string& s) const noexcept { return std::hash<std::string>{}(s) * 0x9e3779b97f4a7c15ULL; }
+};
+struct CoarseStringHash {
+  std::uint64_t operator()(const std::string& s) const noexcept { return (std::hash<std::string>{}(s) % 13) << 59; }
+};
+
+TEST(PersistentMap, TransientGrowsNodesInPlaceWithStringEntries) { grow_in_place_with_strings<StringHash>(5000); }
+TEST(PersistentMap, TransientGrowsNodesInPlaceWithFewDistinctHashes) {
+  grow_in_place_with_strings<CoarseStringHash>(600);
+}
+
+// 16-byte aligned values: pushing an entry down may move the entries by 0 or 16 bytes.
+struct alignas(16) Wide {
+  std::uint64_t lo;
+  std::uint64_t hi;
+  friend bool operator==(const Wide&, const Wide&) = default;
+};
+
+TEST(PersistentMap, TransientGrowsNodesInPlaceWithOverAlignedValues) {
+  using WMap = PersistentMap<std::uint64_t, Wide>;
+  auto t = WMap().transient();
+  std::unordered_map<std::uint64_t, Wide> model;
+  for (std::uint64_t i = 0; i < 20000; ++i) {
+    const std::uint64_t k = i * 0x9e3779b97f4a7c15ULL;
+    t.insert(k, Wide{i, ~i});
+    model[k] = Wide{i, ~i};
+  }
+  const WMap m = std::move(t).persistent();
+  ASSERT_EQ(m.size(), model.size());
+  for (const auto& [k, v] : model) ASSERT_EQ(m.at(k), v);
+  EXPECT_TRUE(m.is_canonical());
 }
 
 template <class Hash>

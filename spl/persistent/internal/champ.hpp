@@ -1,8 +1,10 @@
 #pragma once
 // CHAMP trie (Steindorfer and Vinju, OOPSLA 2015), shared by PersistentMap and PersistentSet.
 //
-// One allocation per node, sized exactly: a 16-byte header (refcount, entry bitmap, child
-// bitmap), then the child pointers, then the entries inline. Hash fragments of 5 bits index a
+// One allocation per node: a 16-byte header (refcount, entry bitmap, child bitmap, bytes
+// allocated), then the child pointers, then the entries inline. Path copies are sized exactly;
+// a node a transient grows gets room to the next 64 bytes, so the next few transient inserts
+// into it shift entries in place instead of reallocating. Hash fragments of 5 bits index a
 // node; below the last fragment of the 64-bit hash, nodes are collision nodes (a plain array
 // of entries whose count sits in `datamap`). After a removal the trie is kept canonical: a
 // non-root node never holds a single entry and nothing else, so equal contents give equal
@@ -17,6 +19,7 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <new>
 #include <optional>
@@ -34,6 +37,8 @@ inline constexpr std::uint32_t kChampMask = 31;
 // 13 levels consume the 64 hash bits (the last one uses 4); below that, collision nodes.
 inline constexpr unsigned kCollisionShift = 65;
 inline constexpr unsigned kChampMaxDepth = kCollisionShift / kChampBits + 1;
+// Transient growth rounds node sizes up to whole cache lines.
+inline constexpr std::size_t kGrowthQuantum = 64;
 
 constexpr std::uint32_t champ_fragment(std::uint64_t hash, unsigned shift) noexcept {
   return static_cast<std::uint32_t>(hash >> shift) & kChampMask;
@@ -47,10 +52,12 @@ struct ChampNode {
   RefCount<Policy> refs;
   std::uint32_t datamap = 0;  // collision node: number of entries
   std::uint32_t nodemap = 0;
+  std::uint32_t capacity = 0;  // bytes allocated, header included
 
   static constexpr std::size_t kHeader = 16;
   static_assert(alignof(Entry) <= 16, "over-aligned entries are not supported");
   static_assert(std::is_nothrow_move_constructible_v<Entry>, "keys and values must move without throwing");
+  static_assert(sizeof(Entry) < (std::size_t{1} << 26), "a node's size must fit its 32-bit capacity");
 
   static constexpr std::size_t entries_offset(std::size_t nchildren) noexcept {
     std::size_t off = kHeader + nchildren * sizeof(ChampNode*);
@@ -99,13 +106,23 @@ class Champ {
     if (n && n->refs.release()) destroy(n, shift);
   }
 
-  static Node* allocate(std::uint32_t datamap, std::uint32_t nodemap, unsigned nentries,
-                        unsigned nchildren) {
-    void* mem = allocate_node(Node::bytes(nentries, nchildren));
+  // With `room`, the allocation is rounded up to whole cache lines for later in-place growth.
+  static Node* allocate(std::uint32_t datamap, std::uint32_t nodemap, unsigned nentries, unsigned nchildren,
+                        bool room = false) {
+    std::size_t bytes = Node::bytes(nentries, nchildren);
+    if (room) bytes = (bytes + kGrowthQuantum - 1) / kGrowthQuantum * kGrowthQuantum;
+    void* mem = allocate_node(bytes);
     Node* n = ::new (mem) Node;
     n->datamap = datamap;
     n->nodemap = nodemap;
+    n->capacity = static_cast<std::uint32_t>(bytes);
     return n;
+  }
+
+  static void deallocate(Node* n) noexcept {
+    const std::size_t bytes = n->capacity;
+    n->~Node();
+    deallocate_node(n, bytes);
   }
 
   // ---- lookup ----
@@ -157,8 +174,10 @@ class Champ {
                            : make_pair(shift + kChampBits, cur_hash, Entry(cur), hash, std::move(entry));
           added = true;
           const std::uint32_t nodemap = n->nodemap | bit;
+          const unsigned at = champ_index(nodemap, bit);
+          if (mine && push_down_in_place(n, i, bit, at, sub)) return n;
           result = rebuild(n, mine, n->datamap & ~bit, nodemap, Splice{int(i), -1, nullptr},
-                           Splice{-1, int(champ_index(nodemap, bit)), nullptr, sub});
+                           Splice{-1, int(at), nullptr, sub});
         }
       } else if (n->nodemap & bit) {
         const unsigned j = champ_index(n->nodemap, bit);
@@ -172,8 +191,9 @@ class Champ {
       } else {
         added = true;
         const std::uint32_t datamap = n->datamap | bit;
-        result = rebuild(n, mine, datamap, n->nodemap, Splice{-1, int(champ_index(datamap, bit)), &entry},
-                         Splice{});
+        const unsigned at = champ_index(datamap, bit);
+        if (mine && add_entry_in_place(n, datamap, at, entry)) return n;
+        result = rebuild(n, mine, datamap, n->nodemap, Splice{-1, int(at), &entry}, Splice{}, mine);
       }
     }
     if (edit && !mine) release(n, shift);
@@ -702,7 +722,7 @@ class Champ {
     } catch (...) {
       std::destroy_n(oe, o);
       out->datamap = 0;  // only the children remain to release
-      destroy_children_and_shell(out, below, ne, nc);
+      destroy_children_and_shell(out, below, nc);
       throw;
     }
     Piece result;
@@ -710,10 +730,9 @@ class Champ {
     return result;
   }
 
-  static void destroy_children_and_shell(Node* n, unsigned below, unsigned ne, unsigned nc) noexcept {
+  static void destroy_children_and_shell(Node* n, unsigned below, unsigned nc) noexcept {
     for (unsigned j = 0; j < nc; ++j) release(n->children()[j], below);
-    n->~Node();
-    deallocate_node(n, Node::bytes(ne, nc));
+    deallocate(n);
   }
 
   // Below the last hash fragment both sides are plain arrays of colliding entries.
@@ -773,8 +792,7 @@ class Champ {
       }
     } catch (...) {
       std::destroy_n(node->entries(), o);
-      node->~Node();
-      deallocate_node(node, Node::bytes(n, 0));
+      deallocate(node);
       throw;
     }
     Piece result;
@@ -831,24 +849,80 @@ class Champ {
 
   // Frees a node's memory and destroys its entries, leaving its children alone.
   static void free_shell(Node* n, unsigned shift) noexcept {
-    const unsigned ne = n->entry_count(shift);
+    std::destroy_n(n->entries(), n->entry_count(shift));
+    deallocate(n);
+  }
+
+  // ---- in-place edits of a node the caller owns, when its capacity allows ----
+
+  // Moves `count` entries from `from` to `to` (either direction, ranges may overlap; `to` is
+  // suitably aligned but need not be a multiple of sizeof(Entry) away).
+  static void relocate_entries(Entry* from, void* to, unsigned count) noexcept {
+    if (count == 0 || static_cast<void*>(from) == to) return;
+    if constexpr (std::is_trivially_copyable_v<Entry>) {
+      std::memmove(to, static_cast<void*>(from), count * sizeof(Entry));
+    } else {
+      // Element by element through a temporary (a destination may overlap its own source),
+      // in the order that never overwrites an element not yet moved.
+      char* dst = static_cast<char*>(to);
+      auto move_one = [&](unsigned k) {
+        Entry tmp(std::move(from[k]));
+        std::destroy_at(&from[k]);
+        ::new (dst + k * sizeof(Entry)) Entry(std::move(tmp));
+      };
+      if (dst > reinterpret_cast<char*>(from)) {
+        for (unsigned k = count; k-- > 0;) move_one(k);
+      } else {
+        for (unsigned k = 0; k < count; ++k) move_one(k);
+      }
+    }
+  }
+
+  // A new entry at index `at` of the entries; false (nothing changed) when it does not fit.
+  static bool add_entry_in_place(Node* n, std::uint32_t datamap, unsigned at, Entry& entry) noexcept {
+    const unsigned ne = static_cast<unsigned>(std::popcount(n->datamap));
     const unsigned nc = n->child_count();
-    std::destroy_n(n->entries(), ne);
-    n->~Node();
-    deallocate_node(n, Node::bytes(ne, nc));
+    if (Node::bytes(ne + 1, nc) > n->capacity) return false;
+    Entry* e = n->entries();
+    relocate_entries(e + at, e + at + 1, ne - at);
+    ::new (&e[at]) Entry(std::move(entry));
+    n->datamap = datamap;
+    return true;
+  }
+
+  // Entry `i` (already moved into `sub`) gives way to child `sub` at child index `at`; false
+  // (nothing changed) when the node cannot hold one more child.
+  static bool push_down_in_place(Node* n, unsigned i, std::uint32_t bit, unsigned at, Node* sub) noexcept {
+    const unsigned ne = static_cast<unsigned>(std::popcount(n->datamap));
+    const unsigned nc = n->child_count();
+    if (Node::bytes(ne - 1, nc + 1) > n->capacity) return false;
+    Entry* e = n->entries();
+    std::destroy_at(&e[i]);
+    char* base = reinterpret_cast<char*>(n) + Node::entries_offset(nc + 1);
+    // Entries after i move down (or stay) and those before move up: each group in its own
+    // safe order, the upper group first since its destination starts where the lower one ends.
+    relocate_entries(e + i + 1, base + i * sizeof(Entry), ne - 1 - i);
+    relocate_entries(e, base, i);
+    Node** c = n->children();
+    std::memmove(c + at + 1, c + at, (nc - at) * sizeof(Node*));
+    c[at] = sub;
+    n->datamap &= ~bit;
+    n->nodemap |= bit;
+    return true;
   }
 
   // Builds a node with the given maps from `src` with one splice of its entries and one of its
   // children. With `steal`, src is uniquely ours: its entries move over, its children are
   // transferred without touching their counts, and its memory is freed (a dropped child is
   // the caller's business). Otherwise entries are copied and kept children retained.
+  // With `room`, the result gets space to grow in place (see allocate).
   static Node* rebuild(Node* src, bool steal, std::uint32_t datamap, std::uint32_t nodemap, Splice e,
-                       Splice c) {
+                       Splice c, bool room = false) {
     const unsigned src_ne = static_cast<unsigned>(std::popcount(src->datamap));
     const unsigned src_nc = src->child_count();
     const unsigned ne = static_cast<unsigned>(std::popcount(datamap));
     const unsigned nc = static_cast<unsigned>(std::popcount(nodemap));
-    Node* out = allocate(datamap, nodemap, ne, nc);
+    Node* out = allocate(datamap, nodemap, ne, nc, room);
 
     Node** sc = src->children();
     Node** oc = out->children();
@@ -884,14 +958,12 @@ class Champ {
       for (unsigned k = 0; k < nc; ++k) {
         if (int(k) != c.at) release(oc[k], 0);
       }
-      out->~Node();
-      deallocate_node(out, Node::bytes(ne, nc));
+      deallocate(out);
       throw;
     }
     if (steal) {
       std::destroy_n(se, src_ne);
-      src->~Node();
-      deallocate_node(src, Node::bytes(src_ne, src_nc));
+      deallocate(src);
     }
     return out;
   }
@@ -916,15 +988,13 @@ class Champ {
       }
     } catch (...) {
       std::destroy_n(oe, o);
-      out->~Node();
-      deallocate_node(out, Node::bytes(n, 0));
+      deallocate(out);
       throw;
     }
     if (extra) ::new (&oe[o]) Entry(std::move(*extra));
     if (steal) {
       std::destroy_n(se, src_n);
-      src->~Node();
-      deallocate_node(src, Node::bytes(src_n, 0));
+      deallocate(src);
     }
     return out;
   }
