@@ -1,12 +1,15 @@
 #pragma once
-// Where persistent collections get their node memory. By default nodes come from operator new;
-// a test or a benchmark can install a NodeAllocator (for example CountingAllocator) to see every
-// node allocation, which is how leaks and bytes per entry are measured.
+// Where persistent collections get their node memory. By default nodes come from NodeHeap
+// (node_heap.hpp); a test or a benchmark can install a NodeAllocator (for example
+// CountingAllocator) to see every node allocation, which is how leaks and bytes per entry are
+// measured.
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <new>
+
+#include "spl/persistent/node_heap.hpp"
 
 namespace spl::persistent {
 
@@ -23,9 +26,40 @@ namespace internal {
 
 inline std::atomic<NodeAllocator*> g_node_allocator{nullptr};
 
+// Under AddressSanitizer nodes come from operator new so that a use after free stays visible
+// (NodeHeap reuses blocks without telling it). ThreadSanitizer builds use NodeHeap, so its
+// cross-thread hand-offs are checked there.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kNodesFromOperatorNew = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kNodesFromOperatorNew = true;
+#else
+inline constexpr bool kNodesFromOperatorNew = false;
+#endif
+#else
+inline constexpr bool kNodesFromOperatorNew = false;
+#endif
+
+inline void* default_allocate_node(std::size_t bytes) {
+  if constexpr (kNodesFromOperatorNew) {
+    return ::operator new(bytes);
+  } else {
+    return NodeHeap::allocate(bytes);
+  }
+}
+
+inline void default_deallocate_node(void* p, std::size_t bytes) noexcept {
+  if constexpr (kNodesFromOperatorNew) {
+    ::operator delete(p, bytes);
+  } else {
+    NodeHeap::deallocate(p, bytes);
+  }
+}
+
 inline void* allocate_node(std::size_t bytes) {
   NodeAllocator* a = g_node_allocator.load(std::memory_order_relaxed);
-  return a ? a->allocate(bytes) : ::operator new(bytes);
+  return a ? a->allocate(bytes) : default_allocate_node(bytes);
 }
 
 inline void deallocate_node(void* p, std::size_t bytes) noexcept {
@@ -33,24 +67,24 @@ inline void deallocate_node(void* p, std::size_t bytes) noexcept {
   if (a) {
     a->deallocate(p, bytes);
   } else {
-    ::operator delete(p, bytes);
+    default_deallocate_node(p, bytes);
   }
 }
 
 }  // namespace internal
 
-// Installs `a` for every node allocated or freed from now on (nullptr restores operator new)
+// Installs `a` for every node allocated or freed from now on (nullptr restores the default)
 // and returns the previous one. Nodes must be freed under an allocator compatible with the one
-// that made them; CountingAllocator uses operator new underneath, so the two mix freely.
+// that made them; CountingAllocator uses the default underneath, so the two mix freely.
 inline NodeAllocator* set_node_allocator(NodeAllocator* a) noexcept {
   return internal::g_node_allocator.exchange(a, std::memory_order_acq_rel);
 }
 
-// Counts live nodes and requested bytes (thread-safe), on top of operator new.
+// Counts live nodes and requested bytes (thread-safe), on top of the default node memory.
 class CountingAllocator final : public NodeAllocator {
  public:
   void* allocate(std::size_t bytes) override {
-    void* p = ::operator new(bytes);
+    void* p = internal::default_allocate_node(bytes);
     live_bytes_.fetch_add(static_cast<std::int64_t>(bytes), std::memory_order_relaxed);
     live_nodes_.fetch_add(1, std::memory_order_relaxed);
     total_allocations_.fetch_add(1, std::memory_order_relaxed);
@@ -59,7 +93,7 @@ class CountingAllocator final : public NodeAllocator {
   void deallocate(void* p, std::size_t bytes) noexcept override {
     live_bytes_.fetch_sub(static_cast<std::int64_t>(bytes), std::memory_order_relaxed);
     live_nodes_.fetch_sub(1, std::memory_order_relaxed);
-    ::operator delete(p, bytes);
+    internal::default_deallocate_node(p, bytes);
   }
   std::int64_t live_bytes() const noexcept { return live_bytes_.load(std::memory_order_relaxed); }
   std::int64_t live_nodes() const noexcept { return live_nodes_.load(std::memory_order_relaxed); }
