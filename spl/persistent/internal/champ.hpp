@@ -182,6 +182,7 @@ class Champ {
       } else if (n->nodemap & bit) {
         const unsigned j = champ_index(n->nodemap, bit);
         Node* child = n->children()[j];
+        if (!mine) prefetch_children(n->children(), n->child_count());  // for the copy on the way back up
         Node* updated = insert(child, shift + kChampBits, hash, std::move(entry), mine, added);
         if (mine) {
           n->children()[j] = updated;
@@ -249,6 +250,7 @@ class Champ {
         }
       } else if (n->nodemap & bit) {
         const unsigned j = champ_index(n->nodemap, bit);
+        if (!mine) prefetch_children(n->children(), n->child_count());  // for the copy on the way back up
         RemoveResult sub = remove(n->children()[j], shift + kChampBits, hash, key, mine, single);
         switch (sub.kind) {
           case Removed::kNotFound:
@@ -922,20 +924,11 @@ class Champ {
     const unsigned src_nc = src->child_count();
     const unsigned ne = static_cast<unsigned>(std::popcount(datamap));
     const unsigned nc = static_cast<unsigned>(std::popcount(nodemap));
-    Node* out = allocate(datamap, nodemap, ne, nc, room);
-
     Node** sc = src->children();
-    Node** oc = out->children();
+    // The children's counts are the misses here: ask for them first, and do the allocation and
+    // the entry copies while they arrive.
     if (!steal) prefetch_children(sc, src_nc);
-    for (unsigned i = 0, o = 0; o < nc; ++o) {
-      if (int(o) == c.at) {
-        oc[o] = c.child;
-        continue;
-      }
-      if (int(i) == c.drop) ++i;
-      oc[o] = sc[i++];
-      if (!steal) oc[o]->refs.retain();
-    }
+    Node* out = allocate(datamap, nodemap, ne, nc, room);
 
     Entry* se = src->entries();
     Entry* oe = out->entries();
@@ -955,11 +948,19 @@ class Champ {
       }
     } catch (...) {
       std::destroy_n(oe, o);
-      for (unsigned k = 0; k < nc; ++k) {
-        if (int(k) != c.at) release(oc[k], 0);
-      }
       deallocate(out);
       throw;
+    }
+
+    Node** oc = out->children();
+    for (unsigned i = 0, k = 0; k < nc; ++k) {
+      if (int(k) == c.at) {
+        oc[k] = c.child;
+        continue;
+      }
+      if (int(i) == c.drop) ++i;
+      oc[k] = sc[i++];
+      if (!steal) oc[k]->refs.retain();
     }
     if (steal) {
       std::destroy_n(se, src_ne);
