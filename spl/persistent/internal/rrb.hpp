@@ -133,13 +133,25 @@ class Rrb {
     return out;
   }
 
-  static Node* copy_inner(const Node* src) {
-    Node* out = new_inner(src->relaxed);
+  // A copy of inner node `src` (at `shift`) whose child `replace` (if any) is `with`, a
+  // reference it takes over, also when the copy cannot be allocated; every other child is shared.
+  static Node* copy_inner(const Node* src, unsigned shift, unsigned replace = kRrbWidth, Node* with = nullptr) {
+    Node* out;
+    try {
+      out = new_inner(src->relaxed);
+    } catch (...) {
+      release(with, shift - kRrbBits);
+      throw;
+    }
     out->count = src->count;
     prefetch_children(src);
     for (unsigned j = 0; j < src->count; ++j) {
-      out->children()[j] = src->children()[j];
-      retain(out->children()[j]);
+      if (j == replace) {
+        out->children()[j] = with;
+      } else {
+        out->children()[j] = src->children()[j];
+        retain(out->children()[j]);
+      }
     }
     if (src->relaxed) std::copy_n(src->sizes(), src->count, out->sizes());
     return out;
@@ -177,14 +189,13 @@ class Rrb {
       return out;
     }
     const unsigned idx = child_for(n, shift, i);
+    if (!mine) prefetch_children(n);  // for the copy on the way back up
     Node* child = update(n->children()[idx], shift - kRrbBits, i, std::forward<U>(value), mine);
     if (mine) {
       n->children()[idx] = child;
       return n;
     }
-    Node* out = copy_inner(n);
-    release(out->children()[idx], shift - kRrbBits);
-    out->children()[idx] = child;
+    Node* out = copy_inner(n, shift, idx, child);
     if (edit) release(n, shift);
     return out;
   }
@@ -200,8 +211,7 @@ class Rrb {
       Node* child = n->children()[last];
       Node* pushed = push_tail(child, shift - kRrbBits, child_size(n, shift, size, last), leaf, mine);
       if (pushed) {
-        Node* out = mine ? n : copy_inner(n);
-        if (!mine) release(out->children()[last], shift - kRrbBits);
+        Node* out = mine ? n : copy_inner(n, shift, last, pushed);
         out->children()[last] = pushed;
         if (out->relaxed) out->sizes()[last] += leaf_size;
         if (edit && !mine) release(n, shift);
@@ -209,7 +219,7 @@ class Rrb {
       }
     }
     if (n->count == kRrbWidth) return nullptr;
-    Node* out = mine ? n : copy_inner(n);
+    Node* out = mine ? n : copy_inner(n, shift);
     // A regular node stays regular only if every existing child is full.
     if (!out->relaxed && size != (std::size_t(out->count) << shift)) make_relaxed(out, shift, size);
     out->children()[out->count] = new_path(shift - kRrbBits, leaf);
@@ -255,10 +265,8 @@ class Rrb {
     const unsigned last = n->count - 1u;
     Node* rest = pop_tail(n->children()[last], shift - kRrbBits, leaf_out);
     if (!rest && last == 0) return nullptr;
-    Node* out = copy_inner(n);
-    release(out->children()[last], shift - kRrbBits);
+    Node* out = copy_inner(n, shift, last, rest);
     if (rest) {
-      out->children()[last] = rest;
       if (out->relaxed) out->sizes()[last] -= leaf_out->count;
     } else {
       --out->count;
