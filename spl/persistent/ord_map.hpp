@@ -149,7 +149,7 @@ class TransientOrdMap {
   }
   bool contains(const K& key) const { return root_.find(key) != nullptr; }
   void insert(K key, V value) { root_.insert_in_place(std::pair<K, V>(std::move(key), std::move(value))); }
-  // True when the key was present. Removal copies its path even in a transient.
+  // True when the key was present. Nodes the transient holds alone change in place.
   bool remove(const K& key) { return root_.remove_in_place(key); }
   Map persistent() && { return Map(std::move(root_)); }
 

@@ -91,7 +91,7 @@ RC_GTEST_PROP(PersistentOrdMapProperty, MatchesStdMap,
     std::vector<std::pair<LMap, std::map<std::int64_t, std::int64_t>>> history;
     for (const auto& [op, key16, value] : ops) {
       const std::int64_t key = key16 % 700;
-      switch (op % 5) {
+      switch (op % 6) {
         case 0:
           m = m.insert(key, value);
           model[key] = value;
@@ -112,6 +112,18 @@ RC_GTEST_PROP(PersistentOrdMapProperty, MatchesStdMap,
             model.erase(k);
           }
           break;
+        case 4: {  // a transient sharing nodes with the history: removals copy, then edit in place
+          auto t = m.transient();
+          for (std::int64_t k = key; k < key + 50; ++k) {
+            RC_ASSERT(t.remove(k) == (model.erase(k) == 1));
+            if (k % 7 == 0) {
+              t.insert(k + 1000, value);
+              model[k + 1000] = value;
+            }
+          }
+          m = std::move(t).persistent();
+          break;
+        }
         default: {
           auto lb = m.lower_bound(key);
           auto mlb = model.lower_bound(key);
@@ -198,6 +210,46 @@ TEST(PersistentOrdMap, SplitIsLogarithmicAndAbsentRemoveAllocatesNothing) {
     const OMap same = m.remove(7);  // odd keys are absent
     EXPECT_EQ(counter.total_allocations(), before_remove);
     EXPECT_EQ(same.identity(), m.identity());
+  }
+  EXPECT_EQ(counter.live_nodes(), 0);
+}
+
+TEST(PersistentOrdMap, TransientRemovalEditsItsOwnNodesInPlace) {
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  {
+    auto t = OMap().transient();
+    for (std::int64_t k = 0; k < 20000; ++k) t.insert(k, -k);
+    const OMap snapshot = std::move(t).persistent();
+    t = snapshot.transient();
+    const std::int64_t first_removal = counter.total_allocations();
+    ASSERT_TRUE(t.remove(0));
+    // The first removal copies the shared path (and the siblings it borrows from or merges with).
+    EXPECT_LT(counter.total_allocations() - first_removal, 12);
+    for (std::int64_t k = 1; k < 20000; k += 2) ASSERT_TRUE(t.remove(k));
+    const std::int64_t after = counter.total_allocations();
+    for (std::int64_t k = 2; k < 20000; k += 4) ASSERT_TRUE(t.remove(k));
+    ASSERT_FALSE(t.remove(2));
+    // Nodes the transient copied or owns are edited, borrowed from and merged in place; only
+    // still-shared siblings are copied.
+    EXPECT_LT(counter.total_allocations() - after, 400);
+    const OMap m = std::move(t).persistent();
+    EXPECT_TRUE(m.check_invariants());
+    ASSERT_EQ(m.size(), 4999u);  // the multiples of 4 but 0
+    std::int64_t expect = 4;
+    for (const auto& [k, v] : m) {
+      ASSERT_EQ(k, expect);
+      ASSERT_EQ(v, -k);
+      expect += 4;
+    }
+    ASSERT_EQ(snapshot.size(), 20000u);
+    EXPECT_TRUE(snapshot.check_invariants());
+    std::int64_t k = 0;
+    for (const auto& [key, value] : snapshot) {
+      ASSERT_EQ(key, k);
+      ASSERT_EQ(value, -k);
+      ++k;
+    }
   }
   EXPECT_EQ(counter.live_nodes(), 0);
 }

@@ -125,11 +125,13 @@ class BTree {
 
   // ---- remove ----
 
-  // The tree without `key` (nullptr when empty); `found` false leaves `root` as the answer.
-  static Node* remove_root(const Node* root, const Key& key, bool& found) {
+  // The tree without `key` (nullptr when empty). `found` false: nothing was built or consumed
+  // and `root` is still the answer. With `edit` the caller hands over its reference to `root`
+  // (when found) and nodes held by nobody else change in place.
+  static Node* remove_root(Node* root, const Key& key, bool edit, bool& found) {
     found = false;
     if (!root) return nullptr;
-    Node* n = remove(root, key, found);
+    Node* n = remove(root, key, edit, found);
     if (!found) return nullptr;
     if (n->count == 0) {
       Node* only = n->leaf ? nullptr : n->children()[0];
@@ -712,59 +714,104 @@ class BTree {
     return top;
   }
 
-  // Persistent removal; the returned node may be one entry short of the minimum (the parent
-  // fixes that). `found` false: nothing was built and the result is meaningless.
-  static Node* remove(const Node* n, const Key& key, bool& found) {
+  // Removal under the ownership protocol of insert; the returned node may be one entry short
+  // of the minimum (the parent fixes that). `found` false: nothing was built or consumed and
+  // the result is meaningless.
+  static Node* remove(Node* n, const Key& key, bool edit, bool& found) {
     const unsigned i = lower_index(n, key);
     const bool here = i < n->count && !less(key, Traits::key(n->entries()[i]));
+    if (n->leaf && !here) return nullptr;
+    const bool mine = edit && n->refs.unique();
+    Node* out;
     if (n->leaf) {
-      if (!here) return nullptr;
       found = true;
-      Node* out = new_node(true);
+      if (mine) {
+        erase_leaf_entry(n, i);
+        return n;
+      }
+      out = new_node(true);
       const Entry* e = n->entries();
       std::uninitialized_copy_n(e, i, out->entries());
       std::uninitialized_copy_n(e + i + 1, n->count - i - 1, out->entries() + i);
       out->count = static_cast<std::uint16_t>(n->count - 1);
-      return out;
-    }
-    Node* out;
-    if (here) {
-      // Replace with the predecessor, taken from the end of the left subtree.
-      found = true;
-      std::optional<Entry> predecessor;
-      Node* child = remove_last(n->children()[i], predecessor);
-      out = copy(n);
-      out->entries()[i] = std::move(*predecessor);
-      release(out->children()[i]);
-      out->children()[i] = child;
     } else {
-      Node* child = remove(n->children()[i], key, found);
-      if (!found) return nullptr;
-      out = copy(n);
-      release(out->children()[i]);
-      out->children()[i] = child;
+      // A key found here is replaced by its predecessor, taken from the end of the left subtree.
+      std::optional<Entry> predecessor;
+      Node* child;
+      if (here) {
+        found = true;
+        child = remove_last(n->children()[i], predecessor, mine);
+      } else {
+        child = remove(n->children()[i], key, mine, found);
+        if (!found) return nullptr;
+      }
+      out = with_child(n, mine, i, child);
+      if (here) out->entries()[i] = std::move(*predecessor);
+      --out->total;
+      if (child->count < kBTreeMin) fix_underflow(out, i);
     }
-    --out->total;
-    if (out->children()[i]->count < kBTreeMin) fix_underflow(out, i);
+    if (edit && !mine) release(n);
     return out;
   }
 
-  // The subtree without its last entry, which is returned through `last`.
-  static Node* remove_last(const Node* n, std::optional<Entry>& last) {
+  // The subtree without its last entry, which is returned through `last`; ownership as remove.
+  static Node* remove_last(Node* n, std::optional<Entry>& last, bool edit) {
+    const bool mine = edit && n->refs.unique();
+    Node* out;
     if (n->leaf) {
+      if (mine) {
+        last.emplace(std::move(n->entries()[n->count - 1]));
+        erase_leaf_entry(n, n->count - 1u);
+        return n;
+      }
       last.emplace(n->entries()[n->count - 1]);
-      Node* out = new_node(true);
+      out = new_node(true);
       std::uninitialized_copy_n(n->entries(), n->count - 1, out->entries());
       out->count = static_cast<std::uint16_t>(n->count - 1);
-      return out;
+    } else {
+      Node* child = remove_last(n->children()[n->count], last, mine);
+      out = with_child(n, mine, n->count, child);
+      --out->total;
+      if (child->count < kBTreeMin) fix_underflow(out, out->count);
     }
-    Node* child = remove_last(n->children()[n->count], last);
-    Node* out = copy(n);
-    release(out->children()[out->count]);
-    out->children()[out->count] = child;
-    --out->total;
-    if (child->count < kBTreeMin) fix_underflow(out, out->count);
+    if (edit && !mine) release(n);
     return out;
+  }
+
+  // `n` itself when it is ours, else a copy; either way with `child` (a reference taken over,
+  // also when the copy cannot be allocated) at index i.
+  static Node* with_child(Node* n, bool mine, unsigned i, Node* child) {
+    if (mine) {
+      n->children()[i] = child;
+      return n;
+    }
+    Node* out;
+    try {
+      out = copy(n);
+    } catch (...) {
+      release(child);
+      throw;
+    }
+    release(out->children()[i]);
+    out->children()[i] = child;
+    return out;
+  }
+
+  static void erase_leaf_entry(Node* n, unsigned i) noexcept {
+    Entry* e = n->entries();
+    for (unsigned k = i; k + 1 < n->count; ++k) e[k] = std::move(e[k + 1]);
+    std::destroy_at(&e[n->count - 1]);
+    --n->count;
+  }
+
+  // Child `slot` of a node we own, made ours too: itself when nobody else holds it (only a
+  // transient's own nodes; after a path copy every sibling is shared with the original).
+  static Node* own_child(Node*& slot) {
+    if (slot->refs.unique()) return slot;
+    Node* copied = copy(slot);
+    release(slot);
+    slot = copied;
+    return copied;
   }
 
   // Child i of `parent` (owned, as is that child) has kBTreeMin - 1 entries: borrow from a
@@ -773,9 +820,7 @@ class BTree {
     Node** pc = parent->children();
     Node* child = pc[i];
     if (i > 0 && pc[i - 1]->count > kBTreeMin) {
-      Node* left = copy(pc[i - 1]);
-      release(pc[i - 1]);
-      pc[i - 1] = left;
+      Node* left = own_child(pc[i - 1]);
       open_gap(child, 0);
       ::new (&child->entries()[0]) Entry(std::move(parent->entries()[i - 1]));
       if (!child->leaf) {
@@ -791,9 +836,7 @@ class BTree {
       return;
     }
     if (i < parent->count && pc[i + 1]->count > kBTreeMin) {
-      Node* right = copy(pc[i + 1]);
-      release(pc[i + 1]);
-      pc[i + 1] = right;
+      Node* right = own_child(pc[i + 1]);
       ::new (&child->entries()[child->count]) Entry(std::move(parent->entries()[i]));
       if (!child->leaf) child->children()[child->count + 1] = right->children()[0];
       ++child->count;
@@ -824,6 +867,10 @@ class BTree {
     Node** pc = parent->children();
     Node* left = pc[j];
     Node* right = pc[j + 1];
+    if (left->refs.unique() && right->refs.unique()) {
+      merge_in_place(parent, j);
+      return;
+    }
     Node* merged = new_node(left->leaf);
     Entry* me = merged->entries();
     std::uninitialized_copy_n(left->entries(), left->count, me);
@@ -843,10 +890,33 @@ class BTree {
     }
     release(left);
     release(right);
+    pc[j] = merged;
+    drop_separator(parent, j);
+  }
+
+  // merge_children when both children are ours alone: right's entries and children move into
+  // left, and right's shell is freed.
+  static void merge_in_place(Node* parent, unsigned j) noexcept {
+    Node** pc = parent->children();
+    Node* left = pc[j];
+    Node* right = pc[j + 1];
+    const std::size_t total = size_of(left) + 1 + size_of(right);
+    Entry* le = left->entries();
+    ::new (&le[left->count]) Entry(std::move(parent->entries()[j]));
+    std::uninitialized_move_n(right->entries(), right->count, le + left->count + 1);
+    if (!left->leaf) std::copy_n(right->children(), right->count + 1, left->children() + left->count + 1);
+    left->count = static_cast<std::uint16_t>(left->count + 1 + right->count);
+    left->total = total;
+    free_shell(right);  // its entries are moved-from and its children now belong to left
+    drop_separator(parent, j);
+  }
+
+  // Removes entry j and child j + 1 of `parent` (child j + 1 has been merged into child j).
+  static void drop_separator(Node* parent, unsigned j) noexcept {
+    Node** pc = parent->children();
     Entry* pe = parent->entries();
     for (unsigned k = j; k + 1 < parent->count; ++k) pe[k] = std::move(pe[k + 1]);
     std::destroy_at(&pe[parent->count - 1]);
-    pc[j] = merged;
     for (unsigned k = j + 1; k < parent->count; ++k) pc[k] = pc[k + 1];
     --parent->count;
   }

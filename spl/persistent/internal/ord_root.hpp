@@ -42,7 +42,7 @@ class OrdRoot : public CountedRoot<BTree<Traits, Policy>> {
   }
   OrdRoot removed(const Key& key) const {
     bool found = false;
-    Node* n = Tree::remove_root(root_, key, found);
+    Node* n = Tree::remove_root(const_cast<Node*>(root_), key, false, found);
     if (!found) return *this;
     OrdRoot out;
     out.root_ = n;
@@ -50,9 +50,11 @@ class OrdRoot : public CountedRoot<BTree<Traits, Policy>> {
     return out;
   }
   bool remove_in_place(const Key& key) {
-    OrdRoot r = removed(key);
-    if (r.size_ == size_) return false;
-    this->swap(r);
+    bool found = false;
+    Node* n = Tree::remove_root(root_, key, true, found);
+    if (!found) return false;
+    root_ = n;
+    --size_;
     return true;
   }
 
