@@ -221,6 +221,7 @@ SPL_FIGURE("vec_set_persistent_local", vec_set_persistent<LocalVec>);
 SPL_FIGURE("vec_concat_500k", vec_concat_500k);
 SPL_FIGURE("vec_concat_1k", vec_concat_1k);
 SPL_FIGURE("vec_clone", vec_clone<AtomicVec>);
+SPL_FIGURE("vec_clone_local", vec_clone<LocalVec>);
 
 }  // namespace
 

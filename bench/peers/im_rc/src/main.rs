@@ -176,7 +176,7 @@ fn main() {
             black_box(sum);
             ns
         });
-        best_of(reps, "vec_clone", "ns/op", || {
+        let clone = || {
             const REPS: u64 = 10_000_000;
             let start = Instant::now();
             for _ in 0..REPS {
@@ -184,7 +184,9 @@ fn main() {
                 black_box(&c);
             }
             ns_per(start, REPS)
-        });
+        };
+        best_of(reps, "vec_clone", "ns/op", clone);
+        best_of(reps, "vec_clone_local", "ns/op", clone);
     }
     let set_persistent = || {
         let mut v = build_vec(N);
