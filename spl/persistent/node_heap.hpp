@@ -79,6 +79,9 @@ class NodeHeap {
       if (block == nullptr) return allocate_slow(index);
       c.head = block->next;
       --c.count;
+      // The next block of the class was freed a while ago and is likely cold: fetch it now, so
+      // the next allocation does not wait for it.
+      __builtin_prefetch(c.head, 1);
       return block;
     }
     return ::operator new(bytes);
