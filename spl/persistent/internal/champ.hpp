@@ -177,7 +177,7 @@ class Champ {
             cur = std::move(entry);
             return n;
           }
-          result = rebuild(n, false, n->datamap, n->nodemap, Splice{int(i), int(i), &entry}, Splice{});
+          result = rebuild(n, shift, false, n->datamap, n->nodemap, Splice{int(i), int(i), &entry}, Splice{});
         } else {
           const std::uint64_t cur_hash = hash_of(Traits::key(cur));
           Node* sub = mine ? make_pair(shift + kChampBits, cur_hash, std::move(cur), hash, std::move(entry))
@@ -186,7 +186,7 @@ class Champ {
           const std::uint32_t nodemap = n->nodemap | bit;
           const unsigned at = champ_index(nodemap, bit);
           if (mine && push_down_in_place(n, i, bit, at, sub)) return n;
-          result = rebuild(n, mine, n->datamap & ~bit, nodemap, Splice{int(i), -1, nullptr},
+          result = rebuild(n, shift, mine, n->datamap & ~bit, nodemap, Splice{int(i), -1, nullptr},
                            Splice{-1, int(at), nullptr, sub});
         }
       } else if (n->nodemap & bit) {
@@ -199,13 +199,13 @@ class Champ {
           n->children()[j] = updated;
           return n;
         }
-        result = rebuild(n, false, n->datamap, n->nodemap, Splice{}, Splice{int(j), int(j), nullptr, updated});
+        result = rebuild(n, shift, false, n->datamap, n->nodemap, Splice{}, Splice{int(j), int(j), nullptr, updated});
       } else {
         added = true;
         const std::uint32_t datamap = n->datamap | bit;
         const unsigned at = champ_index(datamap, bit);
         if (mine && add_entry_in_place(n, datamap, at, entry)) return n;
-        result = rebuild(n, mine, datamap, n->nodemap, Splice{-1, int(at), &entry}, Splice{}, mine);
+        result = rebuild(n, shift, mine, datamap, n->nodemap, Splice{-1, int(at), &entry}, Splice{}, mine);
       }
     }
     if (edit && !mine) release(n, shift);
@@ -257,7 +257,7 @@ class Champ {
           result = {Removed::kSingle};
         } else {
           result = {Removed::kNode,
-                    rebuild(n, mine, n->datamap & ~bit, n->nodemap, Splice{int(i), -1, nullptr}, Splice{})};
+                    rebuild(n, shift, mine, n->datamap & ~bit, n->nodemap, Splice{int(i), -1, nullptr}, Splice{})};
         }
       } else if (n->nodemap & bit) {
         const unsigned j = champ_index(n->nodemap, bit);
@@ -275,7 +275,7 @@ class Champ {
               n->children()[j] = sub.node;
               return {Removed::kNode, n};
             }
-            result = {Removed::kNode, rebuild(n, false, n->datamap, n->nodemap, Splice{},
+            result = {Removed::kNode, rebuild(n, shift, false, n->datamap, n->nodemap, Splice{},
                                               Splice{int(j), int(j), nullptr, sub.node})};
             break;
           case Removed::kSingle:
@@ -290,7 +290,7 @@ class Champ {
             }
             const std::uint32_t datamap = n->datamap | bit;
             result = {Removed::kNode,
-                      rebuild(n, mine, datamap, n->nodemap & ~bit,
+                      rebuild(n, shift, mine, datamap, n->nodemap & ~bit,
                               Splice{-1, int(champ_index(datamap, bit)), &*single}, Splice{int(j), -1, nullptr})};
             single.reset();
             break;
@@ -929,9 +929,11 @@ class Champ {
   // children. With `steal`, src is uniquely ours: its entries move over, its children are
   // transferred without touching their counts, and its memory is freed (a dropped child is
   // the caller's business). Otherwise entries are copied and kept children retained.
-  // With `room`, the result gets space to grow in place (see allocate).
-  static Node* rebuild(Node* src, bool steal, std::uint32_t datamap, std::uint32_t nodemap, Splice e,
-                       Splice c, bool room = false) {
+  // With `room`, the result gets space to grow in place (see allocate). If it cannot be built,
+  // src is left as it was and the new child (a reference the result was to take over) is
+  // released.
+  static Node* rebuild(Node* src, unsigned shift, bool steal, std::uint32_t datamap, std::uint32_t nodemap,
+                       Splice e, Splice c, bool room = false) {
     const unsigned src_ne = static_cast<unsigned>(std::popcount(src->datamap));
     const unsigned src_nc = src->child_count();
     const unsigned ne = static_cast<unsigned>(std::popcount(datamap));
@@ -940,12 +942,12 @@ class Champ {
     // The children's counts are the misses here: ask for them first, and do the allocation and
     // the entry copies while they arrive.
     if (!steal) prefetch_children(sc, src_nc);
-    Node* out = allocate(datamap, nodemap, ne, nc, room);
-
+    Node* out = nullptr;
     Entry* se = src->entries();
-    Entry* oe = out->entries();
     unsigned o = 0;
     try {
+      out = allocate(datamap, nodemap, ne, nc, room);
+      Entry* oe = out->entries();
       for (unsigned i = 0; o < ne; ++o) {
         if (int(o) == e.at) {
           ::new (&oe[o]) Entry(std::move(*e.entry));
@@ -959,8 +961,11 @@ class Champ {
         }
       }
     } catch (...) {
-      std::destroy_n(oe, o);
-      deallocate(out);
+      if (out) {
+        std::destroy_n(out->entries(), o);
+        deallocate(out);
+      }
+      if (c.at >= 0) release(c.child, shift + kChampBits);
       throw;
     }
 
@@ -1039,9 +1044,14 @@ class Champ {
     const std::uint32_t f1 = champ_fragment(h1, shift);
     const std::uint32_t f2 = champ_fragment(h2, shift);
     if (f1 == f2) {
-      Node* child = make_pair(shift + kChampBits, h1, std::move(e1), h2, std::move(e2));
+      // The parent is allocated before the entries move down, so that a failure loses neither.
       Node* n = allocate(0, 1u << f1, 0, 1);
-      n->children()[0] = child;
+      try {
+        n->children()[0] = make_pair(shift + kChampBits, h1, std::move(e1), h2, std::move(e2));
+      } catch (...) {
+        deallocate(n);
+        throw;
+      }
       return n;
     }
     Node* n = allocate((1u << f1) | (1u << f2), 0, 2, 0);

@@ -1,7 +1,11 @@
 #pragma once
-// Hashers for tests that force the trie into its rare shapes.
+// Hashers for tests that force the trie into its rare shapes, and an allocator that fails on
+// request.
 
 #include <cstdint>
+#include <new>
+
+#include "spl/persistent/alloc.hpp"
 
 namespace spl::persistent::test {
 
@@ -19,6 +23,33 @@ struct CoarseHash {
 // Hashes that differ only in the top bits: the deepest ordinary levels get used.
 struct HighBitsHash {
   std::uint64_t operator()(std::uint64_t k) const noexcept { return (k % 64) << 58; }
+};
+
+// Counts live nodes and, once armed, throws std::bad_alloc at the n-th allocation from then
+// on, so that each allocation of an operation can be made to fail in turn. One thread only.
+class FailingAllocator final : public NodeAllocator {
+ public:
+  void arm(std::int64_t fail_at) noexcept { remaining_ = fail_at; }
+  void disarm() noexcept { remaining_ = -1; }
+  void* allocate(std::size_t bytes) override {
+    if (remaining_ == 0) {
+      remaining_ = -1;
+      throw std::bad_alloc();
+    }
+    if (remaining_ > 0) --remaining_;
+    void* p = internal::default_allocate_node(bytes);
+    ++live_nodes_;
+    return p;
+  }
+  void deallocate(void* p, std::size_t bytes) noexcept override {
+    --live_nodes_;
+    internal::default_deallocate_node(p, bytes);
+  }
+  std::int64_t live_nodes() const noexcept { return live_nodes_; }
+
+ private:
+  std::int64_t remaining_ = -1;
+  std::int64_t live_nodes_ = 0;
 };
 
 }  // namespace spl::persistent::test
