@@ -240,6 +240,17 @@ TEST(NodeHeap, FreesAfterTheThreadCacheIsGoneGoToTheGlobalPool) {
   EXPECT_EQ(NodeHeap::reserved_bytes(), reserved);
 }
 
+// Runs `round` once, then `more` times, checking the later rounds reserve nothing new.
+template <class Round>
+void expect_rounds_reserve_nothing_new(Round round, int more) {
+  round();
+  const std::size_t reserved = NodeHeap::reserved_bytes();
+  for (int r = 0; r < more; ++r) {
+    round();
+    EXPECT_EQ(NodeHeap::reserved_bytes(), reserved) << "round " << r;
+  }
+}
+
 TEST(NodeHeap, RepeatedRoundsDoNotGrowReserved) {
   std::mt19937 rng(7);
   std::vector<std::size_t> sizes(30000);
@@ -252,12 +263,7 @@ TEST(NodeHeap, RepeatedRoundsDoNotGrowReserved) {
     for (std::size_t i = 0; i < sizes.size(); ++i) blocks[i] = NodeHeap::allocate(sizes[i]);
     for (std::size_t i : free_order) NodeHeap::deallocate(blocks[i], sizes[i]);
   };
-  round();
-  const std::size_t reserved = NodeHeap::reserved_bytes();
-  for (int r = 0; r < 4; ++r) {
-    round();
-    EXPECT_EQ(NodeHeap::reserved_bytes(), reserved) << "round " << r;
-  }
+  expect_rounds_reserve_nothing_new(round, 4);
 }
 
 TEST(NodeHeap, RepeatedMapBuildsDoNotGrowReserved) {
@@ -272,12 +278,7 @@ TEST(NodeHeap, RepeatedMapBuildsDoNotGrowReserved) {
     for (int i = 0; i < 2000; ++i) m = m.insert(rng(), 0);
     EXPECT_EQ(m.size(), 52000U);
   };
-  build();
-  const std::size_t reserved = NodeHeap::reserved_bytes();
-  for (int r = 0; r < 3; ++r) {
-    build();
-    EXPECT_EQ(NodeHeap::reserved_bytes(), reserved) << "round " << r;
-  }
+  expect_rounds_reserve_nothing_new(build, 3);
 }
 
 TEST(NodeHeap, DefaultNodeMemoryAndCountingAllocatorMix) {
