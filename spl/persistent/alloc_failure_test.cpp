@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <map>
 #include <new>
 #include <string>
 #include <utility>
@@ -12,6 +13,9 @@
 
 #include "spl/persistent/internal/test_support.hpp"
 #include "spl/persistent/map.hpp"
+#include "spl/persistent/ord_map.hpp"
+#include "spl/persistent/set.hpp"
+#include "spl/persistent/vector.hpp"
 
 namespace spl::persistent {
 namespace {
@@ -48,6 +52,8 @@ void sweep(Build build, Op op, CheckInput check_input, CheckResult check_result)
 std::string text(std::uint64_t i) { return "a value long enough to live on the heap, number " + std::to_string(i); }
 
 using SMap = PersistentMap<std::string, std::string>;
+using SVec = PersistentVector<std::string>;
+using SOrd = PersistentOrdMap<std::int64_t, std::string>;
 
 SMap string_map(std::uint64_t from, std::uint64_t to) {
   auto t = SMap().transient();
@@ -107,6 +113,216 @@ TEST(AllocationFailure, TransientMapInsert) {
       expect_string_map(m, 0, next);
       expect_string_map(shared, 0, 2000);
     }
+    ASSERT_EQ(alloc.live_nodes(), 0);
+  }
+}
+
+SVec string_vec(std::uint64_t n) {
+  auto t = SVec().transient();
+  for (std::uint64_t i = 0; i < n; ++i) t.push_back(text(i));
+  return std::move(t).persistent();
+}
+
+void expect_string_vec(const SVec& v, std::uint64_t n) {
+  ASSERT_EQ(v.size(), n);
+  ASSERT_TRUE(v.check_invariants());
+  for (std::uint64_t i = 0; i < n; ++i) ASSERT_EQ(v[i], text(i));
+}
+
+TEST(AllocationFailure, VectorOperations) {
+  constexpr std::uint64_t kN = 2000;  // two levels above the leaves, a partly full tail
+  auto build = [] { return string_vec(kN); };
+  auto intact = [](const SVec& v) { expect_string_vec(v, kN); };
+  sweep(build, [](const SVec& v) { return v.push_back("x"); }, intact, [](const SVec& r) { EXPECT_EQ(r.size(), kN + 1); });
+  sweep(build, [](const SVec& v) { return v.set(777, "x"); }, intact, [](const SVec& r) { EXPECT_EQ(r[777], "x"); });
+  sweep(build, [](const SVec& v) { return v.pop_back(); }, intact, [](const SVec& r) { EXPECT_EQ(r.size(), kN - 1); });
+  // A full tail goes into the tree (1056: the tree is full and grows a level), and a tail of
+  // one element gives way to the tree's last leaf.
+  for (std::uint64_t n : {std::uint64_t{1056}, std::uint64_t{2016}}) {
+    sweep([n] { return string_vec(n); }, [](const SVec& v) { return v.push_back("x"); },
+          [n](const SVec& v) { expect_string_vec(v, n); }, [n](const SVec& r) {
+            ASSERT_EQ(r.size(), n + 1);
+            EXPECT_TRUE(r.check_invariants());
+            EXPECT_EQ(r[n], "x");
+          });
+  }
+  sweep([] { return string_vec(2017); }, [](const SVec& v) { return v.pop_back(); },
+        [](const SVec& v) { expect_string_vec(v, 2017); }, [](const SVec& r) { expect_string_vec(r, 2016); });
+  sweep(build, [](const SVec& v) { return v.slice(333, 1555); }, intact, [](const SVec& r) {
+    ASSERT_EQ(r.size(), 1555u - 333u);
+    EXPECT_EQ(r[0], text(333));
+  });
+  sweep(build, [](const SVec& v) { return v.insert(1000, "x"); }, intact, [](const SVec& r) { EXPECT_EQ(r[1000], "x"); });
+  sweep(build, [](const SVec& v) { return v.erase(1000); }, intact, [](const SVec& r) { EXPECT_EQ(r[1000], text(1001)); });
+  // Concatenations of uneven pieces: relaxed nodes and rebalancing.
+  sweep([] { return std::make_pair(string_vec(kN).slice(7, 1300), string_vec(kN).slice(5, 1900)); },
+        [](const auto& p) { return p.first.concat(p.second).concat(p.first); },
+        [](const auto& p) {
+          ASSERT_EQ(p.first.size(), 1293u);
+          ASSERT_EQ(p.second.size(), 1895u);
+          EXPECT_EQ(p.first[0], text(7));
+          EXPECT_EQ(p.second[0], text(5));
+        },
+        [](const SVec& r) {
+          ASSERT_EQ(r.size(), 1293u * 2 + 1895u);
+          EXPECT_TRUE(r.check_invariants());
+          EXPECT_EQ(r[1293], text(5));
+        });
+}
+
+SOrd string_ord(std::int64_t n) {
+  auto t = SOrd().transient();
+  for (std::int64_t i = 0; i < n; ++i) t.insert(i * 2, text(std::uint64_t(i)));
+  return std::move(t).persistent();
+}
+
+void expect_string_ord(const SOrd& m, std::int64_t n) {
+  ASSERT_EQ(m.size(), std::size_t(n));
+  ASSERT_TRUE(m.check_invariants());
+  std::int64_t i = 0;
+  for (const auto& [k, v] : m) {
+    ASSERT_EQ(k, i * 2);
+    ASSERT_EQ(v, text(std::uint64_t(i)));
+    ++i;
+  }
+}
+
+TEST(AllocationFailure, OrdMapOperations) {
+  constexpr std::int64_t kN = 3000;  // three levels
+  auto build = [] { return string_ord(kN); };
+  auto intact = [](const SOrd& m) { expect_string_ord(m, kN); };
+  sweep(build, [](const SOrd& m) { return m.insert(1001, "x"); }, intact, [](const SOrd& r) { EXPECT_EQ(r.size(), kN + 1u); });
+  sweep(build, [](const SOrd& m) { return m.remove(1000); }, intact, [](const SOrd& r) { EXPECT_EQ(r.size(), kN - 1u); });
+  for (std::int64_t at : {std::int64_t{0}, std::int64_t{1}, std::int64_t{999}, std::int64_t{2345}, 2 * kN - 2}) {
+    sweep(build, [at](const SOrd& m) { return m.split(at); }, intact, [at](const auto& halves) {
+      EXPECT_TRUE(halves.first.check_invariants() && halves.second.check_invariants());
+      EXPECT_EQ(halves.first.size(), std::size_t((at + 1) / 2));
+      EXPECT_EQ(halves.first.size() + halves.second.size(), std::size_t(kN));
+    });
+  }
+}
+
+// Removals that borrow and merge in a transient: a failure leaves a whole, usable map.
+TEST(AllocationFailure, TransientOrdMapRemove) {
+  for (std::int64_t fail_at = 0; fail_at < 6; ++fail_at) {
+    FailingAllocator alloc;
+    {
+      ScopedNodeAllocator guard(alloc);
+      const SOrd shared = string_ord(3000);
+      auto t = shared.transient();
+      std::map<std::int64_t, std::string> model(shared.begin(), shared.end());
+      for (std::int64_t k = 0; k < 6000; k += 6) {
+        alloc.arm(fail_at);
+        try {
+          if (t.remove(k)) model.erase(k);
+        } catch (const std::bad_alloc&) {
+        }
+        alloc.disarm();
+        ASSERT_EQ(t.size(), model.size());
+      }
+      const SOrd m = std::move(t).persistent();
+      EXPECT_TRUE(m.check_invariants());
+      const std::vector<std::pair<std::int64_t, std::string>> got(m.begin(), m.end());
+      const std::vector<std::pair<std::int64_t, std::string>> expected(model.begin(), model.end());
+      EXPECT_EQ(got, expected);
+      expect_string_ord(shared, 3000);
+    }
+    ASSERT_EQ(alloc.live_nodes(), 0);
+  }
+}
+
+// Transient vector updates where every other one fails at its allocation `fail_at`: a failed
+// update changes nothing, the vector stays whole and usable, and nothing leaks.
+TEST(AllocationFailure, TransientVectorUpdates) {
+  for (std::int64_t fail_at = 0; fail_at < 2; ++fail_at) {
+    FailingAllocator alloc;
+    std::uint64_t failures = 0;
+    {
+      ScopedNodeAllocator guard(alloc);
+      const SVec shared = string_vec(1000);
+      auto t = shared.transient();
+      std::vector<std::string> model(shared.begin(), shared.end());
+      for (std::uint64_t round = 0; round < 1500; ++round) {
+        const bool armed = round % 2 == 1;
+        if (armed) alloc.arm(fail_at);
+        const std::uint64_t at = round * 7919 % model.size();
+        try {
+          if (round < 700) {  // grows past 1024: the tree gains a level
+            t.push_back(text(round + 5000));
+            model.push_back(text(round + 5000));
+          } else if (round % 3 == 0) {
+            t.pop_back();
+            model.pop_back();
+          } else {
+            t.set(at, text(round));
+            model[at] = text(round);
+          }
+        } catch (const std::bad_alloc&) {
+          ++failures;
+        }
+        alloc.disarm();
+        ASSERT_EQ(t.size(), model.size());
+        ASSERT_EQ(t[at], model[at]);
+        ASSERT_EQ(t[model.size() - 1], model.back());
+      }
+      const SVec v = std::move(t).persistent();
+      ASSERT_TRUE(v.check_invariants());
+      EXPECT_EQ(std::vector<std::string>(v.begin(), v.end()), model);
+      expect_string_vec(shared, 1000);
+    }
+    EXPECT_GT(failures, 0u) << "allocation " << fail_at << " never failed";
+    ASSERT_EQ(alloc.live_nodes(), 0);
+  }
+}
+
+// Transient inserts (splits in place) and removals (borrowing and merging in place) where
+// every other one fails at its allocation `fail_at`: as for vectors.
+TEST(AllocationFailure, TransientOrdMapUpdates) {
+  for (std::int64_t fail_at = 0; fail_at < 2; ++fail_at) {
+    FailingAllocator alloc;
+    std::uint64_t failures = 0;
+    {
+      ScopedNodeAllocator guard(alloc);
+      const SOrd shared = string_ord(3000);
+      auto t = shared.transient();
+      std::map<std::int64_t, std::string> model(shared.begin(), shared.end());
+      for (std::int64_t round = 0; round < 3000; ++round) {
+        const bool armed = round % 2 == 1;
+        if (armed) alloc.arm(fail_at);
+        const std::int64_t key = round * 7919 % 6000;
+        bool failed = false;
+        try {
+          if (round < 1200) {  // odd keys are new, even ones replace
+            t.insert(key, text(std::uint64_t(round)));
+            model[key] = text(std::uint64_t(round));
+          } else if (t.remove(key)) {
+            model.erase(key);
+          }
+        } catch (const std::bad_alloc&) {
+          failed = true;
+          ++failures;
+        }
+        alloc.disarm();
+        ASSERT_EQ(t.size(), model.size());
+        const auto it = model.find(key);
+        ASSERT_EQ(t.contains(key), it != model.end());
+        if (it != model.end()) {
+          ASSERT_EQ(*t.find(key), it->second);
+        }
+        if (failed || round % 64 == 0) {  // the snapshot goes before the next update: t's nodes stay its own
+          const SOrd snapshot = std::move(t).persistent();
+          ASSERT_TRUE(snapshot.check_invariants());
+          t = snapshot.transient();
+        }
+      }
+      const SOrd m = std::move(t).persistent();
+      EXPECT_TRUE(m.check_invariants());
+      const std::vector<std::pair<std::int64_t, std::string>> got(m.begin(), m.end());
+      const std::vector<std::pair<std::int64_t, std::string>> expected(model.begin(), model.end());
+      EXPECT_EQ(got, expected);
+      expect_string_ord(shared, 3000);
+    }
+    EXPECT_GT(failures, 0u) << "allocation " << fail_at << " never failed";
     ASSERT_EQ(alloc.live_nodes(), 0);
   }
 }

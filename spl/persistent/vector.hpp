@@ -165,11 +165,10 @@ class PersistentVector {
       return out;
     }
     // Our tail goes into our tree first; the result's tail is other's.
+    Tree::push_leaf(out.root_, out.shift_, tree_size(), out.tail_, true);
+    out.tail_ = nullptr;  // now in the tree
     Node* left = std::exchange(out.root_, nullptr);
-    unsigned left_shift = std::exchange(out.shift_, 0);
-    Node* tail = std::exchange(out.tail_, nullptr);
-    Tree::push_leaf(left, left_shift, tree_size(), tail, true);
-    out.root_ = nullptr;
+    const unsigned left_shift = std::exchange(out.shift_, 0);
     unsigned shift = 0;
     Node* root;
     try {
@@ -399,8 +398,12 @@ class PersistentVector {
     ::new (fresh->elems()) T(std::move(value));
     fresh->count = 1;
     if (tail_) {
-      const size_type tree_before = tree_size();
-      Tree::push_leaf(root_, shift_, tree_before, std::exchange(tail_, nullptr), true);
+      try {
+        Tree::push_leaf(root_, shift_, tree_size(), tail_, true);
+      } catch (...) {
+        Tree::release(fresh, 0);
+        throw;
+      }
     }
     tail_ = fresh;
     ++size_;
@@ -420,12 +423,21 @@ class PersistentVector {
       --size_;
       return;
     }
-    Tree::release(std::exchange(tail_, nullptr), 0);
+    Node* last = std::exchange(tail_, nullptr);
+    if (root_) {
+      try {
+        move_last_leaf_to_tail();
+      } catch (...) {
+        tail_ = last;
+        throw;
+      }
+    }
+    Tree::release(last, 0);
     --size_;
-    if (root_) move_last_leaf_to_tail();
   }
 
-  // Makes the tree's rightmost leaf the tail (the tail must be empty).
+  // Makes the tree's rightmost leaf the tail (the tail must be empty). On failure nothing
+  // has changed.
   void move_last_leaf_to_tail() {
     Node* leaf = nullptr;
     Node* rest = Tree::pop_tail(root_, shift_, leaf);

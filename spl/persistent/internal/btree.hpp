@@ -6,6 +6,13 @@
 //
 // Ownership follows the CHAMP protocol: with `edit` the caller hands over its reference to the
 // node; without it the node is left untouched and fresh nodes are returned.
+//
+// Allocation failure: an operation that throws has released every node it built and every
+// child reference it was handed, and leaves the node it was called on unchanged and still the
+// caller's (also with `edit`). In place, a node we own is changed only once nothing can fail
+// any more: before descending into a child that may split (insert) or underflow (remove), the
+// node the split needs is taken, or the sibling that will be borrowed from or merged with is
+// made ours.
 
 #include <algorithm>
 #include <cstddef>
@@ -118,9 +125,24 @@ class BTree {
       added = true;
       return n;
     }
+    // In place the root may grow in place: take what its split needs first.
+    Spare top, right;
+    if (edit && root->count == kBTreeMax) {
+      top.reserve(false);
+      right.reserve(root->leaf);
+    }
     Node* n = insert(root, std::move(entry), edit, added);
     if (n->count <= kBTreeMax) return n;
-    return split_root(n);
+    if (!top.held()) {  // `n` is a fresh copy: on failure it is all we have to release
+      try {
+        top.reserve(false);
+        right.reserve(n->leaf);
+      } catch (...) {
+        release(n);
+        throw;
+      }
+    }
+    return split_root(n, top.take(), right.take());
   }
 
   // ---- remove ----
@@ -425,7 +447,8 @@ class BTree {
     if (!l.root() || !r.root()) {
       Part& t = l.root() ? l : r;
       bool added = false;
-      Node* n = insert_root(t.take(), std::move(sep), true, added);
+      Node* n = insert_root(t.root(), std::move(sep), true, added);
+      t.take();  // handed over to insert_root, which has answered
       return Part(n, height_of(n));
     }
     if (l.height() == r.height()) return join_level(std::move(l), sep, std::move(r));
@@ -433,9 +456,10 @@ class BTree {
     const int h = tall_left ? l.height() : r.height();
     Part joined(tall_left ? join_right(l.take(), h, std::move(sep), r) : join_left(r.take(), h, std::move(sep), l), h);
     if (joined.root()->count <= kBTreeMax) return joined;
-    Node* top = split_root(joined.root());
-    joined.take();
-    return Part(top, h + 1);
+    Spare top, right;
+    top.reserve(false);
+    right.reserve(joined.root()->leaf);
+    return Part(split_root(joined.take(), top.take(), right.take()), h + 1);
   }
 
   // Joins two trees of equal height: one node when everything fits, else two under a new root.
@@ -492,7 +516,7 @@ class BTree {
       }
       Node* child = join_right(std::exchange(out->children()[out->count], nullptr), h - 1, std::move(sep), r);
       out->children()[out->count] = child;
-      if (child->count > kBTreeMax) split_child(out, out->count);
+      if (child->count > kBTreeMax) split_child(out, out->count, new_node(child->leaf));
       recount(out);
       return out;
     } catch (...) {
@@ -518,7 +542,7 @@ class BTree {
       }
       Node* child = join_left(std::exchange(c[0], nullptr), h - 1, std::move(sep), l);
       c[0] = child;
-      if (child->count > kBTreeMax) split_child(out, 0);
+      if (child->count > kBTreeMax) split_child(out, 0, new_node(child->leaf));
       recount(out);
       return out;
     } catch (...) {
@@ -634,7 +658,12 @@ class BTree {
   // A copy of `src` (entries copied, children retained).
   static Node* copy(const Node* src) {
     Node* out = new_node(src->leaf);
-    std::uninitialized_copy_n(src->entries(), src->count, out->entries());
+    try {
+      std::uninitialized_copy_n(src->entries(), src->count, out->entries());
+    } catch (...) {
+      free_shell(out);
+      throw;
+    }
     out->count = src->count;
     out->total = src->total;
     if (!src->leaf) {
@@ -675,21 +704,51 @@ class BTree {
       ++out->count;
       added = true;
     } else {
-      Node* child = insert(n->children()[i], std::move(entry), mine, added);
-      out = mine ? n : copy(n);
-      if (!mine) release(out->children()[i]);
-      out->children()[i] = child;
+      Node* c = n->children()[i];
+      // In place nothing may fail after the child has changed: a full child takes the node
+      // its split would need now (rare; freed when the key was only replaced).
+      Spare right;
+      if (mine && c->count == kBTreeMax) right.reserve(c->leaf);
+      Node* child = insert(c, std::move(entry), mine, added);
+      out = with_child(n, mine, i, child);
       if (added) ++out->total;
-      if (child->count > kBTreeMax) split_child(out, i);
+      if (child->count > kBTreeMax) {
+        if (!right.held()) {  // only for a copy, which is all there is to release
+          try {
+            right.reserve(child->leaf);
+          } catch (...) {
+            release(out);
+            throw;
+          }
+        }
+        split_child(out, i, right.take());
+      }
     }
     if (edit && !mine) release(n);
     return out;
   }
 
-  // Splits the overfull child i of `parent` (which we own) around its middle entry.
-  static void split_child(Node* parent, unsigned i) {
+  // A node taken ahead of the change that may need it; freed unless taken.
+  class Spare {
+   public:
+    Spare() = default;
+    Spare(const Spare&) = delete;
+    Spare& operator=(const Spare&) = delete;
+    ~Spare() {
+      if (node_) free_shell(node_);
+    }
+    void reserve(bool leaf) { node_ = new_node(leaf); }
+    bool held() const noexcept { return node_ != nullptr; }
+    Node* take() noexcept { return std::exchange(node_, nullptr); }
+
+   private:
+    Node* node_ = nullptr;
+  };
+
+  // Splits the overfull child i of `parent` (which we own, as that child) around its middle
+  // entry; its upper half goes to `right`, an empty node of the child's kind.
+  static void split_child(Node* parent, unsigned i, Node* right) noexcept {
     Node* child = parent->children()[i];
-    Node* right = new_node(child->leaf);
     const unsigned mid = child->count / 2;
     const unsigned right_count = child->count - mid - 1;
     Entry* ce = child->entries();
@@ -706,11 +765,12 @@ class BTree {
     recount(right);
   }
 
-  static Node* split_root(Node* n) {
-    Node* top = new_node(false);
+  // A new root over the two halves of the overfull root `n` (handed over); `top` and `right`
+  // are empty nodes taken beforehand.
+  static Node* split_root(Node* n, Node* top, Node* right) noexcept {
     top->children()[0] = n;
     top->total = size_of(n);
-    split_child(top, 0);
+    split_child(top, 0, right);
     return top;
   }
 
@@ -738,6 +798,7 @@ class BTree {
       // A key found here is replaced by its predecessor, taken from the end of the left subtree.
       std::optional<Entry> predecessor;
       Node* child;
+      if (mine) own_partner(n, i);
       if (here) {
         found = true;
         child = remove_last(n->children()[i], predecessor, mine);
@@ -748,7 +809,7 @@ class BTree {
       out = with_child(n, mine, i, child);
       if (here) out->entries()[i] = std::move(*predecessor);
       --out->total;
-      if (child->count < kBTreeMin) fix_underflow(out, i);
+      if (child->count < kBTreeMin) fix_child(out, mine, i);
     }
     if (edit && !mine) release(n);
     return out;
@@ -769,10 +830,11 @@ class BTree {
       std::uninitialized_copy_n(n->entries(), n->count - 1, out->entries());
       out->count = static_cast<std::uint16_t>(n->count - 1);
     } else {
+      if (mine) own_partner(n, n->count);
       Node* child = remove_last(n->children()[n->count], last, mine);
       out = with_child(n, mine, n->count, child);
       --out->total;
-      if (child->count < kBTreeMin) fix_underflow(out, out->count);
+      if (child->count < kBTreeMin) fix_child(out, mine, out->count);
     }
     if (edit && !mine) release(n);
     return out;
@@ -812,6 +874,37 @@ class BTree {
     release(slot);
     slot = copied;
     return copied;
+  }
+
+  // The sibling fix_underflow(parent, i) borrows from or merges with.
+  static unsigned partner(const Node* parent, unsigned i) noexcept {
+    Node* const* pc = parent->children();
+    if (i > 0 && pc[i - 1]->count > kBTreeMin) return i - 1;
+    if (i < parent->count && pc[i + 1]->count > kBTreeMin) return i + 1;
+    return i > 0 ? i - 1 : i + 1;
+  }
+
+  // Before a removal descends into child i of `parent` (ours, changed in place): when that
+  // child may come back short, its partner is made ours now, so that fixing it cannot fail
+  // (borrowing needs the sibling owned; merging two owned children happens in place).
+  static void own_partner(Node* parent, unsigned i) {
+    if (parent->children()[i]->count > kBTreeMin) return;
+    own_child(parent->children()[partner(parent, i)]);
+  }
+
+  // fix_underflow on `out`: in place it cannot fail (own_partner ran); a copy is released
+  // when it does.
+  static void fix_child(Node* out, bool mine, unsigned i) {
+    if (mine) {
+      fix_underflow(out, i);
+      return;
+    }
+    try {
+      fix_underflow(out, i);
+    } catch (...) {
+      release(out);
+      throw;
+    }
   }
 
   // Child i of `parent` (owned, as is that child) has kBTreeMin - 1 entries: borrow from a
@@ -871,23 +964,10 @@ class BTree {
       merge_in_place(parent, j);
       return;
     }
-    Node* merged = new_node(left->leaf);
-    Entry* me = merged->entries();
-    std::uninitialized_copy_n(left->entries(), left->count, me);
-    ::new (&me[left->count]) Entry(std::move(parent->entries()[j]));
-    std::uninitialized_copy_n(right->entries(), right->count, me + left->count + 1);
-    merged->count = static_cast<std::uint16_t>(left->count + 1 + right->count);
-    merged->total = size_of(left) + 1 + size_of(right);
-    if (!left->leaf) {
-      for (unsigned k = 0; k <= left->count; ++k) {
-        merged->children()[k] = left->children()[k];
-        retain(merged->children()[k]);
-      }
-      for (unsigned k = 0; k <= right->count; ++k) {
-        merged->children()[left->count + 1 + k] = right->children()[k];
-        retain(right->children()[k]);
-      }
-    }
+    const Entry* entries[2 * kBTreeMax + 1];
+    Node* children[2 * kBTreeMax + 2];
+    const unsigned total = gather(left, &parent->entries()[j], right, entries, children);
+    Node* merged = build(left->leaf, entries, children, 0, total);
     release(left);
     release(right);
     pc[j] = merged;

@@ -10,6 +10,10 @@
 // The updating functions follow the CHAMP protocol: with `edit` the caller hands over its
 // reference to the node and a uniquely referenced node is changed in place; without it the
 // node is left untouched and a fresh one is returned.
+//
+// Allocation failure: an update that throws leaves the node it was called on unchanged and
+// still the caller's (also with `edit`), along with any leaf it was to append, and has released
+// every node it built. A node we own changes only once every allocation has succeeded.
 
 #include <algorithm>
 #include <cassert>
@@ -143,6 +147,11 @@ class Rrb {
       release(with, shift - kRrbBits);
       throw;
     }
+    return fill_copy(out, src, replace, with);
+  }
+
+  // copy_inner into `out`, an empty inner node of src's kind taken beforehand.
+  static Node* fill_copy(Node* out, const Node* src, unsigned replace, Node* with) noexcept {
     out->count = src->count;
     prefetch_children(src);
     for (unsigned j = 0; j < src->count; ++j) {
@@ -165,14 +174,24 @@ class Rrb {
     n->relaxed = true;
   }
 
-  // A chain of single-child regular nodes from `shift` down to `leaf` (taking over its reference).
+  // A chain of single-child regular nodes from `shift` down to `leaf` (taking over its
+  // reference, unless this throws).
   static Node* new_path(unsigned shift, Node* leaf) {
     Node* n = leaf;
-    for (unsigned s = kRrbBits; s <= shift; s += kRrbBits) {
-      Node* parent = new_inner(false);
-      parent->count = 1;
-      parent->children()[0] = n;
-      n = parent;
+    try {
+      for (unsigned s = kRrbBits; s <= shift; s += kRrbBits) {
+        Node* parent = new_inner(false);
+        parent->count = 1;
+        parent->children()[0] = n;
+        n = parent;
+      }
+    } catch (...) {
+      while (n != leaf) {
+        Node* below = n->children()[0];
+        free_shell(n, kRrbBits);
+        n = below;
+      }
+      throw;
     }
     return n;
   }
@@ -207,22 +226,40 @@ class Rrb {
     const bool mine = edit && n->refs.unique();
     const std::size_t leaf_size = leaf->count;
     const unsigned last = n->count - 1u;
+    // A copy of `n` is taken before descending: once `leaf` is placed below, nothing may fail.
+    Node* shell = mine ? nullptr : new_inner(n->relaxed);
     if (shift > kRrbBits) {
       Node* child = n->children()[last];
-      Node* pushed = push_tail(child, shift - kRrbBits, child_size(n, shift, size, last), leaf, mine);
+      Node* pushed;
+      try {
+        pushed = push_tail(child, shift - kRrbBits, child_size(n, shift, size, last), leaf, mine);
+      } catch (...) {
+        if (shell) free_shell(shell, shift);
+        throw;
+      }
       if (pushed) {
-        Node* out = mine ? n : copy_inner(n, shift, last, pushed);
+        Node* out = mine ? n : fill_copy(shell, n, last, pushed);
         out->children()[last] = pushed;
         if (out->relaxed) out->sizes()[last] += leaf_size;
         if (edit && !mine) release(n, shift);
         return out;
       }
     }
-    if (n->count == kRrbWidth) return nullptr;
-    Node* out = mine ? n : copy_inner(n, shift);
+    if (n->count == kRrbWidth) {
+      if (shell) free_shell(shell, shift);
+      return nullptr;
+    }
+    Node* path;
+    try {
+      path = new_path(shift - kRrbBits, leaf);
+    } catch (...) {
+      if (shell) free_shell(shell, shift);
+      throw;
+    }
+    Node* out = mine ? n : fill_copy(shell, n, kRrbWidth, nullptr);
     // A regular node stays regular only if every existing child is full.
     if (!out->relaxed && size != (std::size_t(out->count) << shift)) make_relaxed(out, shift, size);
-    out->children()[out->count] = new_path(shift - kRrbBits, leaf);
+    out->children()[out->count] = path;
     if (out->relaxed) out->sizes()[out->count] = size + leaf_size;
     ++out->count;
     if (edit && !mine) release(n, shift);
@@ -242,10 +279,17 @@ class Rrb {
     }
     const bool full = size == (std::size_t(1) << (shift + kRrbBits));
     Node* top = new_inner(!full);
+    Node* path;
+    try {
+      path = new_path(shift, leaf);
+    } catch (...) {
+      free_shell(top, kRrbBits);
+      throw;
+    }
     top->count = 2;
     top->children()[0] = root;
     if (!edit) retain(root);
-    top->children()[1] = new_path(shift, leaf);
+    top->children()[1] = path;
     if (!full) {
       top->sizes()[0] = size;
       top->sizes()[1] = size + leaf->count;
@@ -255,7 +299,7 @@ class Rrb {
   }
 
   // The rightmost leaf of `n` (a new reference) and `n` without it (nullptr when nothing is
-  // left). Persistent: `n` is left as it is.
+  // left). Persistent: `n` is left as it is; on failure `leaf_out` holds nothing.
   static Node* pop_tail(const Node* n, unsigned shift, Node*& leaf_out) {
     if (shift == 0) {
       leaf_out = const_cast<Node*>(n);
@@ -265,7 +309,13 @@ class Rrb {
     const unsigned last = n->count - 1u;
     Node* rest = pop_tail(n->children()[last], shift - kRrbBits, leaf_out);
     if (!rest && last == 0) return nullptr;
-    Node* out = copy_inner(n, shift, last, rest);
+    Node* out;
+    try {
+      out = copy_inner(n, shift, last, rest);
+    } catch (...) {
+      release(std::exchange(leaf_out, nullptr), 0);
+      throw;
+    }
     if (rest) {
       if (out->relaxed) out->sizes()[last] -= leaf_out->count;
     } else {
@@ -299,7 +349,13 @@ class Rrb {
     std::size_t rel = k - 1;
     const unsigned idx = child_for(n, shift, rel);
     Node* child = take(n->children()[idx], shift - kRrbBits, rel + 1);
-    Node* out = new_inner(n->relaxed);
+    Node* out;
+    try {
+      out = new_inner(n->relaxed);
+    } catch (...) {
+      release(child, shift - kRrbBits);
+      throw;
+    }
     out->count = static_cast<std::uint16_t>(idx + 1);
     for (unsigned j = 0; j < idx; ++j) {
       out->children()[j] = n->children()[j];
@@ -335,7 +391,13 @@ class Rrb {
     } else {
       first = drop(first, shift - kRrbBits, first_size, rel);
     }
-    Node* out = new_inner(true);
+    Node* out;
+    try {
+      out = new_inner(true);
+    } catch (...) {
+      release(first, shift - kRrbBits);
+      throw;
+    }
     out->count = static_cast<std::uint16_t>(n->count - idx);
     out->children()[0] = first;
     out->sizes()[0] = first_size - rel;
@@ -408,7 +470,13 @@ class Rrb {
     if (sa == 0 && sb == 0) {
       Node* top = new_inner(true);
       if (a->count + b->count <= kRrbWidth) {
-        Node* leaf = copy_leaf(a, a->count);
+        Node* leaf;
+        try {
+          leaf = copy_leaf(a, a->count);
+        } catch (...) {
+          free_shell(top, kRrbBits);
+          throw;
+        }
         try {
           std::uninitialized_copy_n(b->elems(), b->count, leaf->elems() + a->count);
         } catch (...) {
