@@ -269,6 +269,46 @@ TEST(PersistentMap, TransientGrowsNodesInPlaceWithFewDistinctHashes) {
   grow_in_place_with_strings<CoarseStringHash>(600);
 }
 
+TEST(PersistentMap, TransientRemovalEditsOwnedNodesInPlace) {
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  {
+    auto t = LocalMap().transient();
+    for (std::uint64_t i = 0; i < 20000; ++i) t.insert(i, i);
+    const std::int64_t before = counter.total_allocations();
+    for (std::uint64_t i = 0; i < 20000; i += 2) ASSERT_TRUE(t.remove(i));
+    // Entries leave their nodes in place; a lone entry pulled up into its parent needs a new
+    // node only when the parent has no room for it (16-byte entries replacing 8-byte pointers).
+    EXPECT_LT(counter.total_allocations() - before, 500);
+    const LocalMap m = std::move(t).persistent();
+    EXPECT_TRUE(m.is_canonical());
+    ASSERT_EQ(m.size(), 10000u);
+    for (std::uint64_t i = 0; i < 20000; ++i) ASSERT_EQ(m.contains(i), i % 2 == 1) << i;
+  }
+  EXPECT_EQ(counter.live_nodes(), 0);
+}
+
+TEST(PersistentMap, TransientRemovalWithStringEntriesKeepsSnapshots) {
+  using SMap = PersistentMap<std::string, std::string, StringHash>;
+  auto t = SMap().transient();
+  for (std::uint64_t i = 0; i < 3000; ++i) t.insert(long_key(i), long_key(i + 1));
+  const SMap full = std::move(t).persistent();
+  t = full.transient();
+  for (std::uint64_t i = 0; i < 3000; i += 3) ASSERT_TRUE(t.remove(long_key(i)));
+  const SMap thinned = std::move(t).persistent();
+  EXPECT_TRUE(thinned.is_canonical());
+  ASSERT_EQ(thinned.size(), 2000u);
+  ASSERT_EQ(full.size(), 3000u);
+  for (std::uint64_t i = 0; i < 3000; ++i) {
+    ASSERT_EQ(full.at(long_key(i)), long_key(i + 1));
+    if (i % 3 == 0) {
+      ASSERT_FALSE(thinned.contains(long_key(i)));
+    } else {
+      ASSERT_EQ(thinned.at(long_key(i)), long_key(i + 1));
+    }
+  }
+}
+
 // 16-byte aligned values: pushing an entry down may move the entries by 0 or 16 bytes.
 struct alignas(16) Wide {
   std::uint64_t lo;

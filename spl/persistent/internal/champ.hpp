@@ -240,8 +240,12 @@ class Champ {
       if (n->datamap == 2) {
         take(single, e[1 - i], mine);
         result = {Removed::kSingle};
+      } else if (mine) {
+        erase_entry_in_place(n, i, n->datamap);
+        --n->datamap;
+        return {Removed::kNode, n};
       } else {
-        result = {Removed::kNode, rebuild_collision(n, mine, int(i), nullptr)};
+        result = {Removed::kNode, rebuild_collision(n, false, int(i), nullptr)};
       }
     } else {
       const std::uint32_t bit = 1u << champ_fragment(hash, shift);
@@ -255,9 +259,13 @@ class Champ {
         } else if (shift > 0 && n->nodemap == 0 && nentries == 2) {
           take(single, e[1 - i], mine);
           result = {Removed::kSingle};
+        } else if (mine) {
+          erase_entry_in_place(n, i, nentries);
+          n->datamap &= ~bit;
+          return {Removed::kNode, n};
         } else {
           result = {Removed::kNode,
-                    rebuild(n, shift, mine, n->datamap & ~bit, n->nodemap, Splice{int(i), -1, nullptr}, Splice{})};
+                    rebuild(n, shift, false, n->datamap & ~bit, n->nodemap, Splice{int(i), -1, nullptr}, Splice{})};
         }
       } else if (n->nodemap & bit) {
         const unsigned j = champ_index(n->nodemap, bit);
@@ -289,9 +297,13 @@ class Champ {
               break;
             }
             const std::uint32_t datamap = n->datamap | bit;
-            result = {Removed::kNode,
-                      rebuild(n, shift, mine, datamap, n->nodemap & ~bit,
-                              Splice{-1, int(champ_index(datamap, bit)), &*single}, Splice{int(j), -1, nullptr})};
+            const unsigned at = champ_index(datamap, bit);
+            if (mine && pull_up_in_place(n, j, bit, at, *single)) {  // child j is already gone
+              single.reset();
+              return {Removed::kNode, n};
+            }
+            result = {Removed::kNode, rebuild(n, shift, mine, datamap, n->nodemap & ~bit,
+                                              Splice{-1, int(at), &*single}, Splice{int(j), -1, nullptr})};
             single.reset();
             break;
         }
@@ -922,6 +934,33 @@ class Champ {
     c[at] = sub;
     n->datamap &= ~bit;
     n->nodemap |= bit;
+    return true;
+  }
+
+  // Entry i of the `count` entries leaves; the node keeps its capacity.
+  static void erase_entry_in_place(Node* n, unsigned i, unsigned count) noexcept {
+    Entry* e = n->entries();
+    std::destroy_at(&e[i]);
+    relocate_entries(e + i + 1, e + i, count - 1 - i);
+  }
+
+  // The reverse of push_down_in_place: child j (already released) leaves and `entry` moves in at
+  // entry index `at`; false (nothing changed) when an entry larger than a pointer does not fit.
+  static bool pull_up_in_place(Node* n, unsigned j, std::uint32_t bit, unsigned at, Entry& entry) noexcept {
+    const unsigned ne = static_cast<unsigned>(std::popcount(n->datamap));
+    const unsigned nc = n->child_count();
+    if (Node::bytes(ne + 1, nc - 1) > n->capacity) return false;
+    Node** c = n->children();
+    std::memmove(c + j, c + j + 1, (nc - 1 - j) * sizeof(Node*));
+    Entry* e = n->entries();
+    char* base = reinterpret_cast<char*>(n) + Node::entries_offset(nc - 1);
+    // Entries before `at` move down (or stay) and the rest move up by one slot less that amount:
+    // the lower group first, since it vacates the room the upper group's move does not touch.
+    relocate_entries(e, base, at);
+    relocate_entries(e + at, base + (at + 1) * sizeof(Entry), ne - at);
+    ::new (base + at * sizeof(Entry)) Entry(std::move(entry));
+    n->nodemap &= ~bit;
+    n->datamap |= bit;
     return true;
   }
 
