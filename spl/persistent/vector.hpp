@@ -394,6 +394,12 @@ class PersistentVector {
       ++size_;
       return;
     }
+    push_back_new_tail(std::move(value));
+  }
+
+  // push_back_in_place when the tail is full (or absent): apart, so that the common case above
+  // stays small enough to inline.
+  [[gnu::noinline]] void push_back_new_tail(T&& value) {
     Node* fresh = Tree::new_leaf();
     ::new (fresh->elems()) T(std::move(value));
     fresh->count = 1;
