@@ -202,6 +202,13 @@ TEST(AllocationFailure, OrdMapOperations) {
   }
 }
 
+void expect_ord_model(const SOrd& m, const std::map<std::int64_t, std::string>& model) {
+  EXPECT_TRUE(m.check_invariants());
+  const std::vector<std::pair<std::int64_t, std::string>> got(m.begin(), m.end());
+  const std::vector<std::pair<std::int64_t, std::string>> expected(model.begin(), model.end());
+  EXPECT_EQ(got, expected);
+}
+
 // Removals that borrow and merge in a transient: a failure leaves a whole, usable map.
 TEST(AllocationFailure, TransientOrdMapRemove) {
   for (std::int64_t fail_at = 0; fail_at < 6; ++fail_at) {
@@ -220,11 +227,7 @@ TEST(AllocationFailure, TransientOrdMapRemove) {
         alloc.disarm();
         ASSERT_EQ(t.size(), model.size());
       }
-      const SOrd m = std::move(t).persistent();
-      EXPECT_TRUE(m.check_invariants());
-      const std::vector<std::pair<std::int64_t, std::string>> got(m.begin(), m.end());
-      const std::vector<std::pair<std::int64_t, std::string>> expected(model.begin(), model.end());
-      EXPECT_EQ(got, expected);
+      expect_ord_model(std::move(t).persistent(), model);
       expect_string_ord(shared, 3000);
     }
     ASSERT_EQ(alloc.live_nodes(), 0);
@@ -315,11 +318,7 @@ TEST(AllocationFailure, TransientOrdMapUpdates) {
           t = snapshot.transient();
         }
       }
-      const SOrd m = std::move(t).persistent();
-      EXPECT_TRUE(m.check_invariants());
-      const std::vector<std::pair<std::int64_t, std::string>> got(m.begin(), m.end());
-      const std::vector<std::pair<std::int64_t, std::string>> expected(model.begin(), model.end());
-      EXPECT_EQ(got, expected);
+      expect_ord_model(std::move(t).persistent(), model);
       expect_string_ord(shared, 3000);
     }
     EXPECT_GT(failures, 0u) << "allocation " << fail_at << " never failed";
