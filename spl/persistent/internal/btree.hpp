@@ -791,8 +791,14 @@ class BTree {
       }
       out = new_node(true);
       const Entry* e = n->entries();
-      std::uninitialized_copy_n(e, i, out->entries());
-      std::uninitialized_copy_n(e + i + 1, n->count - i - 1, out->entries() + i);
+      try {
+        std::uninitialized_copy_n(e, i, out->entries());
+        out->count = static_cast<std::uint16_t>(i);
+        std::uninitialized_copy_n(e + i + 1, n->count - i - 1, out->entries() + i);
+      } catch (...) {
+        free_shell(out);
+        throw;
+      }
       out->count = static_cast<std::uint16_t>(n->count - 1);
     } else {
       // A key found here is replaced by its predecessor, taken from the end of the left subtree.
@@ -827,7 +833,12 @@ class BTree {
       }
       last.emplace(n->entries()[n->count - 1]);
       out = new_node(true);
-      std::uninitialized_copy_n(n->entries(), n->count - 1, out->entries());
+      try {
+        std::uninitialized_copy_n(n->entries(), n->count - 1, out->entries());
+      } catch (...) {
+        free_shell(out);
+        throw;
+      }
       out->count = static_cast<std::uint16_t>(n->count - 1);
     } else {
       if (mine) own_partner(n, n->count);
