@@ -279,7 +279,7 @@ TEST(AllocationFailure, TransientVectorUpdates) {
 }
 
 // Transient inserts (splits in place) and removals (borrowing and merging in place) where
-// every other one fails at its allocation `fail_at`: as for vectors.
+// every third one fails at its allocation `fail_at`: as for vectors.
 TEST(AllocationFailure, TransientOrdMapUpdates) {
   for (std::int64_t fail_at = 0; fail_at < 2; ++fail_at) {
     FailingAllocator alloc;
@@ -290,12 +290,14 @@ TEST(AllocationFailure, TransientOrdMapUpdates) {
       auto t = shared.transient();
       std::map<std::int64_t, std::string> model(shared.begin(), shared.end());
       for (std::int64_t round = 0; round < 3000; ++round) {
-        const bool armed = round % 2 == 1;
+        const bool armed = round % 3 == 1;  // keys of both parities (odd ones are the inserted ones)
         if (armed) alloc.arm(fail_at);
-        const std::int64_t key = round * 7919 % 6000;
+        // Updates crowd into the low keys, so that leaves the transient already owns fill up and
+        // split, or run short beside shared siblings.
+        const std::int64_t key = round < 1200 ? round * 7919 % 600 * 2 + 1 : round * 7919 % 2400;
         bool failed = false;
         try {
-          if (round < 1200) {  // odd keys are new, even ones replace
+          if (round < 1200) {  // new keys, then replacements
             t.insert(key, text(std::uint64_t(round)));
             model[key] = text(std::uint64_t(round));
           } else if (t.remove(key)) {
