@@ -52,7 +52,10 @@ class RefCount {
   RefCount& operator=(const RefCount&) = delete;
 
   void retain() const noexcept { Policy::increment(count_); }
-  [[nodiscard]] bool release() const noexcept { return Policy::decrement(count_); }
+  // True when this was the last reference. A count of one means no other owner exists who could
+  // race with us, so the last owner skips the read-modify-write (the acquiring load still sees
+  // every earlier owner's writes).
+  [[nodiscard]] bool release() const noexcept { return Policy::load(count_) == 1 || Policy::decrement(count_); }
   std::uint32_t use_count() const noexcept { return Policy::load(count_); }
   bool unique() const noexcept { return use_count() == 1; }
 
