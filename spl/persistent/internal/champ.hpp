@@ -3,7 +3,7 @@
 //
 // One allocation per node: a 16-byte header (refcount, entry bitmap, child bitmap, bytes
 // allocated), then the child pointers, then the entries inline. Path copies are sized exactly;
-// a node a transient grows gets room to the next 64 bytes, so the next few transient inserts
+// a node a transient grows gets room to the next 64 bytes (or entry), so the next few inserts
 // into it shift entries in place instead of reallocating. Hash fragments of 5 bits index a
 // node; below the last fragment of the 64-bit hash, nodes are collision nodes (a plain array
 // of entries whose count sits in `datamap`). After a removal the trie is kept canonical: a
@@ -15,6 +15,7 @@
 // changed in place, otherwise it is copied and the caller's reference released. Without
 // `edit`, `n` is left untouched and the result is a fresh node (path copying).
 
+#include <algorithm>
 #include <bit>
 #include <cassert>
 #include <cstddef>
@@ -111,7 +112,10 @@ class Champ {
   static Node* allocate(std::uint32_t datamap, std::uint32_t nodemap, unsigned nentries, unsigned nchildren,
                         bool room = false) {
     std::size_t bytes = Node::bytes(nentries, nchildren);
-    if (room) bytes = (bytes + kGrowthQuantum - 1) / kGrowthQuantum * kGrowthQuantum;
+    if (room) {
+      constexpr std::size_t quantum = std::max(kGrowthQuantum, sizeof(Entry));  // room for one entry at least
+      bytes = (bytes + quantum - 1) / quantum * quantum;
+    }
     void* mem = allocate_node(bytes);
     Node* n = ::new (mem) Node;
     n->datamap = datamap;
