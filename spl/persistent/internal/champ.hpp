@@ -108,7 +108,8 @@ class Champ {
     if (n && n->refs.release()) destroy(n, shift);
   }
 
-  // With `room`, the allocation is rounded up to whole cache lines for later in-place growth.
+  // With `room`, the allocation is rounded up to whole cache lines (whole entries if larger)
+  // for later in-place growth.
   static Node* allocate(std::uint32_t datamap, std::uint32_t nodemap, unsigned nentries, unsigned nchildren,
                         bool room = false) {
     std::size_t bytes = Node::bytes(nentries, nchildren);
