@@ -589,7 +589,8 @@ class Lexer {
     ++pos_;  // opening quote
     while (pos_ < end_ && byte(pos_) != '"' && byte(pos_) != '\n') {
       if (byte(pos_) == '\\' && !raw) {
-        pos_ += byte(pos_ + 1) == '\n' ? 1 : 2;
+        // An escape takes the next character, unless that is the line end or the end of the text.
+        pos_ += (pos_ + 1 >= end_ || byte(pos_ + 1) == '\n') ? 1 : 2;
         continue;
       }
       if (!raw && byte(pos_) == '{') {

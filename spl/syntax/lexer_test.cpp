@@ -262,6 +262,18 @@ TEST(Lexer, InvalidCharacter) {
   EXPECT_EQ(shape(l), "val y = 1 2 NL EOF");
 }
 
+// A backslash as the last byte of an unterminated string: the token used to end one byte past
+// the text (found by the StreamIsWellFormed property).
+TEST(Lexer, EscapeAtEndOfTextStaysInsideTheText) {
+  for (const char* text : {"\"\\", "f\"ab\\", "x = \"\\"}) {
+    auto l = run(text);
+    ASSERT_FALSE(l.diags.empty()) << text;
+    EXPECT_EQ(l.diags[0].code, "E0101") << text;
+    for (const auto& t : l.tokens) EXPECT_LE(t.end, l.source.size()) << text;
+    EXPECT_LE(l.diags[0].span.end, l.source.size()) << text;
+  }
+}
+
 TEST(Lexer, ByteOffsetsCoverTheText) {
   auto l = run("val answer = 42\n");
   EXPECT_EQ(l.tokens[1].begin, 4u);
