@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <new>
 
+#include "spl/base/sanitizers.hpp"
 #include "spl/persistent/node_heap.hpp"
 
 namespace spl::persistent {
@@ -29,17 +30,7 @@ inline std::atomic<NodeAllocator*> g_node_allocator{nullptr};
 // Under AddressSanitizer nodes come from operator new so that a use after free stays visible
 // (NodeHeap reuses blocks without telling it). ThreadSanitizer builds use NodeHeap, so its
 // cross-thread hand-offs are checked there.
-#if defined(__SANITIZE_ADDRESS__)
-inline constexpr bool kNodesFromOperatorNew = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-inline constexpr bool kNodesFromOperatorNew = true;
-#else
-inline constexpr bool kNodesFromOperatorNew = false;
-#endif
-#else
-inline constexpr bool kNodesFromOperatorNew = false;
-#endif
+inline constexpr bool kNodesFromOperatorNew = SPL_ASAN;
 
 inline void* default_allocate_node(std::size_t bytes) {
   if constexpr (kNodesFromOperatorNew) {
