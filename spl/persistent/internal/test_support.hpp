@@ -25,8 +25,9 @@ struct HighBitsHash {
   std::uint64_t operator()(std::uint64_t k) const noexcept { return (k % 64) << 58; }
 };
 
-// Counts live nodes and, once armed, throws std::bad_alloc at the n-th allocation from then
-// on, so that each allocation of an operation can be made to fail in turn. One thread only.
+// Counts live nodes (through CountingAllocator) and, once armed, throws std::bad_alloc at the
+// n-th allocation from then on, so that each allocation of an operation can be made to fail in
+// turn. Arming is for one thread.
 class FailingAllocator final : public NodeAllocator {
  public:
   void arm(std::int64_t fail_at) noexcept { remaining_ = fail_at; }
@@ -37,19 +38,14 @@ class FailingAllocator final : public NodeAllocator {
       throw std::bad_alloc();
     }
     if (remaining_ > 0) --remaining_;
-    void* p = internal::default_allocate_node(bytes);
-    ++live_nodes_;
-    return p;
+    return counter_.allocate(bytes);
   }
-  void deallocate(void* p, std::size_t bytes) noexcept override {
-    --live_nodes_;
-    internal::default_deallocate_node(p, bytes);
-  }
-  std::int64_t live_nodes() const noexcept { return live_nodes_; }
+  void deallocate(void* p, std::size_t bytes) noexcept override { counter_.deallocate(p, bytes); }
+  std::int64_t live_nodes() const noexcept { return counter_.live_nodes(); }
 
  private:
   std::int64_t remaining_ = -1;
-  std::int64_t live_nodes_ = 0;
+  CountingAllocator counter_;
 };
 
 }  // namespace spl::persistent::test
