@@ -487,18 +487,15 @@ class BTree {
     return Part(top, h + 1);
   }
 
-  // `n` itself when uniquely held, else a copy (the reference to `n` is handed over).
+  // `n` itself when uniquely held, else a copy (the reference to `n` is handed over, also when
+  // the copy cannot be made).
   static Node* own(Node* n) {
-    if (n->refs.unique()) return n;
-    Node* c;
     try {
-      c = copy(n);
+      return own_child(n);
     } catch (...) {
       release(n);
       throw;
     }
-    release(n);
-    return c;
   }
 
   // Hangs `sep` and tree r (height below h) at the right edge of `n` (height h, handed over);
@@ -878,7 +875,8 @@ class BTree {
   }
 
   // Child `slot` of a node we own, made ours too: itself when nobody else holds it (only a
-  // transient's own nodes; after a path copy every sibling is shared with the original).
+  // transient's own nodes; after a path copy every sibling is shared with the original). If
+  // the copy cannot be made, `slot` is left as it was.
   static Node* own_child(Node*& slot) {
     if (slot->refs.unique()) return slot;
     Node* copied = copy(slot);
@@ -887,7 +885,8 @@ class BTree {
     return copied;
   }
 
-  // The sibling fix_underflow(parent, i) borrows from or merges with.
+  // The sibling fix_underflow(parent, i) borrows from (one that can spare an entry, the left
+  // one first) or else merges with.
   static unsigned partner(const Node* parent, unsigned i) noexcept {
     Node* const* pc = parent->children();
     if (i > 0 && pc[i - 1]->count > kBTreeMin) return i - 1;
@@ -923,7 +922,9 @@ class BTree {
   static void fix_underflow(Node* parent, unsigned i) {
     Node** pc = parent->children();
     Node* child = pc[i];
-    if (i > 0 && pc[i - 1]->count > kBTreeMin) {
+    const unsigned sibling = partner(parent, i);
+    const bool can_spare = pc[sibling]->count > kBTreeMin;
+    if (can_spare && sibling < i) {
       Node* left = own_child(pc[i - 1]);
       open_gap(child, 0);
       ::new (&child->entries()[0]) Entry(std::move(parent->entries()[i - 1]));
@@ -939,7 +940,7 @@ class BTree {
       recount(child);
       return;
     }
-    if (i < parent->count && pc[i + 1]->count > kBTreeMin) {
+    if (can_spare) {
       Node* right = own_child(pc[i + 1]);
       ::new (&child->entries()[child->count]) Entry(std::move(parent->entries()[i]));
       if (!child->leaf) child->children()[child->count + 1] = right->children()[0];
@@ -950,8 +951,7 @@ class BTree {
       recount(child);
       return;
     }
-    const unsigned left_index = i > 0 ? i - 1 : i;
-    merge_children(parent, left_index);
+    merge_children(parent, std::min(i, sibling));
   }
 
   // Removes entry 0 (and child 0) of a node we own whose child 0 has been handed elsewhere.

@@ -69,6 +69,16 @@ class Rrb {
     n->relaxed = relaxed;
     return n;
   }
+  // new_inner for a node at `shift` that is to take over `child`: if it cannot be allocated,
+  // `child` is released.
+  static Node* new_inner_for(bool relaxed, unsigned shift, Node* child) {
+    try {
+      return new_inner(relaxed);
+    } catch (...) {
+      release(child, shift - kRrbBits);
+      throw;
+    }
+  }
   static void retain(Node* n) noexcept {
     if (n) n->refs.retain();
   }
@@ -140,14 +150,7 @@ class Rrb {
   // A copy of inner node `src` (at `shift`) whose child `replace` (if any) is `with`, a
   // reference it takes over, also when the copy cannot be allocated; every other child is shared.
   static Node* copy_inner(const Node* src, unsigned shift, unsigned replace = kRrbWidth, Node* with = nullptr) {
-    Node* out;
-    try {
-      out = new_inner(src->relaxed);
-    } catch (...) {
-      release(with, shift - kRrbBits);
-      throw;
-    }
-    return fill_copy(out, src, replace, with);
+    return fill_copy(new_inner_for(src->relaxed, shift, with), src, replace, with);
   }
 
   // copy_inner into `out`, an empty inner node of src's kind taken beforehand.
@@ -349,13 +352,7 @@ class Rrb {
     std::size_t rel = k - 1;
     const unsigned idx = child_for(n, shift, rel);
     Node* child = take(n->children()[idx], shift - kRrbBits, rel + 1);
-    Node* out;
-    try {
-      out = new_inner(n->relaxed);
-    } catch (...) {
-      release(child, shift - kRrbBits);
-      throw;
-    }
+    Node* out = new_inner_for(n->relaxed, shift, child);
     out->count = static_cast<std::uint16_t>(idx + 1);
     for (unsigned j = 0; j < idx; ++j) {
       out->children()[j] = n->children()[j];
@@ -391,13 +388,7 @@ class Rrb {
     } else {
       first = drop(first, shift - kRrbBits, first_size, rel);
     }
-    Node* out;
-    try {
-      out = new_inner(true);
-    } catch (...) {
-      release(first, shift - kRrbBits);
-      throw;
-    }
+    Node* out = new_inner_for(true, shift, first);
     out->count = static_cast<std::uint16_t>(n->count - idx);
     out->children()[0] = first;
     out->sizes()[0] = first_size - rel;
