@@ -305,11 +305,7 @@ class Lowering {
     // The return address and the pushes, plus the frame, keep rsp 16-byte aligned at calls
     // (a function that calls nothing needs no padding).
     frame_ = static_cast<std::int32_t>(alloc_.stack_slots * 8);
-    bool calls = false;
-    for (const Block& block : fn_.blocks) {
-      for (const Instr& in : block.instrs) calls |= in.op == Opcode::kCall;
-    }
-    if (calls && (8 + 8 * pushes + frame_) % 16 != 0) frame_ += 8;
+    if (alloc_.liveness.has_calls && (8 + 8 * pushes + frame_) % 16 != 0) frame_ += 8;
     if (frame_ != 0) a_.sub(x86::rsp, frame_);
   }
 

@@ -201,7 +201,10 @@ Liveness compute_liveness(const Function& fn, std::span<const bool> folded) {
         }
       }
       // What is still live was live before this instruction and is needed after it.
-      if (in.op == Opcode::kCall) live.for_each([&](std::uint32_t v) { out.intervals[v].crosses_call = true; });
+      if (in.op == Opcode::kCall) {
+        out.has_calls = true;
+        live.for_each([&](std::uint32_t v) { out.intervals[v].crosses_call = true; });
+      }
       if (is_clobbered_div(in)) live.for_each([&](std::uint32_t v) { out.intervals[v].forbidden |= (1u << reg::kRax) | (1u << reg::kRdx); });
       if (is_variable_shift(in)) live.for_each([&](std::uint32_t v) { out.intervals[v].forbidden |= 1u << reg::kRcx; });
       if (is_folded(in.result)) continue;

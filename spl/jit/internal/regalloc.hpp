@@ -58,6 +58,7 @@ struct Liveness {
   std::vector<std::uint32_t> order;        // block ids in layout order (reverse post-order)
   std::vector<std::uint32_t> block_start;  // by block id: the position of its start
   std::vector<LiveInterval> intervals;     // by value id; empty for values without a register
+  bool has_calls = false;                 // some instruction is a call (the frame must align rsp)
   // The position of instruction `index` of block `block`.
   std::uint32_t position(std::uint32_t block, std::size_t index) const { return block_start[block] + 2 * (static_cast<std::uint32_t>(index) + 1); }
 };
