@@ -49,6 +49,20 @@ void sweep(Build build, Op op, CheckInput check_input, CheckResult check_result)
   }
 }
 
+// Runs `body(alloc, fail_at)` under a fresh FailingAllocator for each fail_at below `limit`
+// (the body arms it where it wants failures); every node the body made must be gone after it.
+template <class Body>
+void for_each_failure_point(std::int64_t limit, Body body) {
+  for (std::int64_t fail_at = 0; fail_at < limit; ++fail_at) {
+    FailingAllocator alloc;
+    {
+      ScopedNodeAllocator guard(alloc);
+      body(alloc, fail_at);
+    }
+    ASSERT_EQ(alloc.live_nodes(), 0) << "a node leaked with allocation " << fail_at << " failing";
+  }
+}
+
 std::string text(std::uint64_t i) { return "a value long enough to live on the heap, number " + std::to_string(i); }
 
 using SMap = PersistentMap<std::string, std::string>;
@@ -91,30 +105,25 @@ TEST(AllocationFailure, MapSetAlgebra) {
 
 // A failed transient insert leaves the transient as it was; the transient goes on working.
 TEST(AllocationFailure, TransientMapInsert) {
-  for (std::uint64_t fail_at = 0; fail_at < 4; ++fail_at) {
-    FailingAllocator alloc;
-    {
-      ScopedNodeAllocator guard(alloc);
-      const SMap shared = string_map(0, 2000);
-      auto t = shared.transient();
-      std::uint64_t next = 2000;
-      for (int round = 0; round < 200; ++round, ++next) {
-        alloc.arm(fail_at);
-        try {
-          t.insert(text(next), text(next * 3));
-        } catch (const std::bad_alloc&) {
-          ASSERT_FALSE(t.contains(text(next)));
-          --next;
-        }
-        alloc.disarm();
-        ASSERT_EQ(t.size(), next + 1);
+  for_each_failure_point(4, [](FailingAllocator& alloc, std::int64_t fail_at) {
+    const SMap shared = string_map(0, 2000);
+    auto t = shared.transient();
+    std::uint64_t next = 2000;
+    for (int round = 0; round < 200; ++round, ++next) {
+      alloc.arm(fail_at);
+      try {
+        t.insert(text(next), text(next * 3));
+      } catch (const std::bad_alloc&) {
+        ASSERT_FALSE(t.contains(text(next)));
+        --next;
       }
-      const SMap m = std::move(t).persistent();
-      expect_string_map(m, 0, next);
-      expect_string_map(shared, 0, 2000);
+      alloc.disarm();
+      ASSERT_EQ(t.size(), next + 1);
     }
-    ASSERT_EQ(alloc.live_nodes(), 0);
-  }
+    const SMap m = std::move(t).persistent();
+    expect_string_map(m, 0, next);
+    expect_string_map(shared, 0, 2000);
+  });
 }
 
 SVec string_vec(std::uint64_t n) {
@@ -211,121 +220,106 @@ void expect_ord_model(const SOrd& m, const std::map<std::int64_t, std::string>& 
 
 // Removals that borrow and merge in a transient: a failure leaves a whole, usable map.
 TEST(AllocationFailure, TransientOrdMapRemove) {
-  for (std::int64_t fail_at = 0; fail_at < 6; ++fail_at) {
-    FailingAllocator alloc;
-    {
-      ScopedNodeAllocator guard(alloc);
-      const SOrd shared = string_ord(3000);
-      auto t = shared.transient();
-      std::map<std::int64_t, std::string> model(shared.begin(), shared.end());
-      for (std::int64_t k = 0; k < 6000; k += 6) {
-        alloc.arm(fail_at);
-        try {
-          if (t.remove(k)) model.erase(k);
-        } catch (const std::bad_alloc&) {
-        }
-        alloc.disarm();
-        ASSERT_EQ(t.size(), model.size());
+  for_each_failure_point(6, [](FailingAllocator& alloc, std::int64_t fail_at) {
+    const SOrd shared = string_ord(3000);
+    auto t = shared.transient();
+    std::map<std::int64_t, std::string> model(shared.begin(), shared.end());
+    for (std::int64_t k = 0; k < 6000; k += 6) {
+      alloc.arm(fail_at);
+      try {
+        if (t.remove(k)) model.erase(k);
+      } catch (const std::bad_alloc&) {
       }
-      expect_ord_model(std::move(t).persistent(), model);
-      expect_string_ord(shared, 3000);
+      alloc.disarm();
+      ASSERT_EQ(t.size(), model.size());
     }
-    ASSERT_EQ(alloc.live_nodes(), 0);
-  }
+    expect_ord_model(std::move(t).persistent(), model);
+    expect_string_ord(shared, 3000);
+  });
 }
 
 // Transient vector updates where every other one fails at its allocation `fail_at`: a failed
 // update changes nothing, the vector stays whole and usable, and nothing leaks.
 TEST(AllocationFailure, TransientVectorUpdates) {
-  for (std::int64_t fail_at = 0; fail_at < 2; ++fail_at) {
-    FailingAllocator alloc;
+  for_each_failure_point(2, [](FailingAllocator& alloc, std::int64_t fail_at) {
     std::uint64_t failures = 0;
-    {
-      ScopedNodeAllocator guard(alloc);
-      const SVec shared = string_vec(1000);
-      auto t = shared.transient();
-      std::vector<std::string> model(shared.begin(), shared.end());
-      for (std::uint64_t round = 0; round < 1500; ++round) {
-        const bool armed = round % 2 == 1;
-        if (armed) alloc.arm(fail_at);
-        const std::uint64_t at = round * 7919 % model.size();
-        try {
-          if (round < 700) {  // grows past 1024: the tree gains a level
-            t.push_back(text(round + 5000));
-            model.push_back(text(round + 5000));
-          } else if (round % 3 == 0) {
-            t.pop_back();
-            model.pop_back();
-          } else {
-            t.set(at, text(round));
-            model[at] = text(round);
-          }
-        } catch (const std::bad_alloc&) {
-          ++failures;
+    const SVec shared = string_vec(1000);
+    auto t = shared.transient();
+    std::vector<std::string> model(shared.begin(), shared.end());
+    for (std::uint64_t round = 0; round < 1500; ++round) {
+      const bool armed = round % 2 == 1;
+      if (armed) alloc.arm(fail_at);
+      const std::uint64_t at = round * 7919 % model.size();
+      try {
+        if (round < 700) {  // grows past 1024: the tree gains a level
+          t.push_back(text(round + 5000));
+          model.push_back(text(round + 5000));
+        } else if (round % 3 == 0) {
+          t.pop_back();
+          model.pop_back();
+        } else {
+          t.set(at, text(round));
+          model[at] = text(round);
         }
-        alloc.disarm();
-        ASSERT_EQ(t.size(), model.size());
-        ASSERT_EQ(t[at], model[at]);
-        ASSERT_EQ(t[model.size() - 1], model.back());
+      } catch (const std::bad_alloc&) {
+        ++failures;
       }
-      const SVec v = std::move(t).persistent();
-      ASSERT_TRUE(v.check_invariants());
-      EXPECT_EQ(std::vector<std::string>(v.begin(), v.end()), model);
-      expect_string_vec(shared, 1000);
+      alloc.disarm();
+      ASSERT_EQ(t.size(), model.size());
+      ASSERT_EQ(t[at], model[at]);
+      ASSERT_EQ(t[model.size() - 1], model.back());
     }
+    const SVec v = std::move(t).persistent();
+    ASSERT_TRUE(v.check_invariants());
+    EXPECT_EQ(std::vector<std::string>(v.begin(), v.end()), model);
+    expect_string_vec(shared, 1000);
     EXPECT_GT(failures, 0u) << "allocation " << fail_at << " never failed";
-    ASSERT_EQ(alloc.live_nodes(), 0);
-  }
+  });
 }
 
 // Transient inserts (splits in place) and removals (borrowing and merging in place) where
 // every third one fails at its allocation `fail_at`: as for vectors.
 TEST(AllocationFailure, TransientOrdMapUpdates) {
-  for (std::int64_t fail_at = 0; fail_at < 2; ++fail_at) {
-    FailingAllocator alloc;
+  for_each_failure_point(2, [](FailingAllocator& alloc, std::int64_t fail_at) {
     std::uint64_t failures = 0;
-    {
-      ScopedNodeAllocator guard(alloc);
-      const SOrd shared = string_ord(3000);
-      auto t = shared.transient();
-      std::map<std::int64_t, std::string> model(shared.begin(), shared.end());
-      for (std::int64_t round = 0; round < 3000; ++round) {
-        const bool armed = round % 3 == 1;  // keys of both parities (odd ones are the inserted ones)
-        if (armed) alloc.arm(fail_at);
-        // Updates crowd into the low keys, so that leaves the transient already owns fill up and
-        // split, or run short beside shared siblings.
-        const std::int64_t key = round < 1200 ? round * 7919 % 600 * 2 + 1 : round * 7919 % 2400;
-        bool failed = false;
-        try {
-          if (round < 1200) {  // new keys, then replacements
-            t.insert(key, text(std::uint64_t(round)));
-            model[key] = text(std::uint64_t(round));
-          } else if (t.remove(key)) {
-            model.erase(key);
-          }
-        } catch (const std::bad_alloc&) {
-          failed = true;
-          ++failures;
+    const SOrd shared = string_ord(3000);
+    auto t = shared.transient();
+    std::map<std::int64_t, std::string> model(shared.begin(), shared.end());
+    for (std::int64_t round = 0; round < 3000; ++round) {
+      const bool armed = round % 3 == 1;  // keys of both parities (odd ones are the inserted ones)
+      if (armed) alloc.arm(fail_at);
+      // Updates crowd into the low keys, so that leaves the transient already owns fill up and
+      // split, or run short beside shared siblings.
+      const std::int64_t key = round < 1200 ? round * 7919 % 600 * 2 + 1 : round * 7919 % 2400;
+      bool failed = false;
+      try {
+        if (round < 1200) {  // new keys, then replacements
+          t.insert(key, text(std::uint64_t(round)));
+          model[key] = text(std::uint64_t(round));
+        } else if (t.remove(key)) {
+          model.erase(key);
         }
-        alloc.disarm();
-        ASSERT_EQ(t.size(), model.size());
-        const auto it = model.find(key);
-        ASSERT_EQ(t.contains(key), it != model.end());
-        if (it != model.end()) {
-          ASSERT_EQ(*t.find(key), it->second);
-        }
-        if (failed || round % 64 == 0) {  // the snapshot goes before the next update: t's nodes stay its own
-          const SOrd snapshot = std::move(t).persistent();
-          ASSERT_TRUE(snapshot.check_invariants());
-          t = snapshot.transient();
-        }
+      } catch (const std::bad_alloc&) {
+        failed = true;
+        ++failures;
       }
-      expect_ord_model(std::move(t).persistent(), model);
-      expect_string_ord(shared, 3000);
+      alloc.disarm();
+      ASSERT_EQ(t.size(), model.size());
+      const auto it = model.find(key);
+      ASSERT_EQ(t.contains(key), it != model.end());
+      if (it != model.end()) {
+        ASSERT_EQ(*t.find(key), it->second);
+      }
+      if (failed || round % 64 == 0) {  // the snapshot goes before the next update: t's nodes stay its own
+        const SOrd snapshot = std::move(t).persistent();
+        ASSERT_TRUE(snapshot.check_invariants());
+        t = snapshot.transient();
+      }
     }
+    expect_ord_model(std::move(t).persistent(), model);
+    expect_string_ord(shared, 3000);
     EXPECT_GT(failures, 0u) << "allocation " << fail_at << " never failed";
-    ASSERT_EQ(alloc.live_nodes(), 0);
-  }
+  });
 }
 
 }  // namespace
