@@ -2,55 +2,157 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 #include <vector>
 
 namespace spl {
 namespace {
 
+// A counted object (its count first, as Reclaim requires) that records how often it is freed, whether directly (release returned
+// true) or later through its Reclaim.
+template <class Policy>
+struct Obj {
+  RefCount<Policy> rc;
+  std::atomic<int>* frees;
+
+  static void destroy(void* self, unsigned) noexcept {
+    auto* o = static_cast<Obj*>(self);
+    o->frees->fetch_add(1);
+    delete o;
+  }
+  void release() {
+    if (rc.release(Reclaim{&destroy, 0})) destroy(this, 0);
+  }
+};
+
 template <class Policy>
 void check_single_thread_semantics() {
-  RefCount<Policy> rc;
-  EXPECT_EQ(rc.use_count(), 1u);
-  EXPECT_TRUE(rc.unique());
-  rc.retain();
-  EXPECT_FALSE(rc.unique());
-  EXPECT_FALSE(rc.release());
-  EXPECT_TRUE(rc.release());
+  std::atomic<int> frees{0};
+  auto* o = new Obj<Policy>{{}, &frees};
+  EXPECT_TRUE(o->rc.unique());
+  o->rc.retain();
+  EXPECT_FALSE(o->rc.unique());
+  o->release();
+  EXPECT_TRUE(o->rc.unique());
+  EXPECT_EQ(frees.load(), 0);
+  o->release();
+  EXPECT_EQ(frees.load(), 1);
 }
 
 TEST(RefCount, LocalCounts) { check_single_thread_semantics<Local>(); }
 TEST(RefCount, AtomicCounts) { check_single_thread_semantics<Atomic>(); }
 
+TEST(RefCount, OwnerCountsPastTheBiasedByte) {
+  std::atomic<int> frees{0};
+  auto* o = new Obj<Atomic>{{}, &frees};
+  for (int i = 0; i < 1000; ++i) o->rc.retain();
+  for (int i = 0; i < 1000; ++i) {
+    o->release();
+    ASSERT_EQ(frees.load(), 0);
+  }
+  EXPECT_TRUE(o->rc.unique());
+  o->release();
+  EXPECT_EQ(frees.load(), 1);
+}
+
+TEST(RefCount, OtherThreadSeesUniqueOnlyAfterTheOwnerLetGo) {
+  std::atomic<int> frees{0};
+  auto* o = new Obj<Atomic>{{}, &frees};
+  std::thread([&] {
+    EXPECT_FALSE(o->rc.unique());  // the owner's count is not readable here
+    o->rc.retain();                // a shared reference, kept
+  }).join();
+  o->release();  // the owner's only reference: it merges, one shared reference is left
+  EXPECT_EQ(frees.load(), 0);
+  std::thread([&] {
+    EXPECT_TRUE(o->rc.unique());
+    o->release();
+  }).join();
+  EXPECT_EQ(frees.load(), 1);
+}
+
+// The owner hands every reference it made to other threads, which drop them: the shared count
+// goes below zero, the object is queued to the owner, and the owner frees it when it drains.
+TEST(RefCount, ReferencesDroppedElsewhereReturnToTheOwner) {
+  std::atomic<int> frees{0};
+  // This thread needs a token (it gets one when it makes an object) for objects to be biased.
+  auto* o = new Obj<Atomic>{{}, &frees};
+  constexpr int kRefs = 8;
+  for (int i = 1; i < kRefs; ++i) o->rc.retain();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kRefs; ++t) threads.emplace_back([&] { o->release(); });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(frees.load(), 0);  // waiting for the owner
+  drain_deferred_releases();
+  EXPECT_EQ(frees.load(), 1);
+}
+
+// Objects whose owner has exited are merged by whoever drops them.
+TEST(RefCount, ObjectsOutliveTheThreadThatMadeThem) {
+  std::atomic<int> frees{0};
+  std::vector<Obj<Atomic>*> made;
+  std::thread([&] {
+    for (int i = 0; i < 100; ++i) {
+      auto* o = new Obj<Atomic>{{}, &frees};
+      if (i % 2) o->rc.retain();  // some with a second biased reference
+      made.push_back(o);
+    }
+  }).join();
+  for (std::size_t i = 0; i < made.size(); ++i) {
+    const int before = frees.load();
+    made[i]->release();
+    if (i % 2) {
+      EXPECT_EQ(frees.load(), before);
+      made[i]->release();
+    }
+    EXPECT_EQ(frees.load(), before + 1);
+  }
+  EXPECT_EQ(frees.load(), 100);
+}
+
+// Queued objects of a thread that exits are settled by its exit.
+TEST(RefCount, AnExitingOwnerSettlesItsQueue) {
+  std::atomic<int> frees{0};
+  std::atomic<Obj<Atomic>*> handoff{nullptr};
+  std::atomic<bool> dropped{false};
+  std::thread owner([&] {
+    auto* o = new Obj<Atomic>{{}, &frees};
+    handoff.store(o);
+    while (!dropped.load()) std::this_thread::yield();
+  });
+  std::thread other([&] {
+    Obj<Atomic>* o;
+    while (!(o = handoff.load())) std::this_thread::yield();
+    o->release();  // below zero: queued to the owner
+    dropped.store(true);
+  });
+  other.join();
+  owner.join();
+  EXPECT_EQ(frees.load(), 1);
+}
+
 TEST(RefCount, AtomicLastReleaseHappensOnceAcrossThreads) {
-  // Each thread retains and releases many times; exactly one final release observes zero.
-  struct Shared {
-    RefCount<Atomic> rc;
-    int payload = 0;
-  };
+  // Each thread retains and releases many times and drops one reference the main thread made;
+  // exactly one release frees, directly or through the owner's queue.
   for (int round = 0; round < 20; ++round) {
-    auto* shared = new Shared;
-    constexpr int kThreads = 4;
-    for (int t = 0; t < kThreads; ++t) shared->rc.retain();
     std::atomic<int> frees{0};
+    auto* o = new Obj<Atomic>{{}, &frees};
+    constexpr int kThreads = 4;
+    for (int t = 0; t < kThreads; ++t) o->rc.retain();
     std::vector<std::thread> threads;
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&] {
         for (int i = 0; i < 1000; ++i) {
-          shared->rc.retain();
-          EXPECT_FALSE(shared->rc.release());
+          o->rc.retain();
+          o->release();
         }
-        if (shared->rc.release()) {
-          frees.fetch_add(1);
-          delete shared;
-        }
+        o->release();
       });
     }
-    if (shared->rc.release()) {
-      frees.fetch_add(1);
-      delete shared;
-    }
+    o->release();
     for (auto& th : threads) th.join();
+    drain_deferred_releases();
     EXPECT_EQ(frees.load(), 1);
   }
 }

@@ -492,6 +492,53 @@ TEST(PersistentMap, AtomicVersionsSharedAcrossThreads) {
   EXPECT_EQ(counter.live_nodes(), 0);
 }
 
+// Maps change hands between threads: built on one, updated (in place where it may be) and
+// dropped on another, including after the thread that built them has exited. Reference counts
+// are biased to the thread that made each node; every node must still be freed, once the
+// threads that own nodes dropped elsewhere have drained their queues.
+TEST(PersistentMap, AtomicMapsMoveBetweenThreads) {
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  std::atomic<int> failures{0};
+  auto check = [&](const Map& m, std::uint64_t n, std::uint64_t delta) {
+    if (m.size() != n) failures.fetch_add(1);
+    for (std::uint64_t i = 0; i < n; i += 13) {
+      if (m.at(i) != i + delta) failures.fetch_add(1);
+    }
+  };
+  {
+    Map made_here;
+    for (std::uint64_t i = 0; i < 3000; ++i) made_here = std::move(made_here).insert(i, i);
+    Map made_there;
+    std::thread([&] {
+      Map mine = std::move(made_here);  // the last reference, dropped on this thread
+      auto t = std::move(mine).transient();
+      for (std::uint64_t i = 0; i < 3000; ++i) t.insert(i, i + 1);
+      check(std::move(t).persistent(), 3000, 1);
+      for (std::uint64_t i = 0; i < 3000; ++i) made_there = std::move(made_there).insert(i, i + 2);
+    }).join();
+    // The builder has exited: its nodes are merged by the threads that drop them.
+    check(made_there, 3000, 2);
+    Map shared = made_there;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 3; ++t) {
+      threads.emplace_back([&, t] {
+        Map local = shared;
+        for (std::uint64_t i = 0; i < 3000; i += 3) local = std::move(local).insert(i, i + 2);
+        for (std::uint64_t i = 1; i < 3000; i += 3) local = local.insert(i, i + 2);
+        check(local, 3000, 2);
+        if (t == 0) made_there = Map();
+      });
+    }
+    for (auto& th : threads) th.join();
+    check(shared, 3000, 2);
+  }
+  EXPECT_GT(counter.live_nodes(), 0);  // this thread's nodes that other threads dropped wait for it
+  drain_deferred_releases();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(counter.live_nodes(), 0);
+}
+
 }  // namespace
 }  // namespace spl::persistent
 

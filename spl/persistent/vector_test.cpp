@@ -201,6 +201,39 @@ TEST(PersistentVector, AtomicVectorSharedAcrossThreads) {
   EXPECT_EQ(counter.live_nodes(), 0);
 }
 
+// Vectors change hands between threads (see PersistentMap.AtomicMapsMoveBetweenThreads): the
+// receiving thread may not treat the sender's nodes as its own, and every node is still freed.
+TEST(PersistentVector, AtomicVectorsMoveBetweenThreads) {
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  std::atomic<int> failures{0};
+  {
+    Vec made_here = build(0, 5000);
+    Vec made_there;
+    std::thread([&] {
+      Vec mine = std::move(made_here);
+      auto t = std::move(mine).transient();
+      for (std::size_t i = 0; i < 5000; i += 7) t.set(i, 1);
+      t.push_back(5000);
+      Vec done = std::move(t).persistent();
+      if (done.size() != 5001 || done[7] != 1 || done[8] != 8 || done[5000] != 5000) failures.fetch_add(1);
+      made_there = build(0, 3000);
+    }).join();
+    for (std::size_t i = 0; i < 3000; i += 100) {
+      if (made_there[i] != i) failures.fetch_add(1);
+    }
+    std::thread([&] {
+      Vec v = std::move(made_there);
+      v = std::move(v).set(5, 0).push_back(1);
+      if (v.size() != 3001 || v[5] != 0) failures.fetch_add(1);
+    }).join();
+  }
+  EXPECT_GT(counter.live_nodes(), 0);  // this thread's nodes that other threads dropped wait for it
+  drain_deferred_releases();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(counter.live_nodes(), 0);
+}
+
 // Random operation sequences against std::vector; every version is kept and checked at the end.
 template <class V>
 void check_vector_ops(const std::vector<std::tuple<int, std::uint16_t, std::uint16_t>>& ops) {

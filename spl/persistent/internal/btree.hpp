@@ -40,7 +40,10 @@ struct BNode {
   std::size_t total = 0;  // inner nodes: entries in the whole subtree (for O(log n) split)
 
   static_assert(std::is_nothrow_move_constructible_v<Entry>, "keys and values must move without throwing");
-  static constexpr std::size_t kEntriesOffset = (16 + alignof(Entry) - 1) / alignof(Entry) * alignof(Entry);
+  // The fields above, rounded to whole words.
+  static constexpr std::size_t kFields =
+      (sizeof(RefCount<Policy>) + sizeof(std::uint16_t) + sizeof(bool) + 7) / 8 * 8 + sizeof(std::size_t);
+  static constexpr std::size_t kEntriesOffset = (kFields + alignof(Entry) - 1) / alignof(Entry) * alignof(Entry);
   static constexpr std::size_t kChildrenOffset =
       (kEntriesOffset + (kBTreeMax + 1) * sizeof(Entry) + 7) / 8 * 8;
   static constexpr std::size_t kLeafBytes = kEntriesOffset + (kBTreeMax + 1) * sizeof(Entry);
@@ -61,6 +64,7 @@ class BTree {
   using Entry = typename Traits::Entry;
   using Key = typename Traits::Key;
   using Node = BNode<Entry, Policy>;
+  static_assert(sizeof(Node) <= Node::kFields);
 
   static bool less(const Key& a, const Key& b) { return typename Traits::Less{}(a, b); }
 
@@ -68,7 +72,7 @@ class BTree {
     if (n) n->refs.retain();
   }
   static void release(Node* n) noexcept {
-    if (n && n->refs.release()) destroy(n);
+    if (n && n->refs.release(Reclaim{&destroy_erased, 0})) destroy(n);
   }
 
   // First index whose key is not less than `key`.
@@ -645,6 +649,8 @@ class BTree {
     n->~Node();
     deallocate_node(n, bytes);
   }
+  // `refs` is a node's first member, so its address is the node's.
+  static void destroy_erased(void* n, unsigned) noexcept { destroy(static_cast<Node*>(n)); }
   static void destroy(Node* n) noexcept {
     if (!n->leaf) {
       for (unsigned i = 0; i <= n->count; ++i) release(n->children()[i]);

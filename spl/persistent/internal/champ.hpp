@@ -1,8 +1,8 @@
 #pragma once
 // CHAMP trie (Steindorfer and Vinju, OOPSLA 2015), shared by PersistentMap and PersistentSet.
 //
-// One allocation per node: a 16-byte header (refcount, entry bitmap, child bitmap, bytes
-// allocated), then the child pointers, then the entries inline. Path copies are sized exactly;
+// One allocation per node: a 16-byte header (refcount, bytes allocated, entry bitmap, child
+// bitmap), then the child pointers, then the entries inline. Path copies are sized exactly;
 // a node a transient grows gets room to the next 64 bytes (or entry), so the next few inserts
 // into it shift entries in place instead of reallocating. Hash fragments of 5 bits index a
 // node; below the last fragment of the 64-bit hash, nodes are collision nodes (a plain array
@@ -24,6 +24,7 @@
 #include <memory>
 #include <new>
 #include <optional>
+#include <stdexcept>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -49,17 +50,49 @@ constexpr unsigned champ_index(std::uint32_t map, std::uint32_t bit) noexcept {
   return static_cast<unsigned>(std::popcount(map & (bit - 1)));
 }
 
+// A node's allocated size in one byte: 8-byte steps to 1016 bytes, then steps of at most an
+// eighth up to 60 MiB. Sizes are rounded up to the next size the byte can hold.
+struct NodeBytes {
+  static constexpr std::size_t kLinearMax = 127 * 8;
+  static constexpr unsigned kExponents = 16;
+  static constexpr std::size_t kMax = std::size_t{15} << (7 + kExponents - 1);
+
+  static constexpr std::size_t round_up(std::size_t bytes) {
+    if (bytes <= kLinearMax) return (bytes + 7) / 8 * 8;
+    for (unsigned x = 0; x < kExponents; ++x) {
+      const std::size_t unit = std::size_t{1} << (7 + x);
+      if (bytes <= 15 * unit) return (bytes + unit - 1) / unit * unit;
+    }
+    throw std::length_error("persistent map node larger than 60 MiB");
+  }
+  // `bytes` must be a value round_up returns.
+  static constexpr std::uint8_t encode(std::size_t bytes) noexcept {
+    if (bytes <= kLinearMax) return static_cast<std::uint8_t>(bytes / 8);
+    unsigned x = 0;
+    while (bytes > (std::size_t{15} << (7 + x))) ++x;
+    return static_cast<std::uint8_t>(128 + x * 8 + (bytes >> (7 + x)) - 8);
+  }
+  static constexpr std::size_t decode(std::uint8_t code) noexcept {
+    if (code < 128) return std::size_t{code} * 8;
+    const unsigned k = code - 128u;
+    return std::size_t{8 + (k & 7)} << (7 + (k >> 3));
+  }
+};
+
 template <class Entry, class Policy>
 struct ChampNode {
-  RefCount<Policy> refs;
-  std::uint32_t datamap = 0;  // collision node: number of entries
+  // The size code lives in the count's tail padding, so the header stays 16 bytes.
+  [[no_unique_address]] RefCount<Policy> refs;
+  std::uint8_t size_code = 0;  // bytes allocated, header included (NodeBytes)
+  std::uint32_t datamap = 0;   // collision node: number of entries
   std::uint32_t nodemap = 0;
-  std::uint32_t capacity = 0;  // bytes allocated, header included
 
   static constexpr std::size_t kHeader = 16;
   static_assert(alignof(Entry) <= 16, "over-aligned entries are not supported");
   static_assert(std::is_nothrow_move_constructible_v<Entry>, "keys and values must move without throwing");
-  static_assert(sizeof(Entry) < (std::size_t{1} << 26), "a node's size must fit its 32-bit capacity");
+  static_assert(sizeof(Entry) <= (std::size_t{1} << 20), "entries over 1 MiB are not supported");
+
+  std::size_t capacity() const noexcept { return NodeBytes::decode(size_code); }
 
   static constexpr std::size_t entries_offset(std::size_t nchildren) noexcept {
     std::size_t off = kHeader + nchildren * sizeof(ChampNode*);
@@ -95,6 +128,7 @@ class Champ {
   using Entry = typename Traits::Entry;
   using Key = typename Traits::Key;
   using Node = ChampNode<Entry, Policy>;
+  static_assert(sizeof(Node) == Node::kHeader, "the node header must stay 16 bytes");
 
   static std::uint64_t hash_of(const Key& k) { return typename Traits::Hash{}(k); }
   static bool key_eq(const Key& a, const Key& b) { return typename Traits::Eq{}(a, b); }
@@ -104,9 +138,12 @@ class Champ {
   static void retain(Node* n) noexcept {
     if (n) n->refs.retain();
   }
-  static void release(Node* n, unsigned shift = 0) noexcept {
-    if (n && n->refs.release()) destroy(n, shift);
+  // Inlined into destroy loops so that a child that stays alive costs no call.
+  [[gnu::always_inline]] static void release(Node* n, unsigned shift = 0) noexcept {
+    if (n && n->refs.release(Reclaim{&destroy_erased, shift})) destroy(n, shift);
   }
+  // `refs` is a node's first member, so its address is the node's.
+  static void destroy_erased(void* n, unsigned shift) noexcept { destroy(static_cast<Node*>(n), shift); }
 
   // With `room`, the allocation is rounded up to whole cache lines (whole entries if larger)
   // for later in-place growth.
@@ -117,16 +154,17 @@ class Champ {
       constexpr std::size_t quantum = std::max(kGrowthQuantum, sizeof(Entry));  // room for one entry at least
       bytes = (bytes + quantum - 1) / quantum * quantum;
     }
+    bytes = NodeBytes::round_up(bytes);
     void* mem = allocate_node(bytes);
     Node* n = ::new (mem) Node;
+    n->size_code = NodeBytes::encode(bytes);
     n->datamap = datamap;
     n->nodemap = nodemap;
-    n->capacity = static_cast<std::uint32_t>(bytes);
     return n;
   }
 
   static void deallocate(Node* n) noexcept {
-    const std::size_t bytes = n->capacity;
+    const std::size_t bytes = n->capacity();
     n->~Node();
     deallocate_node(n, bytes);
   }
@@ -870,7 +908,7 @@ class Champ {
     for (unsigned j = 0; j < n; ++j) __builtin_prefetch(c[j], 1);
   }
 
-  static void destroy(Node* n, unsigned shift) noexcept {
+  [[gnu::noinline]] static void destroy(Node* n, unsigned shift) noexcept {
     Node** c = n->children();
     const unsigned nc = n->child_count();
     prefetch_children(c, nc);
@@ -913,7 +951,7 @@ class Champ {
   static bool add_entry_in_place(Node* n, std::uint32_t datamap, unsigned at, Entry& entry) noexcept {
     const unsigned ne = static_cast<unsigned>(std::popcount(n->datamap));
     const unsigned nc = n->child_count();
-    if (Node::bytes(ne + 1, nc) > n->capacity) return false;
+    if (Node::bytes(ne + 1, nc) > n->capacity()) return false;
     Entry* e = n->entries();
     relocate_entries(e + at, e + at + 1, ne - at);
     ::new (&e[at]) Entry(std::move(entry));
@@ -926,7 +964,7 @@ class Champ {
   static bool push_down_in_place(Node* n, unsigned i, std::uint32_t bit, unsigned at, Node* sub) noexcept {
     const unsigned ne = static_cast<unsigned>(std::popcount(n->datamap));
     const unsigned nc = n->child_count();
-    if (Node::bytes(ne - 1, nc + 1) > n->capacity) return false;
+    if (Node::bytes(ne - 1, nc + 1) > n->capacity()) return false;
     Entry* e = n->entries();
     std::destroy_at(&e[i]);
     char* base = reinterpret_cast<char*>(n) + Node::entries_offset(nc + 1);
@@ -954,7 +992,7 @@ class Champ {
   static bool pull_up_in_place(Node* n, unsigned j, std::uint32_t bit, unsigned at, Entry& entry) noexcept {
     const unsigned ne = static_cast<unsigned>(std::popcount(n->datamap));
     const unsigned nc = n->child_count();
-    if (Node::bytes(ne + 1, nc - 1) > n->capacity) return false;
+    if (Node::bytes(ne + 1, nc - 1) > n->capacity()) return false;
     Node** c = n->children();
     std::memmove(c + j, c + j + 1, (nc - 1 - j) * sizeof(Node*));
     Entry* e = n->entries();

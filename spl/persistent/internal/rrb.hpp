@@ -41,17 +41,19 @@ struct VecNode {
 
   static_assert(alignof(T) <= 16, "over-aligned elements are not supported");
   static_assert(std::is_nothrow_move_constructible_v<T>, "elements must move without throwing");
-  static constexpr std::size_t kHeader = alignof(T) > 8 ? 16 : 8;
+  // The fields above, rounded to whole words: where an inner node's children start.
+  static constexpr std::size_t kFields = (sizeof(RefCount<Policy>) + sizeof(std::uint16_t) + sizeof(bool) + 7) / 8 * 8;
+  static constexpr std::size_t kHeader = std::max<std::size_t>(kFields, alignof(T) > 8 ? 16 : 8);
   static constexpr std::size_t kLeafBytes = kHeader + kRrbWidth * sizeof(T);
   // Inner nodes always have room for a size table, so any node can become relaxed in place.
-  static constexpr std::size_t kInnerBytes = 8 + kRrbWidth * (sizeof(VecNode*) + sizeof(std::size_t));
+  static constexpr std::size_t kInnerBytes = kFields + kRrbWidth * (sizeof(VecNode*) + sizeof(std::size_t));
 
   T* elems() noexcept { return std::launder(reinterpret_cast<T*>(reinterpret_cast<char*>(this) + kHeader)); }
   const T* elems() const noexcept { return const_cast<VecNode*>(this)->elems(); }
-  VecNode** children() noexcept { return reinterpret_cast<VecNode**>(reinterpret_cast<char*>(this) + 8); }
+  VecNode** children() noexcept { return reinterpret_cast<VecNode**>(reinterpret_cast<char*>(this) + kFields); }
   VecNode* const* children() const noexcept { return const_cast<VecNode*>(this)->children(); }
   std::size_t* sizes() noexcept {
-    return reinterpret_cast<std::size_t*>(reinterpret_cast<char*>(this) + 8 + kRrbWidth * sizeof(VecNode*));
+    return reinterpret_cast<std::size_t*>(reinterpret_cast<char*>(this) + kFields + kRrbWidth * sizeof(VecNode*));
   }
   const std::size_t* sizes() const noexcept { return const_cast<VecNode*>(this)->sizes(); }
 };
@@ -60,6 +62,7 @@ template <class T, class Policy>
 class Rrb {
  public:
   using Node = VecNode<T, Policy>;
+  static_assert(sizeof(Node) <= Node::kFields);
 
   // ---- lifetime ----
 
@@ -82,9 +85,12 @@ class Rrb {
   static void retain(Node* n) noexcept {
     if (n) n->refs.retain();
   }
-  static void release(Node* n, unsigned shift) noexcept {
-    if (n && n->refs.release()) destroy(n, shift);
+  // Inlined into destroy loops so that a child that stays alive costs no call.
+  [[gnu::always_inline]] static void release(Node* n, unsigned shift) noexcept {
+    if (n && n->refs.release(Reclaim{&destroy_erased, shift})) destroy(n, shift);
   }
+  // `refs` is a node's first member, so its address is the node's.
+  static void destroy_erased(void* n, unsigned shift) noexcept { destroy(static_cast<Node*>(n), shift); }
 
   // ---- sizes and indexing ----
 
@@ -435,7 +441,7 @@ class Rrb {
     for (unsigned j = 0; j < n->count; ++j) __builtin_prefetch(n->children()[j], 1);
   }
 
-  static void destroy(Node* n, unsigned shift) noexcept {
+  [[gnu::noinline]] static void destroy(Node* n, unsigned shift) noexcept {
     if (shift > 0) {
       prefetch_children(n);
       for (unsigned j = 0; j < n->count; ++j) release(n->children()[j], shift - kRrbBits);
