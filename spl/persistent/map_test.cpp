@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <stdexcept>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -490,6 +491,41 @@ TEST(PersistentMap, AtomicVersionsSharedAcrossThreads) {
     for (std::uint64_t i = 0; i < 4000; ++i) ASSERT_EQ(base.at(i), i);
   }
   EXPECT_EQ(counter.live_nodes(), 0);
+}
+
+// A node's size is kept in one byte: every size rounds up to one the byte holds exactly, by at
+// most an eighth (8 bytes below 1 KiB).
+TEST(ChampNodeBytes, RoundsUpToSizesTheByteHolds) {
+  using internal::NodeBytes;
+  for (std::size_t bytes = 1; bytes <= NodeBytes::kMax; bytes = bytes < 4096 ? bytes + 1 : bytes + bytes / 97) {
+    const std::size_t r = NodeBytes::round_up(bytes);
+    ASSERT_GE(r, bytes);
+    ASSERT_LE(r, std::max(bytes + 7, bytes + bytes / 8)) << bytes;
+    ASSERT_EQ(NodeBytes::decode(NodeBytes::encode(r)), r) << bytes;
+  }
+  EXPECT_THROW(NodeBytes::round_up(NodeBytes::kMax + 1), std::length_error);
+}
+
+// Collision nodes past 1 KiB use the coarser sizes; what is freed must match what was allocated.
+TEST(PersistentMap, LargeCollisionNodesFreeWhatTheyAllocated) {
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  {
+    using Colliding = PersistentMap<std::uint64_t, std::uint64_t, test::ConstantHash>;
+    Colliding m;
+    std::vector<Colliding> versions;
+    for (std::uint64_t i = 0; i < 300; ++i) {
+      m = m.insert(i, i);
+      if (i % 50 == 0) versions.push_back(m);
+    }
+    auto t = m.transient();
+    for (std::uint64_t i = 0; i < 300; i += 2) t.remove(i);
+    m = std::move(t).persistent();
+    EXPECT_EQ(m.size(), 150u);
+    EXPECT_EQ(versions.back().size(), 251u);
+  }
+  EXPECT_EQ(counter.live_nodes(), 0);
+  EXPECT_EQ(counter.live_bytes(), 0);
 }
 
 // Maps change hands between threads: built on one, updated (in place where it may be) and
