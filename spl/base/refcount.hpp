@@ -114,7 +114,9 @@ class RefCount<Atomic> {
   RefCount(const RefCount&) = delete;
   RefCount& operator=(const RefCount&) = delete;
 
-  void retain() const noexcept {
+  // Inlined (and the rare paths kept out of line) so that the owner's path is a few plain
+  // instructions wherever nodes are retained or released in a loop.
+  [[gnu::always_inline]] void retain() const noexcept {
     if (owned_here() && biased_ != kMaxBiased) [[likely]] {
       ++biased_;
     } else {
@@ -124,10 +126,11 @@ class RefCount<Atomic> {
 
   // True when this was the last reference: the caller frees the object. When the last
   // reference goes on a thread that cannot tell, `how` frees it later (see above).
-  [[nodiscard]] bool release(Reclaim how) const noexcept {
+  [[nodiscard, gnu::always_inline]] bool release(Reclaim how) const noexcept {
     if (owned_here()) [[likely]] {
       if (--biased_ != 0) return false;
-      return release_last_biased();
+      if (shared_.load(std::memory_order_acquire) == 0) return true;
+      return merge_at_zero_bias();
     }
     return release_shared(how);
   }
@@ -155,16 +158,16 @@ class RefCount<Atomic> {
 
   bool owned_here() const noexcept { return owner_.load(std::memory_order_relaxed) == biased::t_token; }
 
-  // The owner dropped its last biased reference: the shared count is now the whole count.
-  bool release_last_biased() const noexcept {
-    if (shared_.load(std::memory_order_acquire) == 0) return true;
+  // The owner dropped its last biased reference while other threads hold shared ones: the
+  // shared count becomes the whole count.
+  [[gnu::noinline]] bool merge_at_zero_bias() const noexcept {
     owner_.store(biased::kNoOwner, std::memory_order_relaxed);
     const std::uint32_t old = shared_.fetch_or(kMerged, std::memory_order_acq_rel);
     if (old & kQueued) return false;  // the owner's queue settles it
     return count(old) == 0;
   }
 
-  bool release_shared(Reclaim how) const noexcept {
+  [[gnu::noinline]] bool release_shared(Reclaim how) const noexcept {
     const std::uint32_t old = shared_.fetch_sub(kOne, kReleaseOrder);
     if (old & kMerged) {
       if (count(old) != 1 || (old & kQueued)) return false;

@@ -16,18 +16,23 @@
 
 namespace spl::persistent {
 
+template <class T, class RefPolicy = spl::Atomic>
+class PersistentVector;
 template <class T, class RefPolicy>
 class TransientVector;
 
-template <class T, class RefPolicy = spl::Atomic>
-class PersistentVector {
+namespace internal {
+
+// The vector's representation: an RRB tree plus a tail of up to 32 elements. PersistentVector
+// keeps one in a counted box; TransientVector holds one directly.
+template <class T, class RefPolicy>
+class VectorTree {
   using Tree = internal::Rrb<T, RefPolicy>;
   using Node = typename Tree::Node;
 
  public:
   using value_type = T;
   using size_type = std::size_t;
-  using transient_type = TransientVector<T, RefPolicy>;
 
   class iterator {
    public:
@@ -52,8 +57,8 @@ class PersistentVector {
     friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.index_ == b.index_; }
 
    private:
-    friend PersistentVector;
-    iterator(const PersistentVector* v, std::size_t index) : vec_(v), index_(index) {
+    friend VectorTree;
+    iterator(const VectorTree* v, std::size_t index) : vec_(v), index_(index) {
       if (index_ < vec_->size_) load();
     }
     void load() {
@@ -62,7 +67,7 @@ class PersistentVector {
       chunk_end_ = chunk_begin_ + leaf->count;
     }
 
-    const PersistentVector* vec_ = nullptr;
+    const VectorTree* vec_ = nullptr;
     std::size_t index_ = 0;
     const T* chunk_ = nullptr;
     std::size_t chunk_begin_ = 0;
@@ -70,37 +75,37 @@ class PersistentVector {
   };
   using const_iterator = iterator;
 
-  PersistentVector() noexcept = default;
-  PersistentVector(std::initializer_list<T> items) : PersistentVector(items.begin(), items.end()) {}
+  VectorTree() noexcept = default;
+  VectorTree(std::initializer_list<T> items) : VectorTree(items.begin(), items.end()) {}
   template <std::input_iterator It, std::sentinel_for<It> S>
-  PersistentVector(It first, S last) {
+  VectorTree(It first, S last) {
     for (; first != last; ++first) push_back_in_place(T(*first));
   }
-  PersistentVector(const PersistentVector& o) noexcept
+  VectorTree(const VectorTree& o) noexcept
       : root_(o.root_), tail_(o.tail_), size_(o.size_), shift_(o.shift_) {
     Tree::retain(root_);
     Tree::retain(tail_);
   }
-  PersistentVector(PersistentVector&& o) noexcept
+  VectorTree(VectorTree&& o) noexcept
       : root_(std::exchange(o.root_, nullptr)),
         tail_(std::exchange(o.tail_, nullptr)),
         size_(std::exchange(o.size_, 0)),
         shift_(std::exchange(o.shift_, 0)) {}
-  PersistentVector& operator=(const PersistentVector& o) noexcept {
-    PersistentVector copy(o);
+  VectorTree& operator=(const VectorTree& o) noexcept {
+    VectorTree copy(o);
     swap(copy);
     return *this;
   }
-  PersistentVector& operator=(PersistentVector&& o) noexcept {
-    PersistentVector moved(std::move(o));
+  VectorTree& operator=(VectorTree&& o) noexcept {
+    VectorTree moved(std::move(o));
     swap(moved);
     return *this;
   }
-  ~PersistentVector() {
+  ~VectorTree() {
     Tree::release(root_, shift_);
     Tree::release(tail_, 0);
   }
-  void swap(PersistentVector& o) noexcept {
+  void swap(VectorTree& o) noexcept {
     std::swap(root_, o.root_);
     std::swap(tail_, o.tail_);
     std::swap(size_, o.size_);
@@ -123,43 +128,43 @@ class PersistentVector {
   const T& front() const { return at(0); }
   const T& back() const { return at(size_ - 1); }
 
-  PersistentVector push_back(T value) const& {
-    PersistentVector out(*this);
+  VectorTree push_back(T value) const& {
+    VectorTree out(*this);
     out.push_back_in_place(std::move(value));
     return out;
   }
-  PersistentVector push_back(T value) && {
+  VectorTree push_back(T value) && {
     push_back_in_place(std::move(value));
     return std::move(*this);
   }
 
   // Throws std::out_of_range on an empty vector.
-  PersistentVector pop_back() const& {
-    PersistentVector out(*this);
+  VectorTree pop_back() const& {
+    VectorTree out(*this);
     out.pop_back_in_place();
     return out;
   }
-  PersistentVector pop_back() && {
+  VectorTree pop_back() && {
     pop_back_in_place();
     return std::move(*this);
   }
 
   // Throws std::out_of_range when index >= size().
-  PersistentVector set(size_type index, T value) const& {
-    PersistentVector out(*this);
+  VectorTree set(size_type index, T value) const& {
+    VectorTree out(*this);
     out.set_in_place(index, std::move(value));
     return out;
   }
-  PersistentVector set(size_type index, T value) && {
+  VectorTree set(size_type index, T value) && {
     set_in_place(index, std::move(value));
     return std::move(*this);
   }
 
   // This vector followed by `other`, sharing both (O(log n)).
-  PersistentVector concat(const PersistentVector& other) const {
+  VectorTree concat(const VectorTree& other) const {
     if (other.size_ == 0) return *this;
     if (size_ == 0) return other;
-    PersistentVector out(*this);
+    VectorTree out(*this);
     if (!other.root_) {
       for (unsigned i = 0; i < other.tail_->count; ++i) out.push_back_in_place(T(other.tail_->elems()[i]));
       return out;
@@ -185,14 +190,13 @@ class PersistentVector {
     out.size_ = size_ + other.size_;
     return out;
   }
-  friend PersistentVector operator+(const PersistentVector& a, const PersistentVector& b) { return a.concat(b); }
 
   // Elements [begin, end) (O(log n)); throws std::out_of_range unless begin <= end <= size().
-  PersistentVector slice(size_type begin, size_type end) const {
+  VectorTree slice(size_type begin, size_type end) const {
     if (begin > end || end > size_) throw std::out_of_range("spl::persistent::PersistentVector::slice");
     if (begin == end) return {};
     if (begin == 0 && end == size_) return *this;
-    PersistentVector out;
+    VectorTree out;
     const size_type tree_end = tree_size();
     if (begin >= tree_end) {
       out.tail_ = Tree::new_leaf();
@@ -232,28 +236,25 @@ class PersistentVector {
     }
     return out;
   }
-  PersistentVector take(size_type n) const { return slice(0, std::min(n, size_)); }
-  PersistentVector drop(size_type n) const { return slice(std::min(n, size_), size_); }
+  VectorTree take(size_type n) const { return slice(0, std::min(n, size_)); }
+  VectorTree drop(size_type n) const { return slice(std::min(n, size_), size_); }
 
   // Inserts before `index` (index <= size()) / removes at `index` (< size()), in O(log n).
-  PersistentVector insert(size_type index, T value) const {
+  VectorTree insert(size_type index, T value) const {
     if (index > size_) throw std::out_of_range("spl::persistent::PersistentVector::insert");
     if (index == size_) return push_back(std::move(value));
     return slice(0, index).push_back(std::move(value)).concat(slice(index, size_));
   }
-  PersistentVector erase(size_type index) const {
+  VectorTree erase(size_type index) const {
     if (index >= size_) throw std::out_of_range("spl::persistent::PersistentVector::erase");
     return slice(0, index).concat(slice(index + 1, size_));
   }
-
-  transient_type transient() const& { return transient_type(*this); }
-  transient_type transient() && { return transient_type(std::move(*this)); }
 
   iterator begin() const { return iterator(this, 0); }
   iterator end() const { return iterator(this, size_); }
 
   // Leaves shared by both sides at the same position are skipped without comparing elements.
-  friend bool operator==(const PersistentVector& a, const PersistentVector& b) {
+  friend bool operator==(const VectorTree& a, const VectorTree& b) {
     if (a.size_ != b.size_) return false;
     if (a.root_ == b.root_ && a.tail_ == b.tail_) return true;
     std::size_t i = 0;
@@ -281,7 +282,7 @@ class PersistentVector {
   // skipped by pointer, so the cost follows the size of the change; elsewhere elements are
   // compared leaf by leaf, skipping leaves shared at the same position.
   template <class F>
-  friend void diff(const PersistentVector& before, const PersistentVector& after, F&& on_change) {
+  friend void diff(const VectorTree& before, const VectorTree& after, F&& on_change) {
     const std::size_t common = std::min(before.size_, after.size_);
     std::size_t done = 0;  // [0, done) compared through the trees
     if (before.root_ && after.root_) {
@@ -317,7 +318,8 @@ class PersistentVector {
   unsigned height() const noexcept { return root_ ? shift_ / internal::kRrbBits + 1 : 0; }
 
  private:
-  friend transient_type;
+  friend PersistentVector<T, RefPolicy>;
+  friend TransientVector<T, RefPolicy>;
 
   size_type tail_offset() const noexcept { return size_ - (tail_ ? tail_->count : 0); }
   size_type tree_size() const noexcept { return tail_offset(); }
@@ -338,7 +340,7 @@ class PersistentVector {
   // Compares positions [start, start + min(za, zb)) held by subtrees a (za elements) and b (zb)
   // at the same shift; children starting at the same position are compared pairwise.
   template <class F>
-  static void diff_nodes(const PersistentVector& va, const PersistentVector& vb, const Node* a, const Node* b,
+  static void diff_nodes(const VectorTree& va, const VectorTree& vb, const Node* a, const Node* b,
                          unsigned shift, std::size_t start, std::size_t za, std::size_t zb, F& fn) {
     if (a == b) return;
     const std::size_t limit = std::min(za, zb);
@@ -362,7 +364,7 @@ class PersistentVector {
 
   // Compares positions [lo, hi) element by element, skipping leaves shared at the same place.
   template <class F>
-  static void diff_elements(const PersistentVector& a, const PersistentVector& b, std::size_t lo, std::size_t hi,
+  static void diff_elements(const VectorTree& a, const VectorTree& b, std::size_t lo, std::size_t hi,
                             F& fn) {
     std::size_t i = lo;
     while (i < hi) {
@@ -475,33 +477,219 @@ class PersistentVector {
   unsigned shift_ = 0;
 };
 
+}  // namespace internal
+
+// An immutable vector. The tree and the tail sit in one counted box, so that a copy takes
+// (and its end drops) a single count; an empty vector has no box.
+template <class T, class RefPolicy>
+class PersistentVector {
+  using Tree = internal::VectorTree<T, RefPolicy>;
+
+  struct Box {
+    RefCount<RefPolicy> refs;  // first: Reclaim finds the box at the count's address
+    Tree tree;
+  };
+
+ public:
+  using value_type = T;
+  using size_type = std::size_t;
+  using transient_type = TransientVector<T, RefPolicy>;
+  using iterator = typename Tree::iterator;
+  using const_iterator = iterator;
+
+  PersistentVector() noexcept = default;
+  PersistentVector(std::initializer_list<T> items) : PersistentVector(Tree(items)) {}
+  template <std::input_iterator It, std::sentinel_for<It> S>
+  PersistentVector(It first, S last) : PersistentVector(Tree(first, last)) {}
+  PersistentVector(const PersistentVector& o) noexcept : box_(o.box_) {
+    if (box_) box_->refs.retain();
+  }
+  PersistentVector(PersistentVector&& o) noexcept : box_(std::exchange(o.box_, nullptr)) {}
+  PersistentVector& operator=(const PersistentVector& o) noexcept {
+    PersistentVector copy(o);
+    swap(copy);
+    return *this;
+  }
+  PersistentVector& operator=(PersistentVector&& o) noexcept {
+    PersistentVector moved(std::move(o));
+    swap(moved);
+    return *this;
+  }
+  ~PersistentVector() { release(box_); }
+  void swap(PersistentVector& o) noexcept { std::swap(box_, o.box_); }
+
+  size_type size() const noexcept { return tree().size(); }
+  bool empty() const noexcept { return !box_; }
+
+  // Unchecked access (index < size()).
+  const T& operator[](size_type i) const noexcept { return box_->tree[i]; }
+  const T& at(size_type i) const { return tree().at(i); }
+  const T& front() const { return tree().front(); }
+  const T& back() const { return tree().back(); }
+
+  PersistentVector push_back(T value) const& {
+    PersistentVector out = copy_tree();
+    out.box_->tree.push_back_in_place(std::move(value));
+    return out;
+  }
+  PersistentVector push_back(T value) && {
+    own().push_back_in_place(std::move(value));
+    return std::move(*this);
+  }
+
+  // Throws std::out_of_range on an empty vector.
+  PersistentVector pop_back() const& {
+    if (empty()) throw std::out_of_range("spl::persistent::PersistentVector::pop_back on an empty vector");
+    PersistentVector out = copy_tree();
+    out.pop_back_here();
+    return out;
+  }
+  PersistentVector pop_back() && {
+    pop_back_here();
+    return std::move(*this);
+  }
+
+  // Throws std::out_of_range when index >= size().
+  PersistentVector set(size_type index, T value) const& {
+    if (index >= size()) throw std::out_of_range("spl::persistent::PersistentVector::set: index out of range");
+    PersistentVector out = copy_tree();
+    out.box_->tree.set_in_place(index, std::move(value));
+    return out;
+  }
+  PersistentVector set(size_type index, T value) && {
+    set_here(index, std::move(value));
+    return std::move(*this);
+  }
+
+  // This vector followed by `other`, sharing both (O(log n)).
+  PersistentVector concat(const PersistentVector& other) const {
+    if (other.empty()) return *this;
+    if (empty()) return other;
+    return PersistentVector(tree().concat(other.tree()));
+  }
+  friend PersistentVector operator+(const PersistentVector& a, const PersistentVector& b) { return a.concat(b); }
+
+  // Elements [begin, end) (O(log n)); throws std::out_of_range unless begin <= end <= size().
+  PersistentVector slice(size_type begin, size_type end) const {
+    if (begin == 0 && end == size()) return *this;
+    return PersistentVector(tree().slice(begin, end));
+  }
+  PersistentVector take(size_type n) const { return slice(0, std::min(n, size())); }
+  PersistentVector drop(size_type n) const { return slice(std::min(n, size()), size()); }
+
+  // Inserts before `index` (index <= size()) / removes at `index` (< size()), in O(log n).
+  PersistentVector insert(size_type index, T value) const {
+    return PersistentVector(tree().insert(index, std::move(value)));
+  }
+  PersistentVector erase(size_type index) const { return PersistentVector(tree().erase(index)); }
+
+  transient_type transient() const& { return transient_type(Tree(tree())); }
+  transient_type transient() && {
+    if (box_ && box_->refs.unique()) {
+      transient_type t(std::move(box_->tree));
+      release(std::exchange(box_, nullptr));
+      return t;
+    }
+    return transient_type(Tree(tree()));
+  }
+
+  iterator begin() const { return tree().begin(); }
+  iterator end() const { return tree().end(); }
+
+  // Leaves shared by both sides at the same position are skipped without comparing elements.
+  friend bool operator==(const PersistentVector& a, const PersistentVector& b) {
+    return a.box_ == b.box_ || a.tree() == b.tree();
+  }
+
+  // Calls on_change(index, before, after) for each index whose element differs between the two
+  // versions (`const T*`; nullptr past the end of the shorter one). Where the trees line up
+  // (versions derived by set, push_back, pop_back or transients), subtrees both share are
+  // skipped by pointer, so the cost follows the size of the change; elsewhere elements are
+  // compared leaf by leaf, skipping leaves shared at the same position.
+  template <class F>
+  friend void diff(const PersistentVector& before, const PersistentVector& after, F&& on_change) {
+    if (before.box_ != after.box_) diff(before.tree(), after.tree(), on_change);
+  }
+
+  // Structure, for tests: sizes, counts and regular-node invariants hold.
+  bool check_invariants() const { return tree().check_invariants(); }
+  unsigned height() const noexcept { return tree().height(); }
+
+ private:
+  friend transient_type;
+
+  // Boxes `t` (no box when it is empty).
+  explicit PersistentVector(Tree&& t) {
+    if (t.size() != 0) box_ = new_box(std::move(t));
+  }
+  static Box* new_box(Tree&& t) { return ::new (internal::allocate_node(sizeof(Box))) Box{{}, std::move(t)}; }
+
+  const Tree& tree() const noexcept { return box_ ? box_->tree : kEmpty; }
+
+  // A vector with the same content in a box of its own (sharing the nodes), for an update.
+  PersistentVector copy_tree() const {
+    PersistentVector out;
+    out.box_ = new_box(Tree(tree()));
+    return out;
+  }
+
+  // The tree, in a box this vector alone holds (a shared box is copied first). The content
+  // does not change.
+  Tree& own() {
+    if (!box_ || !box_->refs.unique()) *this = copy_tree();
+    return box_->tree;
+  }
+
+  void pop_back_here() {
+    if (empty()) throw std::out_of_range("spl::persistent::PersistentVector::pop_back on an empty vector");
+    own().pop_back_in_place();
+    if (box_->tree.size() == 0) release(std::exchange(box_, nullptr));
+  }
+  void set_here(size_type index, T&& value) {
+    if (index >= size()) throw std::out_of_range("spl::persistent::PersistentVector::set: index out of range");
+    own().set_in_place(index, std::move(value));
+  }
+
+  static void destroy_box(void* box, unsigned) noexcept {
+    static_cast<Box*>(box)->~Box();
+    internal::deallocate_node(box, sizeof(Box));
+  }
+  static void release(Box* box) noexcept {
+    if (box && box->refs.release(Reclaim{&destroy_box, 0})) destroy_box(box, 0);
+  }
+
+  static inline const Tree kEmpty{};
+  Box* box_ = nullptr;
+};
+
 // A vector changed in place; nodes shared with any persistent version are copied on first write.
 template <class T, class RefPolicy>
 class TransientVector {
   using Vec = PersistentVector<T, RefPolicy>;
+  using Tree = internal::VectorTree<T, RefPolicy>;
 
  public:
   TransientVector() = default;
 
-  std::size_t size() const noexcept { return vec_.size(); }
-  bool empty() const noexcept { return vec_.empty(); }
-  const T& operator[](std::size_t i) const noexcept { return vec_[i]; }
-  const T& at(std::size_t i) const { return vec_.at(i); }
+  std::size_t size() const noexcept { return tree_.size(); }
+  bool empty() const noexcept { return tree_.empty(); }
+  const T& operator[](std::size_t i) const noexcept { return tree_[i]; }
+  const T& at(std::size_t i) const { return tree_.at(i); }
 
-  void push_back(T value) { vec_.push_back_in_place(std::move(value)); }
-  void pop_back() { vec_.pop_back_in_place(); }
-  void set(std::size_t index, T value) { vec_.set_in_place(index, std::move(value)); }
+  void push_back(T value) { tree_.push_back_in_place(std::move(value)); }
+  void pop_back() { tree_.pop_back_in_place(); }
+  void set(std::size_t index, T value) { tree_.set_in_place(index, std::move(value)); }
 
-  typename Vec::iterator begin() const { return vec_.begin(); }
-  typename Vec::iterator end() const { return vec_.end(); }
+  typename Vec::iterator begin() const { return tree_.begin(); }
+  typename Vec::iterator end() const { return tree_.end(); }
 
-  Vec persistent() && { return std::move(vec_); }
+  Vec persistent() && { return Vec(std::move(tree_)); }
 
  private:
   friend Vec;
-  explicit TransientVector(Vec v) noexcept : vec_(std::move(v)) {}
+  explicit TransientVector(Tree t) noexcept : tree_(std::move(t)) {}
 
-  Vec vec_;
+  Tree tree_;
 };
 
 template <class T>
