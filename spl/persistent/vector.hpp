@@ -128,38 +128,6 @@ class VectorTree {
   const T& front() const { return at(0); }
   const T& back() const { return at(size_ - 1); }
 
-  VectorTree push_back(T value) const& {
-    VectorTree out(*this);
-    out.push_back_in_place(std::move(value));
-    return out;
-  }
-  VectorTree push_back(T value) && {
-    push_back_in_place(std::move(value));
-    return std::move(*this);
-  }
-
-  // Throws std::out_of_range on an empty vector.
-  VectorTree pop_back() const& {
-    VectorTree out(*this);
-    out.pop_back_in_place();
-    return out;
-  }
-  VectorTree pop_back() && {
-    pop_back_in_place();
-    return std::move(*this);
-  }
-
-  // Throws std::out_of_range when index >= size().
-  VectorTree set(size_type index, T value) const& {
-    VectorTree out(*this);
-    out.set_in_place(index, std::move(value));
-    return out;
-  }
-  VectorTree set(size_type index, T value) && {
-    set_in_place(index, std::move(value));
-    return std::move(*this);
-  }
-
   // This vector followed by `other`, sharing both (O(log n)).
   VectorTree concat(const VectorTree& other) const {
     if (other.size_ == 0) return *this;
@@ -236,14 +204,13 @@ class VectorTree {
     }
     return out;
   }
-  VectorTree take(size_type n) const { return slice(0, std::min(n, size_)); }
-  VectorTree drop(size_type n) const { return slice(std::min(n, size_), size_); }
 
   // Inserts before `index` (index <= size()) / removes at `index` (< size()), in O(log n).
   VectorTree insert(size_type index, T value) const {
     if (index > size_) throw std::out_of_range("spl::persistent::PersistentVector::insert");
-    if (index == size_) return push_back(std::move(value));
-    return slice(0, index).push_back(std::move(value)).concat(slice(index, size_));
+    VectorTree head = slice(0, index);
+    head.push_back_in_place(std::move(value));
+    return index == size_ ? head : head.concat(slice(index, size_));
   }
   VectorTree erase(size_type index) const {
     if (index >= size_) throw std::out_of_range("spl::persistent::PersistentVector::erase");
