@@ -69,11 +69,8 @@ void drain(std::atomic<Deferred*>& queue) noexcept {
   }
 }
 
-bool defer(const RefCount<Atomic>& count, Reclaim how) noexcept {
-  const std::uint32_t old = count.shared_.fetch_or(RefCount<Atomic>::kQueued, std::memory_order_acq_rel);
-  if (old & RefCount<Atomic>::kQueued) return false;  // already waiting for its owner
-  if (old & RefCount<Atomic>::kMerged) return count.merge_queued();
-  std::atomic<Deferred*>& queue = g_queues[count.owner_.load(std::memory_order_relaxed)];
+bool defer(std::uint16_t owner, const RefCount<Atomic>& count, Reclaim how) noexcept {
+  std::atomic<Deferred*>& queue = g_queues[owner];
   Deferred* head = queue.load(std::memory_order_acquire);
   if (head != closed()) {
     // Without memory for the note the object stays allocated: a leak, never a use after free.

@@ -77,9 +77,10 @@ extern __thread std::atomic<Deferred*>* t_queue;
 
 std::uint16_t assign_token() noexcept;
 void drain(std::atomic<Deferred*>& queue) noexcept;
-// A release took the shared count below zero on a thread other than the owner: queues the object
-// to its owner, or merges it here when the owner has exited (true: the caller frees it).
-bool defer(const RefCount<Atomic>& count, Reclaim how) noexcept;
+// A release on a thread other than the owner took the shared count below zero and marked the
+// object queued: queues it to its owner, or merges it here when the owner has exited (true: the
+// caller frees it).
+bool defer(std::uint16_t owner, const RefCount<Atomic>& count, Reclaim how) noexcept;
 
 inline std::uint16_t owner_for_new_object() noexcept {
   const std::uint16_t t = t_token;
@@ -145,7 +146,7 @@ class RefCount<Atomic> {
 
  private:
   friend struct biased::Deferred;
-  friend bool biased::defer(const RefCount<Atomic>&, Reclaim) noexcept;
+  friend bool biased::defer(std::uint16_t, const RefCount<Atomic>&, Reclaim) noexcept;
 
   // shared_: bit 0 merged (the owner has given up its count), bit 1 queued (a deferred release
   // is waiting for the owner), bits 2..31 the shared count, signed.
@@ -161,22 +162,39 @@ class RefCount<Atomic> {
   // The owner dropped its last biased reference while other threads hold shared ones: the
   // shared count becomes the whole count.
   [[gnu::noinline]] bool merge_at_zero_bias() const noexcept {
+    // Nothing here may touch the object after the merge: another thread may free it at once.
     owner_.store(biased::kNoOwner, std::memory_order_relaxed);
     const std::uint32_t old = shared_.fetch_or(kMerged, std::memory_order_acq_rel);
     if (old & kQueued) return false;  // the owner's queue settles it
     return count(old) == 0;
   }
 
+  // A release on a thread other than the owner. Taking an unmerged count below zero and marking
+  // it queued is one step: once an object is queued its owner may free it at any moment, so a
+  // releaser must know from its own update whether it is the one to queue it, and must not touch
+  // the object after that update otherwise.
   [[gnu::noinline]] bool release_shared(Reclaim how) const noexcept {
-    const std::uint32_t old = shared_.fetch_sub(kOne, kReleaseOrder);
+    // Read before the update: the owner clears it once its own count is zero, and from then on
+    // no release can take the shared count below zero.
+    const std::uint16_t owner = owner_.load(std::memory_order_relaxed);
+    std::uint32_t old = shared_.load(std::memory_order_relaxed);
     if (old & kMerged) {
-      if (count(old) != 1 || (old & kQueued)) return false;
-      acquire_fence();
-      return true;
+      old = shared_.fetch_sub(kOne, kReleaseOrder);
+    } else {
+      std::uint32_t next;
+      do {
+        next = old - kOne;
+        if (!(old & kMerged) && count(next) < 0) next |= kQueued;
+      } while (!shared_.compare_exchange_weak(old, next, kReleaseOrder, std::memory_order_relaxed));
+      if (!(old & kMerged)) {
+        if (!(next & kQueued) || (old & kQueued)) return false;
+        acquire_fence();
+        return biased::defer(owner, *this, how);
+      }
     }
-    if (count(old) > 0) return false;
+    if (count(old) != 1 || (old & kQueued)) return false;
     acquire_fence();
-    return biased::defer(*this, how);
+    return true;
   }
 
   // The thread that frees must see every other owner's writes. ThreadSanitizer does not model
