@@ -323,4 +323,6 @@ rt_pset* rt_persistent_pset_clone(const rt_pset* s) {
 
 void rt_persistent_pset_free(rt_pset* s) { free_handle(s); }
 
+void rt_persistent_reclaim(void) { spl::drain_deferred_releases(); }
+
 }  // extern "C"

@@ -2,7 +2,10 @@
  * the caller: every function that returns a handle returns a new one, and the argument
  * handles stay valid and unchanged. A NULL or freed handle is reported (NULL or a negative
  * result, with rt_last_error() saying why), never a crash; debug builds also recognise a
- * handle freed twice. Handles may be shared across threads (reference counts are atomic). */
+ * handle freed twice. Handles may be shared across threads. Reference counts are biased to the
+ * thread that made each node (docs/persistent.md): nodes that other threads free are returned
+ * to that thread, which reclaims them whenever it next builds a version, when it exits, or when
+ * it calls rt_persistent_reclaim(). */
 #ifndef SPL_PERSISTENT_C_API_H
 #define SPL_PERSISTENT_C_API_H
 
@@ -88,6 +91,11 @@ int rt_persistent_pset_contains(const rt_pset* s, const void* key); /* 1 yes, 0 
 int64_t rt_persistent_pset_len(const rt_pset* s);                   /* <0 error */
 rt_pset* rt_persistent_pset_clone(const rt_pset* s);                /* O(1) */
 void rt_persistent_pset_free(rt_pset* s);                           /* NULL is a no-op */
+
+/* Frees the nodes this thread made that other threads have since let go of. A thread that builds
+ * versions, hands them to others and then only waits calls this to return their memory sooner;
+ * any other thread need not. */
+void rt_persistent_reclaim(void);
 
 /* Negative results of the int-returning functions. */
 #define RT_ERR_NULL_HANDLE (-1)

@@ -17,6 +17,7 @@ int spl_persistent_c_api_from_c(void) {
   ok = ok && rt_persistent_vec_len(w) == 1 && rt_persistent_vec_get(w, 0, &value) == 1 && value == 5;
   rt_persistent_vec_free(w);
   rt_persistent_vec_free(v);
+  rt_persistent_reclaim();
 
   rt_set* s = rt_persistent_set_insert(NULL, 1);
   ok = ok && s == NULL && rt_last_error()[0] != '\0';

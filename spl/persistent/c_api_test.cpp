@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "spl/persistent/alloc.hpp"
+
 extern "C" int spl_persistent_c_api_from_c(void);
 
 namespace {
@@ -139,6 +141,28 @@ TEST(PersistentCApi, SetOperations) {
   rt_set* c = rt_persistent_set_clone(s3);
   EXPECT_EQ(rt_persistent_set_contains(c, 4), 1);
   for (rt_set* h : {s0, s1, s2, s3, c}) rt_persistent_set_free(h);
+}
+
+// A version built here and freed on another thread: its nodes wait for this thread, which gets
+// them back with rt_persistent_reclaim().
+TEST(PersistentCApi, ReclaimFreesNodesOtherThreadsLetGo) {
+  spl::persistent::CountingAllocator counter;
+  spl::persistent::ScopedNodeAllocator guard(counter);
+  rt_vec* v = rt_persistent_vec_empty();
+  for (std::int64_t i = 0; i < 1000; ++i) {
+    rt_vec* next = rt_persistent_vec_push(v, i);
+    rt_persistent_vec_free(v);
+    v = next;
+  }
+  std::thread([v] {
+    std::int64_t x = 0;
+    EXPECT_EQ(rt_persistent_vec_get(v, 999, &x), 1);
+    EXPECT_EQ(x, 999);
+    rt_persistent_vec_free(v);
+  }).join();
+  EXPECT_GT(counter.live_nodes(), 0);
+  rt_persistent_reclaim();
+  EXPECT_EQ(counter.live_nodes(), 0);
 }
 
 TEST(PersistentCApi, HandlesShareAcrossThreads) {
