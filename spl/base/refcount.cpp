@@ -49,7 +49,11 @@ struct ExitHook {
 }  // namespace
 
 std::uint16_t assign_token() noexcept {
-  const std::uint32_t token = g_next_token.fetch_add(1, std::memory_order_relaxed);
+  // Once the tokens run out the counter stops moving, so it can never wrap around to a token
+  // that is still some thread's.
+  const std::uint32_t token = g_next_token.load(std::memory_order_relaxed) > kLastToken
+                                  ? kLastToken + 1
+                                  : g_next_token.fetch_add(1, std::memory_order_relaxed);
   if (token > kLastToken) {
     t_token = kRetired;
     return kNoOwner;

@@ -447,7 +447,8 @@ class VectorTree {
 }  // namespace internal
 
 // An immutable vector. The tree and the tail sit in one counted box, so that a copy takes
-// (and its end drops) a single count; an empty vector has no box.
+// (and its end drops) a single count; an empty vector normally has no box (an update that
+// failed on an empty vector may leave it an empty one).
 template <class T, class RefPolicy>
 class PersistentVector {
   using Tree = internal::VectorTree<T, RefPolicy>;
@@ -486,7 +487,7 @@ class PersistentVector {
   void swap(PersistentVector& o) noexcept { std::swap(box_, o.box_); }
 
   size_type size() const noexcept { return tree().size(); }
-  bool empty() const noexcept { return !box_; }
+  bool empty() const noexcept { return size() == 0; }
 
   // Unchecked access (index < size()).
   const T& operator[](size_type i) const noexcept { return box_->tree[i]; }
