@@ -238,6 +238,27 @@ TEST(AllocationFailure, TransientOrdMapRemove) {
   });
 }
 
+// Updates of a vector handle held alone (`std::move(v).push_back(...)`, which reuses its box)
+// that fail: the vector keeps its content, an empty one stays empty, nothing leaks.
+TEST(AllocationFailure, UniqueVectorUpdates) {
+  for (std::uint64_t n : {std::uint64_t{0}, std::uint64_t{32}, std::uint64_t{100}}) {
+    for_each_failure_point(3, [n](FailingAllocator& alloc, std::int64_t fail_at) {
+      SVec v = string_vec(n);
+      alloc.arm(fail_at);
+      try {
+        v = std::move(v).push_back("x");
+        alloc.disarm();
+        ASSERT_EQ(v.size(), n + 1);
+        EXPECT_EQ(v[n], "x");
+      } catch (const std::bad_alloc&) {
+        alloc.disarm();
+        EXPECT_EQ(v.empty(), n == 0);
+        expect_string_vec(v, n);
+      }
+    });
+  }
+}
+
 // Transient vector updates where every other one fails at its allocation `fail_at`: a failed
 // update changes nothing, the vector stays whole and usable, and nothing leaks.
 TEST(AllocationFailure, TransientVectorUpdates) {
