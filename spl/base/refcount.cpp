@@ -1,6 +1,7 @@
 #include "spl/base/refcount.hpp"
 
 #include <new>
+#include <utility>
 
 namespace spl::biased {
 
@@ -9,10 +10,14 @@ struct Deferred {
   const RefCount<Atomic>* count;
   Reclaim how;
 
-  // Merges the object (this is its owner, or its owner has exited) and frees it if it is dead.
-  static void settle(Deferred* d) noexcept {
-    if (d->count->merge_queued()) d->how.destroy(const_cast<RefCount<Atomic>*>(d->count), d->how.arg);
-    delete d;
+  // Merges each object of a list taken off a queue (this is its owner, or its owner has exited)
+  // and frees those that are dead.
+  static void settle_all(Deferred* list) noexcept {
+    while (list) {
+      Deferred* d = std::exchange(list, list->next);
+      if (d->count->merge_queued()) d->how.destroy(const_cast<RefCount<Atomic>*>(d->count), d->how.arg);
+      delete d;
+    }
   }
 };
 
@@ -38,11 +43,7 @@ struct ExitHook {
   ~ExitHook() {
     std::atomic<Deferred*>& queue = *t_queue;
     t_token = kRetired;
-    for (Deferred* d = queue.exchange(closed(), std::memory_order_acq_rel); d;) {
-      Deferred* next = d->next;
-      Deferred::settle(d);
-      d = next;
-    }
+    Deferred::settle_all(queue.exchange(closed(), std::memory_order_acq_rel));
   }
 };
 
@@ -66,11 +67,7 @@ std::uint16_t assign_token() noexcept {
 }
 
 void drain(std::atomic<Deferred*>& queue) noexcept {
-  for (Deferred* d = queue.exchange(nullptr, std::memory_order_acquire); d;) {
-    Deferred* next = d->next;
-    Deferred::settle(d);
-    d = next;
-  }
+  Deferred::settle_all(queue.exchange(nullptr, std::memory_order_acquire));
 }
 
 bool defer(std::uint16_t owner, const RefCount<Atomic>& count, Reclaim how) noexcept {
