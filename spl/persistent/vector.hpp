@@ -384,8 +384,16 @@ class VectorTree {
     ++size_;
   }
 
-  void pop_back_in_place() {
+  // The checks of pop_back and set, also made by PersistentVector before it copies anything.
+  void check_pop() const {
     if (size_ == 0) throw std::out_of_range("spl::persistent::PersistentVector::pop_back on an empty vector");
+  }
+  void check_set(size_type index) const {
+    if (index >= size_) throw std::out_of_range("spl::persistent::PersistentVector::set: index out of range");
+  }
+
+  void pop_back_in_place() {
+    check_pop();
     if (tail_->count > 1) {
       if (tail_->refs.unique()) {
         std::destroy_at(tail_->elems() + tail_->count - 1);
@@ -424,7 +432,7 @@ class VectorTree {
   }
 
   void set_in_place(size_type index, T&& value) {
-    if (index >= size_) throw std::out_of_range("spl::persistent::PersistentVector::set: index out of range");
+    check_set(index);
     const size_type off = tail_offset();
     if (index >= off) {
       if (!tail_->refs.unique()) {
@@ -507,7 +515,7 @@ class PersistentVector {
 
   // Throws std::out_of_range on an empty vector.
   PersistentVector pop_back() const& {
-    if (empty()) throw std::out_of_range("spl::persistent::PersistentVector::pop_back on an empty vector");
+    tree().check_pop();
     PersistentVector out = copy_tree();
     out.pop_back_here();
     return out;
@@ -519,7 +527,7 @@ class PersistentVector {
 
   // Throws std::out_of_range when index >= size().
   PersistentVector set(size_type index, T value) const& {
-    if (index >= size()) throw std::out_of_range("spl::persistent::PersistentVector::set: index out of range");
+    tree().check_set(index);
     PersistentVector out = copy_tree();
     out.box_->tree.set_in_place(index, std::move(value));
     return out;
@@ -609,12 +617,12 @@ class PersistentVector {
   }
 
   void pop_back_here() {
-    if (empty()) throw std::out_of_range("spl::persistent::PersistentVector::pop_back on an empty vector");
+    tree().check_pop();
     own().pop_back_in_place();
     if (box_->tree.size() == 0) release(std::exchange(box_, nullptr));
   }
   void set_here(size_type index, T&& value) {
-    if (index >= size()) throw std::out_of_range("spl::persistent::PersistentVector::set: index out of range");
+    tree().check_set(index);
     own().set_in_place(index, std::move(value));
   }
 
