@@ -126,6 +126,44 @@ TEST(AllocationFailure, TransientMapInsert) {
   });
 }
 
+// Inserts of plain entries wait in a batch (see TransientMap): a failure while applying one is
+// reported by whichever call applied it, and no insert that returned is lost.
+TEST(AllocationFailure, BatchedTransientMapInserts) {
+  using UMap = PersistentMap<std::uint64_t, std::uint64_t>;
+  for_each_failure_point(200, [](FailingAllocator& alloc, std::int64_t fail_at) {
+    const UMap shared = [] {
+      auto b = UMap().transient();
+      for (std::uint64_t i = 0; i < 3000; ++i) b.insert(i, i);
+      return std::move(b).persistent();
+    }();
+    std::map<std::uint64_t, std::uint64_t> model;
+    for (std::uint64_t i = 0; i < 3000; ++i) model[i] = i;
+    auto t = shared.transient();
+    alloc.arm(fail_at);
+    for (std::uint64_t i = 0; i < 300; ++i) {
+      const std::uint64_t key = (i * 7919) % 4000;
+      try {
+        t.insert(key, i + 10000);
+        model[key] = i + 10000;
+      } catch (const std::bad_alloc&) {
+      }
+      if (i % 37 == 0) {
+        try {
+          (void)t.size();
+        } catch (const std::bad_alloc&) {
+        }
+      }
+    }
+    alloc.disarm();
+    ASSERT_EQ(t.size(), model.size());
+    for (const auto& [k, v] : model) ASSERT_EQ(*t.find(k), v);
+    const UMap m = std::move(t).persistent();
+    ASSERT_EQ(m.size(), model.size());
+    ASSERT_EQ(shared.size(), 3000u);
+    for (std::uint64_t i = 0; i < 3000; ++i) ASSERT_EQ(shared.at(i), i);
+  });
+}
+
 SVec string_vec(std::uint64_t n) {
   auto t = SVec().transient();
   for (std::uint64_t i = 0; i < n; ++i) t.push_back(text(i));

@@ -457,6 +457,115 @@ RC_GTEST_PROP(PersistentMapProperty, MatchesUnorderedMapWithTopBitHash,
   check_against_model<PersistentMap<std::uint64_t, std::uint64_t, test::HighBitsHash>>(ops);
 }
 
+// A long-lived transient under a random mix of operations. Inserts of u64 pairs wait in a
+// batch, so this checks that every operation sees every insert that returned, in order: keys
+// repeat within a batch, removes and lookups follow inserts of the same key, and copies and
+// sealed versions taken mid-batch stay independent.
+template <class M>
+void check_transient_against_model(const std::vector<std::tuple<std::uint8_t, std::uint16_t, std::uint64_t>>& ops) {
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  {
+    std::unordered_map<std::uint64_t, std::uint64_t> model;
+    std::vector<std::pair<M, std::unordered_map<std::uint64_t, std::uint64_t>>> sealed;
+    auto t = M().transient();
+    for (const auto& [op, key16, value] : ops) {
+      const std::uint64_t key = key16 % 300;
+      switch (op % 10) {
+        case 0:
+        case 1:
+        case 2:
+        case 3:
+          t.insert(key, value);
+          model[key] = value;
+          break;
+        case 4:
+          RC_ASSERT(t.remove(key) == (model.erase(key) == 1));
+          break;
+        case 5: {
+          const std::uint64_t* found = t.find(key);
+          const auto it = model.find(key);
+          RC_ASSERT((found != nullptr) == (it != model.end()));
+          if (found) RC_ASSERT(*found == it->second);
+          break;
+        }
+        case 6:
+          t.update_with(key, [&](const std::uint64_t* old) { return old ? *old + value : value; });
+          model[key] = model.count(key) ? model[key] + value : value;
+          break;
+        case 7:
+          RC_ASSERT(t.size() == model.size());
+          break;
+        case 8: {
+          auto copy = t;
+          copy.insert(key + 1000, value);
+          sealed.emplace_back(std::move(copy).persistent(), model);
+          sealed.back().second[key + 1000] = value;
+          break;
+        }
+        default: {
+          auto moved = std::move(t);
+          RC_ASSERT(t.empty());
+          t = std::move(moved);
+          break;
+        }
+      }
+      RC_ASSERT(t.empty() == model.empty());
+    }
+    std::size_t seen = 0;
+    for (const auto& [k, v] : t) {
+      RC_ASSERT(model.count(k) == 1);
+      RC_ASSERT(model.at(k) == v);
+      ++seen;
+    }
+    RC_ASSERT(seen == model.size());
+    sealed.emplace_back(std::move(t).persistent(), model);
+    for (const auto& [version, snapshot] : sealed) {
+      RC_ASSERT(version.size() == snapshot.size());
+      RC_ASSERT(version.is_canonical());
+      for (const auto& [k, v] : snapshot) RC_ASSERT(version.find(k) && *version.find(k) == v);
+    }
+  }
+  RC_ASSERT(counter.live_nodes() == 0);
+}
+
+RC_GTEST_PROP(PersistentMapProperty, TransientMatchesUnorderedMapAtomic,
+              (const std::vector<std::tuple<std::uint8_t, std::uint16_t, std::uint64_t>>& ops)) {
+  check_transient_against_model<Map>(ops);
+}
+
+RC_GTEST_PROP(PersistentMapProperty, TransientMatchesUnorderedMapLocal,
+              (const std::vector<std::tuple<std::uint8_t, std::uint16_t, std::uint64_t>>& ops)) {
+  check_transient_against_model<LocalMap>(ops);
+}
+
+RC_GTEST_PROP(PersistentMapProperty, TransientMatchesUnorderedMapWithCollidingHash,
+              (const std::vector<std::tuple<std::uint8_t, std::uint16_t, std::uint64_t>>& ops)) {
+  check_transient_against_model<PersistentMap<std::uint64_t, std::uint64_t, test::CoarseHash>>(ops);
+}
+
+TEST(PersistentMap, TransientSeesInsertsBeforeTheyAreApplied) {
+  auto t = Map().transient();
+  EXPECT_TRUE(t.empty());
+  t.insert(1, 10);
+  EXPECT_FALSE(t.empty());
+  t.insert(1, 11);
+  t.insert(2, 20);
+  ASSERT_NE(t.find(1), nullptr);
+  EXPECT_EQ(*t.find(1), 11u);
+  EXPECT_EQ(t.size(), 2u);
+  t.insert(3, 30);
+  EXPECT_TRUE(t.remove(3));
+  EXPECT_FALSE(t.contains(3));
+  t.insert(4, 40);
+  std::map<std::uint64_t, std::uint64_t> seen(t.begin(), t.end());
+  EXPECT_EQ(seen, (std::map<std::uint64_t, std::uint64_t>{{1, 11}, {2, 20}, {4, 40}}));
+  t.insert(5, 50);
+  const Map m = std::move(t).persistent();
+  EXPECT_EQ(m.size(), 4u);
+  EXPECT_EQ(m.at(5), 50u);
+}
+
 // Threads share one Atomic map, each deriving and dropping its own versions (run under TSan).
 TEST(PersistentMap, AtomicVersionsSharedAcrossThreads) {
   CountingAllocator counter;

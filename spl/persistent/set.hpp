@@ -11,6 +11,7 @@
 #include "spl/base/hash.hpp"
 #include "spl/base/refcount.hpp"
 #include "spl/persistent/internal/champ_root.hpp"
+#include "spl/persistent/internal/champ_transient.hpp"
 
 namespace spl::persistent {
 
@@ -46,7 +47,9 @@ class PersistentSet {
   PersistentSet(std::initializer_list<K> keys) : PersistentSet(keys.begin(), keys.end()) {}
   template <std::input_iterator It, std::sentinel_for<It> S>
   PersistentSet(It first, S last) {
-    for (; first != last; ++first) root_.insert_in_place(K(*first));
+    internal::TransientChampRoot<internal::SetTraits<K, Hash, Eq>, RefPolicy> building;
+    for (; first != last; ++first) building.insert(K(*first));
+    root_ = std::move(building).take();
   }
 
   size_type size() const noexcept { return root_.size(); }
@@ -109,28 +112,30 @@ class PersistentSet {
   Root root_;
 };
 
+// A set being built or changed in place, batching its inserts like TransientMap (one thread
+// at a time, even for reading).
 template <class K, class Hash, class Eq, class RefPolicy>
 class TransientSet {
   using Set = PersistentSet<K, Hash, Eq, RefPolicy>;
-  using Root = typename Set::Root;
+  using Root = internal::TransientChampRoot<internal::SetTraits<K, Hash, Eq>, RefPolicy>;
 
  public:
   TransientSet() = default;
 
-  std::size_t size() const noexcept { return root_.size(); }
-  bool empty() const noexcept { return root_.size() == 0; }
+  std::size_t size() const { return root_.size(); }
+  bool empty() const noexcept { return root_.empty(); }
   bool contains(const K& key) const { return root_.find(key) != nullptr; }
-  void insert(K key) { root_.insert_in_place(std::move(key)); }
-  bool remove(const K& key) { return root_.remove_in_place(key); }
+  void insert(K key) { root_.insert(std::move(key)); }
+  bool remove(const K& key) { return root_.remove(key); }
 
   typename Set::iterator begin() const { return root_.begin(); }
   typename Set::iterator end() const { return root_.end(); }
 
-  Set persistent() && { return Set(std::move(root_)); }
+  Set persistent() && { return Set(std::move(root_).take()); }
 
  private:
   friend Set;
-  explicit TransientSet(Root root) noexcept : root_(std::move(root)) {}
+  explicit TransientSet(typename Set::Root root) noexcept : root_(std::move(root)) {}
 
   Root root_;
 };

@@ -47,6 +47,36 @@ TEST(PersistentSet, TransientAndRvalueUpdates) {
   EXPECT_EQ(counter.live_nodes(), 0);
 }
 
+// Inserts of u64 keys wait in a batch; reads, removes and sealing see them all.
+TEST(PersistentSet, TransientSeesInsertsBeforeTheyAreApplied) {
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  {
+    const Set base{1, 2, 3};
+    auto t = base.transient();
+    std::set<std::uint64_t> model{1, 2, 3};
+    for (std::uint64_t i = 0; i < 100; ++i) {
+      t.insert(i * 3);
+      model.insert(i * 3);
+      if (i % 7 == 0) {
+        EXPECT_TRUE(t.contains(i * 3));
+        EXPECT_EQ(t.size(), model.size());
+      }
+      if (i % 11 == 0) {
+        EXPECT_TRUE(t.remove(i * 3));
+        model.erase(i * 3);
+      }
+    }
+    EXPECT_EQ(std::set<std::uint64_t>(t.begin(), t.end()), model);
+    t.insert(1000);
+    model.insert(1000);
+    const Set s = std::move(t).persistent();
+    EXPECT_EQ(std::set<std::uint64_t>(s.begin(), s.end()), model);
+    EXPECT_EQ(std::set<std::uint64_t>(base.begin(), base.end()), (std::set<std::uint64_t>{1, 2, 3}));
+  }
+  EXPECT_EQ(counter.live_nodes(), 0);
+}
+
 RC_GTEST_PROP(PersistentSetProperty, MatchesStdSetWithCollisions,
               (const std::vector<std::pair<bool, std::uint8_t>>& ops)) {
   using BadSet = PersistentSet<std::uint64_t, test::CoarseHash, std::equal_to<std::uint64_t>, spl::Local>;

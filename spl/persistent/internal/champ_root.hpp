@@ -2,7 +2,9 @@
 // A CHAMP trie's root and size with the whole-collection operations that PersistentMap,
 // PersistentSet and their transients share.
 
+#include <cassert>
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <optional>
 #include <utility>
@@ -32,8 +34,39 @@ class ChampRoot : public CountedRoot<Champ<Traits, Policy>> {
   }
 
   // Changes this root in place wherever its nodes are uniquely held.
-  void insert_in_place(Entry&& entry) {
-    const std::uint64_t hash = Trie::hash_of(Traits::key(entry));
+  void insert_in_place(Entry&& entry) { insert_in_place(Trie::hash_of(Traits::key(entry)), std::move(entry)); }
+
+  // insert_in_place for entries[0..n) in order (n at most kMaxBatch), counting in `applied` the
+  // ones done (the rest are left as they were if one fails). Their paths are first walked level
+  // by level, one level of every path at a time with the next nodes asked for ahead, so that
+  // the cache misses of the whole batch overlap instead of coming one after another.
+  static constexpr unsigned kMaxBatch = 16;
+  void insert_batch_in_place(Entry* entries, unsigned n, unsigned& applied) {
+    assert(n <= kMaxBatch);
+    std::uint64_t hashes[kMaxBatch];
+    const Node* at[kMaxBatch];
+    for (unsigned i = 0; i < n; ++i) {
+      hashes[i] = Trie::hash_of(Traits::key(entries[i]));
+      at[i] = root_;
+    }
+    for (unsigned shift = 0; root_ && shift < kCollisionShift; shift += kChampBits) {
+      bool deeper = false;
+      for (unsigned i = 0; i < n; ++i) {
+        const Node* node = at[i];
+        if (!node) continue;
+        const std::uint32_t bit = 1u << champ_fragment(hashes[i], shift);
+        at[i] = (node->nodemap & bit) ? node->children()[champ_index(node->nodemap, bit)] : nullptr;
+        if (at[i]) {
+          Trie::prefetch_node(at[i]);
+          deeper = true;
+        }
+      }
+      if (!deeper) break;
+    }
+    for (; applied < n; ++applied) insert_in_place(hashes[applied], std::move(entries[applied]));
+  }
+
+  void insert_in_place(std::uint64_t hash, Entry&& entry) {
     if (!root_) {
       root_ = Trie::make_leaf(hash, std::move(entry));
       size_ = 1;
