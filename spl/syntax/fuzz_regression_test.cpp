@@ -38,6 +38,14 @@ TEST(FuzzRegression, CorpusFiles) {
   for (const std::string& f : files) exercise(read_file(f).value_or(""));
 }
 
+// Inputs rapidcheck or libFuzzer once found crashing (the first under ASan only).
+TEST(FuzzRegression, FoundInputs) {
+  // A `?:` conditional whose `?` is the first token of the file: its fix-it read the token
+  // before the first one.
+  exercise("? 1 : 2\n");
+  exercise("?x:y");
+}
+
 // Byte-level damage to every corpus file: truncations and random byte flips.
 TEST(FuzzRegression, DamagedCorpus) {
   std::vector<std::string> missing;

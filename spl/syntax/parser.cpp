@@ -2893,8 +2893,9 @@ class Parser {
     std::size_t colon = i_;
     bool has_colon = eat(Tok::Colon);
     Node* b = has_colon ? binary(kOr) : placeholder(NodeKind::Missing);
-    std::vector<TextEdit> edits{{{cond->begin, cond->begin}, "if "},
-                                {{toks_[q - 1].end, toks_[q].end}, ":"}};
+    // The `?` becomes `:` together with the space before it; a `?` that opens the file has none.
+    const std::uint32_t question_from = q > 0 ? toks_[q - 1].end : toks_[q].begin;
+    std::vector<TextEdit> edits{{{cond->begin, cond->begin}, "if "}, {{question_from, toks_[q].end}, ":"}};
     if (has_colon) edits.push_back({{toks_[colon - 1].end, toks_[colon].end}, " else:"});
     mistake("E0338", Severity::Error, span_of(q), "Simple has no `?:`; `if` is an expression: `if c: a else: b`",
             "conditional written with `?:`", std::move(edits));
