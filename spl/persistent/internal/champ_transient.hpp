@@ -115,8 +115,10 @@ class TransientChampRoot {
       try {
         root_.insert_batch_in_place(batch(), count_, applied);
       } catch (...) {
-        count_ -= applied;
-        for (unsigned i = 0; i < count_; ++i) ::new (slot(i)) Entry(std::move(batch()[applied + i]));
+        if (applied > 0) {  // the rest moves to the front (none of it is its own source)
+          count_ -= applied;
+          for (unsigned i = 0; i < count_; ++i) ::new (slot(i)) Entry(std::move(batch()[applied + i]));
+        }
         throw;
       }
       count_ = 0;
