@@ -64,6 +64,9 @@ struct Node {
   std::uint32_t end = 0;
   std::uint32_t token = kNoToken;  // main token index (name, operator, literal)
   std::uint32_t count = 0;
+  // The main token's kind, kept where `token` cannot be (the tokens of an interpolation hole are
+  // not in the file's token array): an operator's kind, `Shr` for a `>>` the lexer split in two.
+  Tok op = Tok::Eof;
   Node** kids = nullptr;
 
   Node* kid(std::uint32_t i) const { return i < count ? kids[i] : nullptr; }

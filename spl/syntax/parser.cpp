@@ -238,6 +238,7 @@ class Parser {
     Node* n = arena_.make<Node>();
     n->kind = kind;
     n->token = token;
+    if (token != kNoToken) n->op = toks_[token].kind;
     std::size_t count = stack_.size() - m.stack;
     n->count = static_cast<std::uint32_t>(count);
     if (count > 0) {
@@ -266,6 +267,7 @@ class Parser {
     Node* n = arena_.make<Node>();
     n->kind = kind;
     n->token = token_index;
+    n->op = toks_[token_index].kind;
     n->begin = toks_[token_index].begin;
     n->end = toks_[token_index].end;
     return n;
@@ -288,6 +290,7 @@ class Parser {
     Node* n = arena_.make<Node>();
     n->kind = kind;
     n->token = token;
+    if (token != kNoToken) n->op = toks_[token].kind;
     n->count = static_cast<std::uint32_t>(count);
     n->kids = arena_.make_array<Node*>(count);
     n->kids[0] = lhs;
@@ -2667,7 +2670,14 @@ class Parser {
       }
       Node* rhs = binary(right ? prec : prec + 1);
       NodeKind kind = prec == kRange ? NodeKind::Range : NodeKind::Binary;
-      lhs = wrap(kind, lhs, {rhs}, op);
+      if (kind == NodeKind::Range && at(Tok::Ident) && tok().text(src_) == "by") {  // 0..10 by 2
+        advance();
+        Node* step = binary(kRange + 1);
+        lhs = wrap(kind, lhs, {rhs, step}, op);
+      } else {
+        lhs = wrap(kind, lhs, {rhs}, op);
+      }
+      if (k == Tok::Gt && prec == kShift) lhs->op = Tok::Shr;
       if (k == Tok::DotDotEq) lhs->flags |= kFlagInclusive;
     }
     return lhs;
@@ -3146,6 +3156,7 @@ class Parser {
     Node* first = argument();
     if (at(Tok::RParen) && first->kind != NodeKind::NamedArg) {
       advance();
+      push(first);
       Node* inner = finish(NodeKind::Tuple, m);
       // A parenthesised expression keeps its span but is the inner node.
       if (inner->count == 1) {

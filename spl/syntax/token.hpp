@@ -101,6 +101,7 @@ namespace spl::syntax {
   X(Caret, "^")              \
   X(Tilde, "~")              \
   X(Shl, "<<")               \
+  X(Shr, ">>")               \
   X(AmpAmp, "&&")            \
   X(PipePipe, "||")          \
   X(Bang, "!")               \

@@ -1,0 +1,95 @@
+#pragma once
+// The register bytecode (tier 0). An instruction is 8 bytes: an opcode and three 16-bit operands
+// naming registers of the current frame, constants, globals or names; jumps keep a signed 32-bit
+// offset in b:c. A few instructions are followed by one Extra word with more operands.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "spl/vm/value.hpp"
+
+namespace spl::vm {
+
+#define SPL_VM_OPS(X)                                                                                       \
+  X(Move) X(LoadK) X(LoadInt) X(LoadNil) X(LoadTrue) X(LoadFalse)                                          \
+  X(GetGlobal) X(SetGlobal) X(GetUp) X(GetCell) X(SetCell) X(NewCell)                                      \
+  X(Add) X(Sub) X(Mul) X(Div) X(Mod) X(Pow) X(Neg) X(Not) X(BitAnd) X(BitOr) X(BitXor) X(Shl) X(Shr) X(BitNot) \
+  X(Eq) X(Ne) X(Lt) X(Le) X(Gt) X(Ge) X(In)                                                                 \
+  X(Jump) X(JumpIfFalse) X(JumpIfTrue) X(JumpIfNil) X(JumpIfNotNil)                                         \
+  X(ForPrep) X(ForLoop) X(IterPrep) X(IterNext) X(ArgGiven) X(SelfClosure)                                                             \
+  X(Call) X(CallMethod) X(Return) X(ReturnNil)                                                              \
+  X(NewArray) X(NewTuple) X(NewDict) X(NewSet) X(NewRange) X(NewObject) X(NewEnum) X(Closure)              \
+  X(GetIndex) X(SetIndex) X(TakeIndex) X(GetSlice) X(GetField) X(SetField) X(TakeField) X(TakeLocal)        \
+  X(IsVariant) X(GetPayload) X(IsType) X(Len) X(TupleGet)                                                   \
+  X(ToStr) X(Concat) X(Truthy) X(Exists) X(Propagate) X(AssertFail) X(Extra)
+
+enum class Op : std::uint8_t {
+#define SPL_VM_OP_ENUM(name) name,
+  SPL_VM_OPS(SPL_VM_OP_ENUM)
+#undef SPL_VM_OP_ENUM
+};
+
+const char* op_name(Op op);
+
+struct Instr {
+  Op op;
+  std::uint8_t flags = 0;
+  std::uint16_t a = 0;
+  std::uint16_t b = 0;
+  std::uint16_t c = 0;
+  std::int32_t sbx() const { return static_cast<std::int32_t>(static_cast<std::uint32_t>(b) | (static_cast<std::uint32_t>(c) << 16)); }
+  void set_sbx(std::int32_t off) {
+    b = static_cast<std::uint16_t>(static_cast<std::uint32_t>(off) & 0xFFFF);
+    c = static_cast<std::uint16_t>(static_cast<std::uint32_t>(off) >> 16);
+  }
+};
+static_assert(sizeof(Instr) == 8);
+
+inline constexpr std::uint16_t kNoReg = 0xFFFF;
+
+// Where a closure's captured value comes from when it is made: a register of the enclosing
+// frame or one of the enclosing closure's own captures.
+struct Capture {
+  bool from_parent_reg;
+  std::uint16_t index;
+};
+
+struct SourceFile {
+  std::string path;
+  std::string text;
+  std::vector<std::uint32_t> line_starts;
+  void index_lines();
+  std::pair<std::uint32_t, std::uint32_t> line_col(std::uint32_t offset) const;  // 1-based
+};
+
+// Per-instruction record for method calls and field reads: the last receiver type seen and what
+// it resolved to (an inline cache), and type feedback for arithmetic.
+struct InlineCache {
+  const void* key = nullptr;  // TypeInfo* or builtin type tag
+  Value target = Value::nil();
+  std::uint32_t slot = 0;
+};
+
+enum Feedback : std::uint8_t { kSeenInt = 1, kSeenFloat = 2, kSeenOther = 4 };
+
+struct Proto {
+  std::string name;
+  std::shared_ptr<SourceFile> file;
+  std::uint16_t nparams = 0;
+  std::uint16_t nregs = 0;
+  bool variadic = false;
+  bool mutating = false;  // `me` method: its self is written back to the caller's place
+  std::vector<Instr> code;
+  std::vector<std::uint32_t> offsets;  // source offset per instruction
+  std::vector<Value> consts;           // owned
+  std::vector<Capture> captures;
+  std::vector<InlineCache> caches;     // one per instruction that uses one
+  std::vector<std::uint8_t> feedback;  // one per instruction
+  std::uint32_t def_offset = 0;
+  std::uint32_t id = 0;  // index in the VM's function table (Closure's operand)
+  ~Proto();
+};
+
+}  // namespace spl::vm

@@ -1,0 +1,2096 @@
+#include "spl/vm/compiler.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <ostream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "spl/base/arena.hpp"
+#include "spl/syntax/diagnostic.hpp"
+#include "spl/syntax/parser.hpp"
+#include "spl/vm/extern_fn.hpp"
+#include "spl/vm/literals.hpp"
+#include "spl/vm/vm.hpp"
+
+namespace spl::vm {
+
+namespace {
+
+using syntax::Node;
+using syntax::NodeKind;
+using syntax::Tok;
+
+// Stops compilation at the first problem; the message becomes a diagnostic at the node.
+struct Unsupported {
+  const Node* at;
+  std::string message;
+};
+
+struct Local {
+  std::string name;
+  std::uint16_t reg;
+  bool cell;
+  bool mut;
+  bool is_val = false;  // declared with `val` (parameters and pattern bindings are not)
+};
+
+struct Loop {
+  std::vector<std::size_t> breaks;
+  std::vector<std::size_t> continues;
+};
+
+struct Resolved {
+  enum Kind { None, Local, Up, Global, SelfFn } kind = None;
+  std::uint16_t index = 0;
+  bool cell = false;
+  bool mut = false;
+  bool is_val = false;
+};
+
+struct FnState {
+  FnState* parent = nullptr;
+  Proto* proto = nullptr;
+  std::vector<std::vector<Local>> scopes;
+  std::vector<std::string> up_names;
+  std::vector<bool> up_cells;
+  std::vector<bool> up_mut;
+  std::unordered_set<std::string> inner_refs;  // names used by nested functions: `var`s among them live in cells
+  std::uint16_t free = 0;
+  std::uint16_t max = 0;
+  std::vector<Loop> loops;
+  std::string self_name;
+  bool top_level = false;
+  std::uint32_t offset = 0;
+};
+
+class ModuleCompiler {
+ public:
+  ModuleCompiler(Vm& vm, std::shared_ptr<SourceFile> file, std::string key, std::ostream& diag, bool color)
+      : vm_(vm), file_(std::move(file)), key_(std::move(key)), diag_(diag), color_(color) {}
+
+  CompiledModule compile() {
+    std::vector<syntax::Diagnostic> diags;
+    parsed_ = syntax::parse(file_->text, arena_, diags);
+    syntax::SourceFile sf(file_->path, file_->text);
+    if (syntax::count_errors(diags) > 0) {
+      for (const auto& d : diags)
+        if (d.severity == syntax::Severity::Error) diag_ << syntax::render_text(sf, d, {color_});
+      throw CompileError(fmt::format("{} has syntax errors", file_->path));
+    }
+    try {
+      return compile_module(parsed_.root);
+    } catch (const Unsupported& u) {
+      syntax::Diagnostic d;
+      d.code = "E0900";
+      d.message = u.message;
+      d.span = {u.at ? u.at->begin : 0, u.at ? u.at->end : 0};
+      diag_ << syntax::render_text(sf, d, {color_});
+      throw CompileError(u.message);
+    }
+  }
+
+ private:
+  // ---- source helpers -------------------------------------------------------------------
+  std::string_view text(const Node* n) const { return std::string_view(file_->text).substr(n->begin, n->end - n->begin); }
+  std::string_view tok_text(const Node* n) const {
+    if (n->token != syntax::kNoToken && n->token < parsed_.tokens.size()) return parsed_.tokens[n->token].text(file_->text);
+    return text(n);
+  }
+  [[noreturn]] void fail(const Node* n, std::string message) { throw Unsupported{n, std::move(message)}; }
+
+  // ---- emission -------------------------------------------------------------------------
+  std::size_t emit(Op op, std::uint16_t a = 0, std::uint16_t b = 0, std::uint16_t c = 0, std::uint8_t flags = 0) {
+    Proto* p = fs_->proto;
+    p->code.push_back(Instr{op, flags, a, b, c});
+    p->offsets.push_back(fs_->offset);
+    return p->code.size() - 1;
+  }
+  std::size_t emit_jump(Op op, std::uint16_t a = 0) {
+    if (op == Op::Jump) return emit(Op::Jump);
+    return emit(op, a);
+  }
+  std::size_t here() const { return fs_->proto->code.size(); }
+  void patch(std::size_t at, std::size_t target) {
+    Instr& in = fs_->proto->code[at];
+    std::int64_t off = static_cast<std::int64_t>(target) - static_cast<std::int64_t>(at) - 1;
+    if (in.op == Op::Jump || in.op == Op::ForPrep || in.op == Op::ForLoop || in.op == Op::IterNext) {
+      in.set_sbx(static_cast<std::int32_t>(off));
+    } else {
+      if (off < INT16_MIN || off > INT16_MAX) fail(nullptr, "function too large (a conditional jump exceeds 32767 instructions)");
+      in.b = static_cast<std::uint16_t>(static_cast<std::int16_t>(off));
+    }
+  }
+  void patch_here(std::size_t at) { patch(at, here()); }
+  std::uint16_t constant(Value v) {
+    auto& consts = fs_->proto->consts;
+    for (std::size_t i = 0; i < consts.size(); ++i) {
+      if (consts[i].bits == v.bits || (consts[i].is_obj(ObjType::Str) && v.is_obj(ObjType::Str) && str_of(consts[i]) == str_of(v))) {
+        release(v);
+        return static_cast<std::uint16_t>(i);
+      }
+    }
+    if (consts.size() >= 0xFFFF) fail(nullptr, "too many constants in one function");
+    consts.push_back(v);
+    return static_cast<std::uint16_t>(consts.size() - 1);
+  }
+  std::uint16_t alloc(std::uint16_t n = 1) {
+    std::uint16_t r = fs_->free;
+    if (static_cast<std::uint32_t>(fs_->free) + n >= 0xFFF0) fail(nullptr, "too many registers in one function");
+    fs_->free = static_cast<std::uint16_t>(fs_->free + n);
+    fs_->max = std::max(fs_->max, fs_->free);
+    return r;
+  }
+  std::uint32_t name_id(std::string_view s) { return vm_.intern(s); }
+  std::uint16_t name16(std::string_view s) {
+    std::uint32_t id = name_id(s);
+    if (id > 0xFFFF) fail(nullptr, "too many distinct names");
+    return static_cast<std::uint16_t>(id);
+  }
+
+  // ---- scopes ---------------------------------------------------------------------------
+  void push_scope() { fs_->scopes.emplace_back(); }
+  void pop_scope(std::uint16_t free_to) {
+    fs_->scopes.pop_back();
+    fs_->free = free_to;
+  }
+  std::uint16_t declare(const std::string& name, bool mut) {
+    std::uint16_t r = alloc();
+    bool cell = mut && fs_->inner_refs.count(name) != 0;
+    fs_->scopes.back().push_back({name, r, cell, mut});
+    return r;
+  }
+  // After the value is in the register: box it when it lives in a cell.
+  void init_local(std::uint16_t reg) {
+    for (const Local& l : fs_->scopes.back())
+      if (l.reg == reg && l.cell) emit(Op::NewCell, reg);
+  }
+
+  Resolved resolve_in(FnState* f, const std::string& name) {
+    for (auto s = f->scopes.rbegin(); s != f->scopes.rend(); ++s)
+      for (auto l = s->rbegin(); l != s->rend(); ++l)
+        if (l->name == name) return {Resolved::Local, l->reg, l->cell, l->mut, l->is_val};
+    for (std::size_t i = 0; i < f->up_names.size(); ++i)
+      if (f->up_names[i] == name) return {Resolved::Up, static_cast<std::uint16_t>(i), f->up_cells[i], f->up_mut[i]};
+    if (!f->self_name.empty() && f->self_name == name && !f->top_level) return {Resolved::SelfFn};
+    if (f->parent) {
+      Resolved r = resolve_in(f->parent, name);
+      if (r.kind == Resolved::Local || r.kind == Resolved::Up) {
+        f->proto->captures.push_back({r.kind == Resolved::Local, r.index});
+        f->up_names.push_back(name);
+        f->up_cells.push_back(r.cell);
+        f->up_mut.push_back(r.mut);
+        return {Resolved::Up, static_cast<std::uint16_t>(f->up_names.size() - 1), r.cell, r.mut};
+      }
+      if (r.kind == Resolved::SelfFn) {
+        // A nested function naming the function it sits in: capture that closure.
+        return {Resolved::None};
+      }
+    }
+    auto g = globals_.find(name);
+    if (g != globals_.end()) return {Resolved::Global, static_cast<std::uint16_t>(g->second)};
+    if (vm_.has_global(name)) return {Resolved::Global, static_cast<std::uint16_t>(vm_.global_slot(name))};
+    return {};
+  }
+  Resolved resolve(const std::string& name) { return resolve_in(fs_, name); }
+
+  // ---- module ---------------------------------------------------------------------------
+  CompiledModule compile_module(Node* root) {
+    CompiledModule out;
+    // Declarations first: every module-level name is visible everywhere in the file.
+    for (std::uint32_t i = 0; i < root->count; ++i) declare_item(root->kids[i], out);
+    for (std::uint32_t i = 0; i < root->count; ++i) collect_me_methods(root->kids[i]);
+    for (std::uint32_t i = 0; i < root->count; ++i) define_item(root->kids[i]);
+
+    auto proto = std::make_unique<Proto>();
+    proto->name = "<module>";
+    proto->file = file_;
+    Proto* init = vm_.new_proto(std::move(proto));
+    FnState st;
+    st.proto = init;
+    st.top_level = true;
+    collect_inner_refs(root, st.inner_refs, false);
+    FnState* saved = fs_;
+    fs_ = &st;
+    push_scope();
+    for (std::uint32_t i = 0; i < root->count; ++i) {
+      Node* n = root->kids[i];
+      if (is_declaration(n)) continue;
+      if (calls_name(n, "main")) out.calls_main = true;
+      std::uint16_t save = fs_->free;
+      statement(n);
+      fs_->free = save;
+    }
+    emit(Op::ReturnNil);
+    finish_proto(st);
+    fs_ = saved;
+    out.init = init;
+    return out;
+  }
+
+  bool calls_name(const Node* n, std::string_view name) {
+    if (n == nullptr) return false;
+    if (n->kind == NodeKind::Call && n->count > 0 && n->kids[0] && n->kids[0]->kind == NodeKind::Name && text(n->kids[0]) == name)
+      return true;
+    if (n->kind == NodeKind::Fn || n->kind == NodeKind::Lambda) return false;
+    for (std::uint32_t i = 0; i < n->count; ++i)
+      if (calls_name(n->kids[i], name)) return true;
+    return false;
+  }
+
+  static bool is_declaration(const Node* n) {
+    switch (n->kind) {
+      case NodeKind::Fn:
+      case NodeKind::Struct:
+      case NodeKind::Class:
+      case NodeKind::Enum:
+      case NodeKind::Impl:
+      case NodeKind::Trait:
+      case NodeKind::TypeAlias:
+      case NodeKind::Use:
+      case NodeKind::Export:
+      case NodeKind::Docstring:
+      case NodeKind::Attribute:
+      case NodeKind::Decorator: return true;
+      default: return false;
+    }
+  }
+
+  std::string qualified(std::string_view name) const { return key_ + "::" + std::string(name); }
+
+  std::uint32_t define_global(std::string_view name) {
+    std::uint32_t slot = vm_.global_slot(qualified(name));
+    globals_[std::string(name)] = slot;
+    return slot;
+  }
+
+  void declare_item(Node* n, CompiledModule& out) {
+    switch (n->kind) {
+      case NodeKind::Fn: {
+        std::string name(text(n->kids[0]));
+        std::uint32_t slot = define_global(name);
+        fns_[name] = n;
+        if (name == "main") {
+          out.has_main = true;
+          out.main_slot = slot;
+        }
+        break;
+      }
+      case NodeKind::Binding: declare_pattern_globals(n->kids[0]); break;
+      case NodeKind::Struct:
+      case NodeKind::Class:
+      case NodeKind::Enum: declare_type(n); break;
+      case NodeKind::Use: import(n); break;
+      default: break;
+    }
+  }
+
+  void declare_pattern_globals(Node* p) {
+    if (p == nullptr) return;
+    if (p->kind == NodeKind::PatBind) {
+      define_global(text(p));
+      return;
+    }
+    for (std::uint32_t i = 0; i < p->count; ++i) declare_pattern_globals(p->kids[i]);
+  }
+
+  Node* members(Node* n) {
+    for (std::uint32_t i = 0; i < n->count; ++i)
+      if (n->kids[i] && n->kids[i]->kind == NodeKind::Members) return n->kids[i];
+    return nullptr;
+  }
+
+  void declare_type(Node* n) {
+    auto t = std::make_unique<TypeInfo>();
+    t->name = std::string(text(n->kids[0]));
+    t->kind = n->kind == NodeKind::Class ? TypeInfo::Kind::Class : n->kind == NodeKind::Enum ? TypeInfo::Kind::Enum : TypeInfo::Kind::Struct;
+    TypeInfo* ti = vm_.new_type(std::move(t));
+    types_[ti->name] = ti;
+    type_nodes_[ti] = n;
+    Node* m = members(n);
+    if (m == nullptr) return;
+    for (std::uint32_t i = 0; i < m->count; ++i) {
+      Node* k = m->kids[i];
+      if (k == nullptr) continue;
+      if (k->kind == NodeKind::Field && ti->kind != TypeInfo::Kind::Enum) {
+        std::string fname(tok_text(k));
+        ti->field_index[name_id(fname)] = static_cast<std::uint32_t>(ti->fields.size());
+        ti->fields.push_back(fname);
+        field_defaults_[ti].push_back(default_of_field(k));
+      } else if (k->kind == NodeKind::Variant) {
+        Variant v;
+        v.name = std::string(tok_text(k));
+        if (k->count > 0 && k->kids[0] && k->kids[0]->kind == NodeKind::Params) {
+          Node* ps = k->kids[0];
+          for (std::uint32_t j = 0; j < ps->count; ++j) {
+            Node* f = ps->kids[j];
+            v.fields.push_back(f && f->kind == NodeKind::Field ? std::string(tok_text(f)) : std::string());
+          }
+          v.arity = v.fields.size();
+        }
+        std::uint32_t idx = static_cast<std::uint32_t>(ti->variants.size());
+        if (v.arity == 0) v.unit = Value::object(new EnumObj(ti, idx));
+        ti->variants.push_back(std::move(v));
+        std::uint32_t vid = vm_.variant_id(ti, idx);
+        variant_by_name_[ti->variants.back().name].push_back(vid);
+      }
+    }
+  }
+
+  static Node* default_of_field(Node* f) {
+    for (std::uint32_t i = 0; i < f->count; ++i) {
+      Node* k = f->kids[i];
+      if (k && !is_type_node(k)) return k;
+    }
+    return nullptr;
+  }
+
+  static bool is_type_node(const Node* k) {
+    switch (k->kind) {
+      case NodeKind::TypeName:
+      case NodeKind::TypeArray:
+      case NodeKind::TypeDict:
+      case NodeKind::TypeTuple:
+      case NodeKind::TypeFn:
+      case NodeKind::TypeOptional:
+      case NodeKind::TypeUnion:
+      case NodeKind::GenericArgs: return true;
+      default: return false;
+    }
+  }
+
+  void import(Node* n) {
+    // Use kids: path Names (leading dots in the text), then UseItem list or a single name.
+    std::vector<std::string> path;
+    std::vector<std::pair<std::string, std::string>> items;  // (name, alias)
+    bool wildcard = n->has(syntax::kFlagWildcard);
+    for (std::uint32_t i = 0; i < n->count; ++i) {
+      Node* k = n->kids[i];
+      if (k == nullptr) continue;
+      if (k->kind == NodeKind::Name) path.emplace_back(text(k));
+      if (k->kind == NodeKind::UseItem) {
+        if (k->count > 0 && k->kids[0] && k->kids[0]->kind == NodeKind::UseItem) {
+          for (std::uint32_t j = 0; j < k->count; ++j)
+            if (k->kids[j]) items.emplace_back(std::string(tok_text(k->kids[j])), std::string(tok_text(k->kids[j])));
+        } else {
+          items.emplace_back(std::string(tok_text(k)), std::string(tok_text(k)));
+        }
+      }
+    }
+    int dots = 0;
+    for (char c : text(n).substr(3)) {
+      if (c == '.') ++dots;
+      else if (c != ' ') break;
+    }
+    std::string dir = std::filesystem::path(file_->path).parent_path().string();
+    std::string file = vm_.resolve_module(dir, path, dots);
+    if (items.empty() && !wildcard && !path.empty()) {
+      // `use a.b.X`: the last segment is a name inside module a.b, unless a.b.X is a module.
+      std::string whole = vm_.resolve_module(dir, path, dots);
+      std::vector<std::string> parent(path.begin(), path.end() - 1);
+      std::string pfile = parent.empty() ? std::string() : vm_.resolve_module(dir, parent, dots);
+      if (!pfile.empty() && (whole.empty() || whole == pfile)) {
+        file = pfile;
+        items.emplace_back(path.back(), path.back());
+      }
+    }
+    if (!file.empty()) vm_.load_module(file);
+    for (auto& [name, alias] : items) {
+      if (!file.empty() && vm_.has_global(file + "::" + name)) {
+        globals_[alias] = vm_.global_slot(file + "::" + name);
+      } else if (TypeInfo* t = vm_.find_type(name)) {
+        types_[alias] = t;
+      } else if (vm_.has_global(name)) {
+        globals_[alias] = vm_.global_slot(name);  // provided by the runtime (std.spec's describe, ...)
+      } else if (file.empty() && !path.empty() && (path[0] == "std" || path[0] == "lib")) {
+        fail(n, fmt::format("module `{}` not found in the standard library", join(path)));
+      } else if (!file.empty()) {
+        fail(n, fmt::format("module `{}` has no `{}`", join(path), name));
+      }
+      // An unknown non-std module: names stay unresolved and are reported where used.
+    }
+  }
+
+  static std::string join(const std::vector<std::string>& parts) {
+    std::string s;
+    for (const auto& p : parts) s += (s.empty() ? "" : ".") + p;
+    return s;
+  }
+
+  void collect_me_methods(Node* n) {
+    if (n->kind != NodeKind::Impl && n->kind != NodeKind::Class && n->kind != NodeKind::Struct) return;
+    Node* m = members(n);
+    if (!m) return;
+    for (std::uint32_t i = 0; i < m->count; ++i) {
+      Node* f = m->kids[i];
+      if (f && f->kind == NodeKind::Fn && f->has(syntax::kFlagMutating)) {
+        vm_.add_mutating_name(name_id(text(f->kids[0])));
+        user_me_names_.emplace(text(f->kids[0]));
+      }
+    }
+  }
+
+  TypeInfo* type_named(std::string_view name) {
+    auto it = types_.find(std::string(name));
+    if (it != types_.end()) return it->second;
+    return nullptr;
+  }
+
+  void define_item(Node* n) {
+    switch (n->kind) {
+      case NodeKind::Fn: {
+        std::string name(text(n->kids[0]));
+        Value fn = n->has(syntax::kFlagExtern) || body_of(n) == nullptr ? extern_function(n) : make_function(n, name, nullptr, false);
+        Value& g = vm_.global(globals_[name]);
+        release(g);
+        g = fn;
+        break;
+      }
+      case NodeKind::Class:
+      case NodeKind::Struct: {
+        TypeInfo* t = type_named(text(n->kids[0]));
+        add_methods(t, members(n));
+        break;
+      }
+      case NodeKind::Impl: {
+        Node* target = nullptr;
+        Node* mem = nullptr;
+        for (std::uint32_t i = 0; i < n->count; ++i) {
+          Node* k = n->kids[i];
+          if (k && k->kind == NodeKind::TypeName) target = k;
+          if (k && k->kind == NodeKind::Members) mem = k;
+        }
+        if (!target) return;
+        TypeInfo* t = type_named(tok_text(target));
+        if (t == nullptr) {
+          // Methods on a builtin type (`impl i64:`) are not supported yet; skip quietly only for traits.
+          fail(target, fmt::format("`impl` for `{}`: only types declared in this module can have methods", tok_text(target)));
+        }
+        add_methods(t, mem);
+        break;
+      }
+      default: break;
+    }
+  }
+
+  Value extern_function(Node* n) {
+    std::string name(text(n->kids[0]));
+    Node* params = n->kids[2];
+    ExternSignature sig;
+    sig.name = name;
+    for (std::uint32_t i = 0; params && i < params->count; ++i) {
+      Node* p = params->kids[i];
+      Node* ty = p && p->count > 0 ? p->kids[0] : nullptr;
+      sig.params.push_back(extern_type(ty ? std::string(tok_text(ty)) : "", p));
+    }
+    Node* ret = n->count > 3 ? n->kids[3] : nullptr;
+    sig.result = ret ? extern_type(std::string(tok_text(ret)), ret) : ExternType::Void;
+    std::string error;
+    Value fn = bind_extern(vm_, sig, error);
+    if (fn.is_nil()) fail(n, error);
+    return fn;
+  }
+
+  ExternType extern_type(const std::string& t, const Node* at) {
+    if (t == "i64" || t == "i32" || t == "u64" || t == "u32" || t == "i16" || t == "u16" || t == "i8" || t == "u8") return ExternType::I64;
+    if (t == "f64" || t == "f32") return ExternType::F64;
+    if (t == "bool") return ExternType::Bool;
+    if (t == "text" || t == "str") return ExternType::Text;
+    if (t == "rt_value" || t == "any" || t == "Any") return ExternType::Value;
+    if (t.empty() || t == "()" || t == "void") return ExternType::Void;
+    fail(at, fmt::format("extern fn: type `{}` cannot cross the C boundary (use i64, f64, bool, text or rt_value)", t));
+  }
+
+  void add_methods(TypeInfo* t, Node* mem) {
+    if (!mem) return;
+    for (std::uint32_t i = 0; i < mem->count; ++i) {
+      Node* f = mem->kids[i];
+      if (!f || f->kind != NodeKind::Fn || body_of(f) == nullptr) continue;
+      std::string name(text(f->kids[0]));
+      bool is_static = f->has(syntax::kFlagStatic);
+      Value fn = make_function(f, name, is_static ? nullptr : t, f->has(syntax::kFlagMutating));
+      auto& table = is_static ? t->statics : t->methods;
+      std::uint32_t id = name_id(name);
+      auto it = table.find(id);
+      if (it != table.end()) release(it->second);
+      table[id] = fn;
+      if (f->has(syntax::kFlagMutating)) t->mutating[id] = true;
+    }
+  }
+
+  static Node* body_of(Node* fn) {
+    Node* last = fn->count > 4 ? fn->kids[4] : nullptr;
+    return last;
+  }
+
+  // ---- functions --------------------------------------------------------------------------
+  // Compiles a declared function (module level or method) to a closure value without captures.
+  Value make_function(Node* fn, const std::string& name, TypeInfo* self_type, bool mutating) {
+    Proto* p = compile_function(fn->kids[2], body_of(fn), name, self_type != nullptr, mutating, fn, nullptr);
+    return Value::object(new ClosureObj(p));
+  }
+
+  Proto* compile_function(Node* params, Node* body, const std::string& name, bool method, bool mutating, const Node* at,
+                          FnState* parent) {
+    auto proto = std::make_unique<Proto>();
+    proto->name = name;
+    proto->file = file_;
+    proto->mutating = mutating;
+    proto->def_offset = at->begin;
+    Proto* p = vm_.new_proto(std::move(proto));
+    FnState st;
+    st.parent = parent;
+    st.proto = p;
+    st.self_name = parent ? name : std::string();
+    st.offset = at->begin;
+    collect_inner_refs(body, st.inner_refs, false);
+    FnState* saved = fs_;
+    fs_ = &st;
+    push_scope();
+    if (method) declare("self", true);
+    std::vector<std::pair<std::uint16_t, Node*>> defaults;
+    for (std::uint32_t i = 0; params && i < params->count; ++i) {
+      Node* prm = params->kids[i];
+      if (!prm || prm->kind != NodeKind::Param) continue;
+      std::string pname(tok_text(prm));
+      if (pname == "self") continue;
+      std::uint16_t r = alloc();
+      fs_->scopes.back().push_back({pname, r, false, false});
+      if (prm->has(syntax::kFlagVariadic)) p->variadic = true;
+      for (std::uint32_t j = 0; j < prm->count; ++j)
+        if (prm->kids[j] && !is_type_node(prm->kids[j])) defaults.push_back({r, prm->kids[j]});
+    }
+    p->nparams = fs_->free;
+    for (auto& [reg, expr] : defaults) {
+      std::size_t j = emit(Op::ArgGiven, reg);
+      std::size_t skip = emit(Op::JumpIfNotNil, reg);
+      expr_into(expr, reg);
+      patch_here(j);
+      patch_here(skip);
+    }
+    std::uint16_t result = alloc();
+    if (body) {
+      if (body->kind == NodeKind::Block) {
+        block_value(body, result);
+      } else {
+        expr_into(body, result);
+      }
+    } else {
+      emit(Op::LoadNil, result);
+    }
+    emit(Op::Return, result);
+    finish_proto(st);
+    fs_ = saved;
+    return p;
+  }
+
+  void finish_proto(FnState& st) {
+    Proto* p = st.proto;
+    p->nregs = static_cast<std::uint16_t>(st.max + 1);
+    p->caches.resize(p->code.size());
+    p->feedback.assign(p->code.size(), 0);
+  }
+
+  // Names used inside nested functions (lambdas, trailing blocks, nested fns).
+  void collect_inner_refs(const Node* n, std::unordered_set<std::string>& out, bool inside) {
+    if (n == nullptr) return;
+    bool nested = n->kind == NodeKind::Lambda || n->kind == NodeKind::Fn ||
+                  (n->kind == NodeKind::Block && inside_trailing_block_.count(n));
+    if ((inside || nested) && n->kind == NodeKind::Name) out.emplace(text(n));
+    if (n->kind == NodeKind::Call) {
+      for (std::uint32_t i = 1; i < n->count; ++i)
+        if (n->kids[i] && n->kids[i]->kind == NodeKind::Block) inside_trailing_block_.insert(n->kids[i]);
+    }
+    for (std::uint32_t i = 0; i < n->count; ++i) collect_inner_refs(n->kids[i], out, inside || nested);
+  }
+
+  // ---- statements -----------------------------------------------------------------------
+  // Compiles a block; its last expression's value goes to dst (kNoReg: discarded).
+  void block_value(Node* block, std::uint16_t dst) {
+    std::uint16_t save = fs_->free;
+    push_scope();
+    bool valued = false;
+    for (std::uint32_t i = 0; i < block->count; ++i) {
+      Node* s = block->kids[i];
+      if (s == nullptr) continue;
+      bool last = i + 1 == block->count;
+      if (last && dst != kNoReg && produces_value(s)) {
+        value_statement(s, dst);
+        valued = true;
+      } else {
+        statement(s);
+      }
+    }
+    if (!valued && dst != kNoReg) emit(Op::LoadNil, dst);
+    pop_scope(save);
+  }
+
+  static bool produces_value(const Node* s) {
+    switch (s->kind) {
+      case NodeKind::ExprStmt:
+      case NodeKind::If:
+      case NodeKind::Match:
+      case NodeKind::IfVal: return true;
+      default: return false;
+    }
+  }
+
+  void value_statement(Node* s, std::uint16_t dst) {
+    fs_->offset = s->begin;
+    switch (s->kind) {
+      case NodeKind::ExprStmt: expr_into(s->kids[0], dst); break;
+      case NodeKind::If: if_into(s, dst); break;
+      case NodeKind::Match: match_into(s, dst); break;
+      case NodeKind::IfVal: if_val_into(s, dst); break;
+      default: statement(s); emit(Op::LoadNil, dst);
+    }
+  }
+
+  void statement(Node* s) {
+    fs_->offset = s->begin;
+    std::uint16_t save = fs_->free;
+    switch (s->kind) {
+      case NodeKind::ExprStmt: {
+        Node* e = s->kids[0];
+        if (e && e->kind == NodeKind::Call) {
+          call_into(e, kNoReg);
+        } else {
+          expr_any(e);
+        }
+        fs_->free = save;
+        break;
+      }
+      case NodeKind::Binding: binding(s); break;
+      case NodeKind::Assign: assign(s); fs_->free = save; break;
+      case NodeKind::If: if_into(s, kNoReg); fs_->free = save; break;
+      case NodeKind::IfVal: if_val_into(s, kNoReg); fs_->free = save; break;
+      case NodeKind::Match: match_into(s, kNoReg); fs_->free = save; break;
+      case NodeKind::While: while_loop(s); fs_->free = save; break;
+      case NodeKind::Loop: loop_forever(s); fs_->free = save; break;
+      case NodeKind::For: for_loop(s); fs_->free = save; break;
+      case NodeKind::Return: {
+        if (fs_->top_level) fail(s, "`return` outside a function");
+        if (s->count > 0 && s->kids[0]) {
+          std::uint16_t r = expr_any(s->kids[0]);
+          emit(Op::Return, r);
+        } else {
+          emit(Op::ReturnNil);
+        }
+        fs_->free = save;
+        break;
+      }
+      case NodeKind::Break:
+        if (fs_->loops.empty()) fail(s, "`break` outside a loop");
+        fs_->loops.back().breaks.push_back(emit(Op::Jump));
+        break;
+      case NodeKind::Continue:
+        if (fs_->loops.empty()) fail(s, "`continue` outside a loop");
+        fs_->loops.back().continues.push_back(emit(Op::Jump));
+        break;
+      case NodeKind::Pass:
+      case NodeKind::Docstring:
+      case NodeKind::Use:
+      case NodeKind::Attribute:
+      case NodeKind::Decorator:
+      case NodeKind::Trait:
+      case NodeKind::TypeAlias: break;
+      case NodeKind::Assert: {
+        std::uint16_t c = expr_any(s->kids[0]);
+        std::size_t ok = emit(Op::JumpIfTrue, c);
+        std::uint16_t msg = kNoReg;
+        if (s->count > 1 && s->kids[1]) msg = expr_any(s->kids[1]);
+        std::uint16_t k = constant(make_str("assertion failed: " + std::string(text(s->kids[0]))));
+        emit(Op::AssertFail, msg, k);
+        patch_here(ok);
+        fs_->free = save;
+        break;
+      }
+      case NodeKind::Fn: {
+        // A nested function: a local holding a closure.
+        std::string name(text(s->kids[0]));
+        std::uint16_t r = declare(name, false);
+        Proto* p = compile_function(s->kids[2], body_of(s), name, false, false, s, fs_);
+        emit(Op::Closure, r, proto_index(p));
+        break;
+      }
+      case NodeKind::Struct:
+      case NodeKind::Class:
+      case NodeKind::Enum:
+      case NodeKind::Impl: fail(s, "types declared inside a block are not supported yet; declare them at module level");
+      case NodeKind::Block: block_value(s, kNoReg); fs_->free = save; break;
+      default: fail(s, fmt::format("`{}` statements are not supported by the VM yet", syntax::node_kind_name(s->kind)));
+    }
+  }
+
+  std::uint16_t proto_index(Proto* p) {
+    if (p->id > 0xFFFF) fail(nullptr, "too many functions");
+    return static_cast<std::uint16_t>(p->id);
+  }
+
+  void binding(Node* s) {
+    Node* pat = s->kids[0];
+    Node* init = s->count > 2 ? s->kids[2] : nullptr;
+    bool mut = s->has(syntax::kFlagMutable);
+    if (fs_->top_level && fs_->scopes.size() == 1) {
+      // Module-level: a global.
+      std::uint16_t save = fs_->free;
+      std::uint16_t r = alloc();
+      if (init) expr_into(init, r); else emit(Op::LoadNil, r);
+      bind_globals(pat, r, s);
+      fs_->free = save;
+      return;
+    }
+    if (pat->kind == NodeKind::PatBind) {
+      std::uint16_t r = alloc();
+      if (init) expr_into(init, r); else emit(Op::LoadNil, r);
+      fs_->free = static_cast<std::uint16_t>(r + 1);
+      fs_->scopes.back().push_back({std::string(text(pat)), r, mut && fs_->inner_refs.count(std::string(text(pat))) != 0, mut, !mut});
+      init_local(r);
+      return;
+    }
+    std::uint16_t v = alloc();
+    if (init) expr_into(init, v); else emit(Op::LoadNil, v);
+    std::vector<std::size_t> fails;
+    pattern(pat, v, fails, mut);
+    if (!fails.empty()) {
+      std::size_t ok = emit(Op::Jump);
+      for (std::size_t f : fails) patch_here(f);
+      Node* else_block = s->count > 3 ? s->kids[3] : nullptr;
+      if (else_block) {
+        block_value(else_block, kNoReg);
+      } else {
+        std::uint16_t k = constant(make_str("value does not match the pattern of `" + std::string(text(pat)) + "`"));
+        emit(Op::AssertFail, kNoReg, k);
+      }
+      patch_here(ok);
+    }
+  }
+
+  void bind_globals(Node* pat, std::uint16_t v, Node* at) {
+    if (pat->kind == NodeKind::PatBind) {
+      emit(Op::SetGlobal, v, static_cast<std::uint16_t>(globals_.at(std::string(text(pat)))));
+      return;
+    }
+    if (pat->kind == NodeKind::PatTuple || pat->kind == NodeKind::PatArray) {
+      for (std::uint32_t i = 0; i < pat->count; ++i) {
+        std::uint16_t t = alloc();
+        emit(Op::TupleGet, t, v, static_cast<std::uint16_t>(i));
+        bind_globals(pat->kids[i], t, at);
+      }
+      return;
+    }
+    if (pat->kind == NodeKind::PatWild) return;
+    fail(at, "this destructuring form is not supported at module level");
+  }
+
+  // ---- assignment -------------------------------------------------------------------------
+  void assign(Node* s) {
+    Tok op = s->op;
+    Node* target = s->kids[0];
+    Node* value = s->kids[1];
+    if (op == Tok::Eq) {
+      // `x = x.method(...)`: the receiver moves out of x for the call, so an update of a value
+      // held once happens in place.
+      if (target->kind == NodeKind::Name && value->kind == NodeKind::Call && value->count > 0 && value->kids[0] &&
+          value->kids[0]->kind == NodeKind::FieldAccess && value->kids[0]->kids[0]->kind == NodeKind::Name &&
+          text(value->kids[0]->kids[0]) == text(target)) {
+        Resolved r = resolve(std::string(text(target)));
+        if (r.kind == Resolved::Local && !r.cell) {
+          check_assignable(target, r);
+          call_into(value, r.index, /*move_receiver=*/true);
+          return;
+        }
+      }
+      if (target->kind == NodeKind::Name) {
+        Resolved r = resolve(std::string(text(target)));
+        if (r.kind == Resolved::Local && !r.cell) {
+          check_assignable(target, r);
+          expr_into(value, r.index);
+          return;
+        }
+      }
+      store(target, expr_any(value));
+      return;
+    }
+    Op arith = Op::Add;
+    switch (op) {
+      case Tok::PlusEq: arith = Op::Add; break;
+      case Tok::MinusEq: arith = Op::Sub; break;
+      case Tok::StarEq: arith = Op::Mul; break;
+      case Tok::SlashEq: arith = Op::Div; break;
+      case Tok::PercentEq: arith = Op::Mod; break;
+      case Tok::StarStarEq: arith = Op::Pow; break;
+      default: fail(s, fmt::format("assignment operator `{}` is not supported", tok_text(s)));
+    }
+    if (target->kind == NodeKind::Name) {
+      Resolved r = resolve(std::string(text(target)));
+      if (r.kind == Resolved::Local && !r.cell) {
+        check_assignable(target, r);
+        std::uint16_t rhs = expr_any(value);
+        emit(arith, r.index, r.index, rhs);
+        return;
+      }
+    }
+    std::uint16_t cur = alloc();
+    expr_into(target, cur);
+    std::uint16_t rhs = expr_any(value);
+    emit(arith, cur, cur, rhs);
+    store(target, cur);
+  }
+
+  void check_assignable(const Node* target, const Resolved& r) {
+    if (!r.mut) fail(target, fmt::format("cannot assign twice to `{}`: it is declared with `val` (use `var` to make it mutable)", text(target)));
+  }
+
+  // Writes the value in register v into a place: a name, a field or an index.
+  void store(Node* target, std::uint16_t v) {
+    switch (target->kind) {
+      case NodeKind::Name: {
+        std::string name(text(target));
+        Resolved r = resolve(name);
+        switch (r.kind) {
+          case Resolved::Local:
+            check_assignable(target, r);
+            if (r.cell) {
+              emit(Op::SetCell, r.index, v);
+            } else if (r.index != v) {
+              emit(Op::Move, r.index, v);
+            }
+            return;
+          case Resolved::Up: {
+            if (!r.cell) fail(target, fmt::format("cannot assign to `{}` captured from an enclosing function (declare it with `var`)", name));
+            std::uint16_t cell = alloc();
+            emit(Op::GetUp, cell, r.index);
+            emit(Op::SetCell, cell, v);
+            return;
+          }
+          case Resolved::Global: emit(Op::SetGlobal, v, r.index); return;
+          default: fail(target, undefined_message(name));
+        }
+      }
+      case NodeKind::FieldAccess: {
+        Place obj = take_place(target->kids[0]);
+        std::string_view field = text(target->kids[1]);
+        emit(Op::SetField, obj.reg, name16(field), v);
+        put_back(obj);
+        return;
+      }
+      case NodeKind::Index: {
+        Place obj = take_place(target->kids[0]);
+        std::uint16_t idx = expr_any(target->kids[1]);
+        emit(Op::SetIndex, obj.reg, idx, v);
+        put_back(obj);
+        return;
+      }
+      default: fail(target, "this is not a place that can be assigned");
+    }
+  }
+
+  // A place whose value is moved into a register for an in-place update, then written back.
+  struct Place {
+    Node* node;
+    std::uint16_t reg;
+    bool write_back;
+    int outer = -1;          // the place holding the object, for fields and indexes (outer_places_)
+    std::uint16_t key = 0;   // index register
+  };
+
+  Place take_place(Node* n) {
+    switch (n->kind) {
+      case NodeKind::Name: {
+        Resolved r = resolve(std::string(text(n)));
+        if (r.kind == Resolved::Local && !r.cell) return {n, r.index, false};
+        if (r.kind == Resolved::Global) {
+          std::uint16_t t = alloc();
+          emit(Op::GetGlobal, t, r.index, 0, 1);
+          return {n, t, true};
+        }
+        std::uint16_t t = alloc();
+        expr_into(n, t);
+        return {n, t, true};
+      }
+      case NodeKind::FieldAccess: {
+        if (is_self(n->kids[0]) || n->kids[0]->kind == NodeKind::Name || n->kids[0]->kind == NodeKind::FieldAccess ||
+            n->kids[0]->kind == NodeKind::Index) {
+          Place outer = take_place(n->kids[0]);
+          std::uint16_t t = alloc();
+          emit(Op::TakeField, t, outer.reg, name16(text(n->kids[1])));
+          outer_places_.push_back(outer);
+          return Place{n, t, true, static_cast<int>(outer_places_.size() - 1)};
+        }
+        break;
+      }
+      case NodeKind::Index: {
+        Place outer = take_place(n->kids[0]);
+        std::uint16_t idx = expr_any(n->kids[1]);
+        std::uint16_t t = alloc();
+        emit(Op::TakeIndex, t, outer.reg, idx);
+        outer_places_.push_back(outer);
+        return Place{n, t, true, static_cast<int>(outer_places_.size() - 1), idx};
+      }
+      default: break;
+    }
+    std::uint16_t t = alloc();
+    expr_into(n, t);
+    return {n, t, false};
+  }
+
+  void put_back(const Place& p) {
+    if (!p.write_back) return;
+    Node* n = p.node;
+    switch (n->kind) {
+      case NodeKind::Name: {
+        Resolved r = resolve(std::string(text(n)));
+        if (r.kind == Resolved::Global) emit(Op::SetGlobal, p.reg, r.index);
+        else if (r.kind == Resolved::Local && r.cell) emit(Op::SetCell, r.index, p.reg);
+        return;
+      }
+      case NodeKind::FieldAccess: {
+        Place outer = outer_places_[static_cast<std::size_t>(p.outer)];
+        emit(Op::SetField, outer.reg, name16(text(n->kids[1])), p.reg);
+        put_back(outer);
+        return;
+      }
+      case NodeKind::Index: {
+        Place outer = outer_places_[static_cast<std::size_t>(p.outer)];
+        emit(Op::SetIndex, outer.reg, p.key, p.reg);
+        put_back(outer);
+        return;
+      }
+      default: return;
+    }
+  }
+
+  bool receiver_is_val(const Node* obj) {
+    if (obj->kind != NodeKind::Name) return false;
+    Resolved r = resolve(std::string(text(obj)));
+    return r.kind == Resolved::Local && r.is_val;
+  }
+
+  bool is_self(const Node* n) const { return n->kind == NodeKind::Name && text(n) == "self"; }
+
+  // ---- control flow -----------------------------------------------------------------------
+  void cond_jump_false(Node* cond, std::vector<std::size_t>& fails) {
+    std::uint16_t save = fs_->free;
+    std::uint16_t c = expr_any(cond);
+    fails.push_back(emit(Op::JumpIfFalse, c));
+    fs_->free = save;
+  }
+
+  void branch(Node* body, std::uint16_t dst) {
+    if (body == nullptr) {
+      if (dst != kNoReg) emit(Op::LoadNil, dst);
+      return;
+    }
+    if (body->kind == NodeKind::Block) {
+      block_value(body, dst);
+    } else if (dst != kNoReg) {
+      expr_into(body, dst);
+    } else {
+      std::uint16_t save = fs_->free;
+      if (body->kind == NodeKind::Call) call_into(body, kNoReg); else expr_any(body);
+      fs_->free = save;
+    }
+  }
+
+  // If kids: condition, then, zero or more elif Ifs (condition, then), an optional else.
+  void if_into(Node* n, std::uint16_t dst) {
+    std::vector<std::size_t> ends;
+    std::vector<std::size_t> fails;
+    cond_jump_false(n->kids[0], fails);
+    branch(n->kids[1], dst);
+    std::uint32_t i = 2;
+    Node* else_part = nullptr;
+    for (; i < n->count; ++i) {
+      Node* k = n->kids[i];
+      if (k == nullptr) continue;
+      if (k->kind == NodeKind::If && k->count == 2 && i + 1 <= n->count && is_elif(n, k)) {
+        ends.push_back(emit(Op::Jump));
+        for (std::size_t f : fails) patch_here(f);
+        fails.clear();
+        cond_jump_false(k->kids[0], fails);
+        branch(k->kids[1], dst);
+      } else {
+        else_part = k;
+      }
+    }
+    if (else_part || dst != kNoReg) {
+      ends.push_back(emit(Op::Jump));
+      for (std::size_t f : fails) patch_here(f);
+      fails.clear();
+      branch(else_part, dst);
+    }
+    for (std::size_t f : fails) patch_here(f);
+    for (std::size_t e : ends) patch_here(e);
+  }
+
+  bool is_elif(const Node* parent, const Node* k) const {
+    // An elif is an If kid that is not the last kid or whose text starts with `elif`.
+    std::string_view t = std::string_view(file_->text).substr(k->begin);
+    (void)parent;
+    if (t.substr(0, 4) == "elif") return true;
+    // `else if` parses as an else holding an If.
+    std::size_t before = k->begin;
+    while (before > 0 && (file_->text[before - 1] == ' ' || file_->text[before - 1] == '\t')) --before;
+    return before >= 4 && std::string_view(file_->text).substr(before - 4, 4) == "elif";
+  }
+
+  // IfVal kids: pattern, value, then, [elif Ifs], [else].
+  void if_val_into(Node* n, std::uint16_t dst) {
+    std::uint16_t save = fs_->free;
+    push_scope();
+    std::uint16_t v = alloc();
+    expr_into(n->kids[1], v);
+    std::vector<std::size_t> fails;
+    pattern(n->kids[0], v, fails, false);
+    branch(n->kids[2], dst);
+    pop_scope(save);
+    std::vector<std::size_t> ends;
+    Node* else_part = nullptr;
+    for (std::uint32_t i = 3; i < n->count; ++i) {
+      Node* k = n->kids[i];
+      if (k == nullptr) continue;
+      if (k->kind == NodeKind::If && is_elif(n, k)) {
+        ends.push_back(emit(Op::Jump));
+        for (std::size_t f : fails) patch_here(f);
+        fails.clear();
+        cond_jump_false(k->kids[0], fails);
+        branch(k->kids[1], dst);
+      } else {
+        else_part = k;
+      }
+    }
+    if (else_part || dst != kNoReg) {
+      ends.push_back(emit(Op::Jump));
+      for (std::size_t f : fails) patch_here(f);
+      fails.clear();
+      branch(else_part, dst);
+    }
+    for (std::size_t f : fails) patch_here(f);
+    for (std::size_t e : ends) patch_here(e);
+  }
+
+  void match_into(Node* n, std::uint16_t dst) {
+    std::uint16_t save = fs_->free;
+    std::uint16_t subject = alloc();
+    expr_into(n->kids[0], subject);
+    std::vector<std::size_t> ends;
+    for (std::uint32_t i = 1; i < n->count; ++i) {
+      Node* arm = n->kids[i];
+      if (arm == nullptr || arm->kind != NodeKind::Arm) continue;
+      std::uint16_t arm_save = fs_->free;
+      push_scope();
+      std::vector<std::size_t> fails;
+      pattern(arm->kids[0], subject, fails, false);
+      if (arm->count == 3 && arm->kids[1]) cond_jump_false(arm->kids[1], fails);
+      branch(arm->kids[arm->count - 1], dst);
+      pop_scope(arm_save);
+      ends.push_back(emit(Op::Jump));
+      for (std::size_t f : fails) patch_here(f);
+    }
+    std::uint16_t k = constant(make_str("no match arm matches the value"));
+    std::uint16_t shown = alloc();
+    emit(Op::Move, shown, subject);
+    emit(Op::AssertFail, shown, k);
+    for (std::size_t e : ends) patch_here(e);
+    fs_->free = save;
+  }
+
+  void while_loop(Node* n) {
+    std::size_t top = here();
+    std::vector<std::size_t> exits;
+    cond_jump_false(n->kids[0], exits);
+    fs_->loops.emplace_back();
+    branch(n->kids[1], kNoReg);
+    Loop loop = std::move(fs_->loops.back());
+    fs_->loops.pop_back();
+    for (std::size_t c : loop.continues) patch(c, top);
+    std::size_t back = emit(Op::Jump);
+    patch(back, top);
+    for (std::size_t e : exits) patch_here(e);
+    for (std::size_t b : loop.breaks) patch_here(b);
+  }
+
+  void loop_forever(Node* n) {
+    std::size_t top = here();
+    fs_->loops.emplace_back();
+    branch(n->kids[0], kNoReg);
+    Loop loop = std::move(fs_->loops.back());
+    fs_->loops.pop_back();
+    for (std::size_t c : loop.continues) patch(c, top);
+    std::size_t back = emit(Op::Jump);
+    patch(back, top);
+    for (std::size_t b : loop.breaks) patch_here(b);
+  }
+
+  void for_loop(Node* n) {
+    Node* pat = n->kids[0];
+    Node* iter = n->kids[1];
+    Node* body = n->kids[2];
+    std::uint16_t save = fs_->free;
+    if (iter->kind == NodeKind::Range && iter->kids[0] && iter->kid(1)) {
+      // Numeric loop: counter, limit, step, loop variable.
+      std::uint16_t base = alloc(4);
+      expr_into(iter->kids[0], base);
+      expr_into(iter->kids[1], static_cast<std::uint16_t>(base + 1));
+      if (iter->count > 2 && iter->kids[2]) {
+        expr_into(iter->kids[2], static_cast<std::uint16_t>(base + 2));
+      } else {
+        emit(Op::LoadInt, static_cast<std::uint16_t>(base + 2), 1);
+      }
+      std::uint8_t inclusive = iter->has(syntax::kFlagInclusive) ? 1 : 0;
+      std::size_t prep = emit(Op::ForPrep, base, 0, 0, inclusive);
+      std::size_t top = here();
+      push_scope();
+      std::vector<std::size_t> fails;
+      bind_loop_var(pat, static_cast<std::uint16_t>(base + 3), fails);
+      fs_->loops.emplace_back();
+      branch(body, kNoReg);
+      Loop loop = std::move(fs_->loops.back());
+      fs_->loops.pop_back();
+      pop_scope(static_cast<std::uint16_t>(base + 4));
+      std::size_t next = here();
+      for (std::size_t c : loop.continues) patch(c, next);
+      for (std::size_t f : fails) patch(f, next);
+      std::size_t back = emit(Op::ForLoop, base, 0, 0, inclusive);
+      patch(back, top);
+      patch_here(prep);
+      for (std::size_t b : loop.breaks) patch_here(b);
+      fs_->free = save;
+      return;
+    }
+    std::uint16_t base = alloc(3);
+    std::uint16_t src = alloc();
+    expr_into(iter, src);
+    emit(Op::IterPrep, base, src);
+    std::size_t top = here();
+    std::size_t next = emit(Op::IterNext, base);
+    push_scope();
+    std::vector<std::size_t> fails;
+    std::uint16_t item = static_cast<std::uint16_t>(base + 2);
+    if (pat->kind == NodeKind::PatTuple && text(pat).substr(0, 1) != "(" && pat->count == 2) {
+      // `for i, x in xs`: destructures pairs (dict items), otherwise enumerates.
+      std::uint16_t first = declare(std::string(text(pat->kids[0])), false);
+      std::uint16_t second = declare(std::string(text(pat->kids[1])), false);
+      std::uint16_t tmp = alloc();
+      emit(Op::IsType, tmp, item, kKindTuple);
+      std::size_t not_tuple = emit(Op::JumpIfFalse, tmp);
+      emit(Op::TupleGet, first, item, 0);
+      emit(Op::TupleGet, second, item, 1);
+      std::size_t done = emit(Op::Jump);
+      patch_here(not_tuple);
+      emit(Op::LoadInt, tmp, 1);
+      emit(Op::Sub, first, static_cast<std::uint16_t>(base + 1), tmp);
+      emit(Op::Move, second, item);
+      patch_here(done);
+    } else {
+      bind_loop_var(pat, item, fails);
+    }
+    fs_->loops.emplace_back();
+    branch(body, kNoReg);
+    Loop loop = std::move(fs_->loops.back());
+    fs_->loops.pop_back();
+    pop_scope(static_cast<std::uint16_t>(src + 1));
+    for (std::size_t c : loop.continues) patch(c, top);
+    for (std::size_t f : fails) patch(f, top);
+    std::size_t back = emit(Op::Jump);
+    patch(back, top);
+    patch_here(next);
+    for (std::size_t b : loop.breaks) patch_here(b);
+    fs_->free = save;
+  }
+
+  void bind_loop_var(Node* pat, std::uint16_t item, std::vector<std::size_t>& fails) {
+    if (pat->kind == NodeKind::PatBind) {
+      std::string name(text(pat));
+      if (fs_->inner_refs.count(name)) {
+        // Captured by a closure in the body: each iteration gets its own binding.
+        std::uint16_t r = declare(name, false);
+        emit(Op::Move, r, item);
+      } else {
+        fs_->scopes.back().push_back({name, item, false, false});
+      }
+      return;
+    }
+    pattern(pat, item, fails, false);
+  }
+
+  // ---- patterns -------------------------------------------------------------------------
+  // Emits tests of register v against pat; failing tests jump to the recorded fails.
+  void pattern(Node* pat, std::uint16_t v, std::vector<std::size_t>& fails, bool mut) {
+    fs_->offset = pat->begin;
+    switch (pat->kind) {
+      case NodeKind::PatWild:
+      case NodeKind::PatRest: return;
+      case NodeKind::PatBind: {
+        std::string name(text(pat));
+        if (name == "None" || name == "nil") {
+          fails.push_back(emit(Op::JumpIfNotNil, v));
+          return;
+        }
+        if (auto vid = unit_variant(name)) {
+          std::uint16_t t = alloc();
+          emit(Op::IsVariant, t, v, static_cast<std::uint16_t>(*vid));
+          fails.push_back(emit(Op::JumpIfFalse, t));
+          return;
+        }
+        std::uint16_t r = declare(name, mut);
+        emit(Op::Move, r, v);
+        init_local(r);
+        return;
+      }
+      case NodeKind::PatLit: {
+        std::uint16_t t = alloc();
+        literal_pattern_value(pat, t);
+        emit(Op::Eq, t, t, v);
+        fails.push_back(emit(Op::JumpIfFalse, t));
+        return;
+      }
+      case NodeKind::PatRange: {
+        std::uint16_t lo = alloc();
+        emit(Op::LoadK, lo, constant(parse_number(tok_text(pat), pat)));
+        std::uint16_t t = alloc();
+        emit(Op::Le, t, lo, v);
+        fails.push_back(emit(Op::JumpIfFalse, t));
+        std::uint16_t hi = alloc();
+        literal_pattern_value(pat->kids[0], hi);
+        emit(pat->has(syntax::kFlagInclusive) ? Op::Le : Op::Lt, t, v, hi);
+        fails.push_back(emit(Op::JumpIfFalse, t));
+        return;
+      }
+      case NodeKind::PatOr: {
+        std::vector<std::size_t> oks;
+        for (std::uint32_t i = 0; i < pat->count; ++i) {
+          std::vector<std::size_t> alt_fails;
+          pattern(pat->kids[i], v, alt_fails, mut);
+          if (i + 1 < pat->count) {
+            oks.push_back(emit(Op::Jump));
+            for (std::size_t f : alt_fails) patch_here(f);
+          } else {
+            fails.insert(fails.end(), alt_fails.begin(), alt_fails.end());
+          }
+        }
+        for (std::size_t o : oks) patch_here(o);
+        return;
+      }
+      case NodeKind::PatTuple:
+      case NodeKind::PatArray: {
+        bool rest = false;
+        std::uint32_t fixed = 0;
+        for (std::uint32_t i = 0; i < pat->count; ++i) {
+          if (pat->kids[i]->kind == NodeKind::PatRest) rest = true;
+          else ++fixed;
+        }
+        std::uint16_t t = alloc();
+        std::uint16_t n = alloc();
+        emit(Op::IsType, t, v, pat->kind == NodeKind::PatTuple ? kKindTuple : kKindArray);
+        fails.push_back(emit(Op::JumpIfFalse, t));
+        emit(Op::Len, t, v);
+        emit(Op::LoadInt, n, static_cast<std::uint16_t>(fixed));
+        emit(rest ? Op::Ge : Op::Eq, t, t, n);
+        fails.push_back(emit(Op::JumpIfFalse, t));
+        std::uint32_t idx = 0;
+        for (std::uint32_t i = 0; i < pat->count; ++i) {
+          Node* k = pat->kids[i];
+          if (k->kind == NodeKind::PatRest) break;
+          std::uint16_t e = alloc();
+          emit(Op::TupleGet, e, v, static_cast<std::uint16_t>(idx++));
+          pattern(k, e, fails, mut);
+        }
+        return;
+      }
+      case NodeKind::PatVariant: {
+        std::string name(tok_text(pat));
+        if (name == "Some") {
+          fails.push_back(emit(Op::JumpIfNil, v));
+          if (pat->count > 0) pattern(pat->kids[0], v, fails, mut);
+          return;
+        }
+        std::uint32_t vid;
+        if (name == "Ok" || name == "Err") {
+          vid = vm_.variant_id(vm_.result_type(), name == "Ok" ? 0 : 1);
+        } else {
+          auto it = variant_by_name_.find(name);
+          if (it == variant_by_name_.end()) fail(pat, fmt::format("unknown enum variant `{}`", name));
+          if (it->second.size() > 1) {
+            // Qualified `E.V(...)` picks the enum; a bare name must be unique.
+            std::string_view full = text(pat);
+            std::size_t dot = full.find('.');
+            TypeInfo* t = dot == std::string_view::npos ? nullptr : type_named(full.substr(0, dot));
+            vid = it->second[0];
+            for (std::uint32_t cand : it->second)
+              if (vm_.variant_of(cand).first == t) vid = cand;
+            if (!t) fail(pat, fmt::format("variant `{}` belongs to several enums; qualify it", name));
+          } else {
+            vid = it->second[0];
+          }
+        }
+        std::uint16_t t = alloc();
+        emit(Op::IsVariant, t, v, static_cast<std::uint16_t>(vid));
+        fails.push_back(emit(Op::JumpIfFalse, t));
+        for (std::uint32_t i = 0; i < pat->count; ++i) {
+          Node* sub = pat->kids[i];
+          if (sub == nullptr) continue;
+          if (sub->kind == NodeKind::PatField) sub = sub->count > 0 ? sub->kids[0] : nullptr;
+          if (sub == nullptr) continue;
+          std::uint16_t e = alloc();
+          emit(Op::GetPayload, e, v, static_cast<std::uint16_t>(i));
+          pattern(sub, e, fails, mut);
+        }
+        return;
+      }
+      default: fail(pat, fmt::format("`{}` patterns are not supported by the VM yet", syntax::node_kind_name(pat->kind)));
+    }
+  }
+
+  std::optional<std::uint32_t> unit_variant(const std::string& name) {
+    auto it = variant_by_name_.find(name);
+    if (it == variant_by_name_.end() || it->second.size() != 1) return std::nullopt;
+    auto [t, idx] = vm_.variant_of(it->second[0]);
+    if (t->variants[idx].arity != 0) return std::nullopt;
+    return it->second[0];
+  }
+
+  void literal_pattern_value(Node* lit, std::uint16_t dst) {
+    std::string_view t = text(lit);
+    if (t == "true" || t == "false") {
+      emit(t == "true" ? Op::LoadTrue : Op::LoadFalse, dst);
+    } else if (t == "nil") {
+      emit(Op::LoadNil, dst);
+    } else if (!t.empty() && (t[0] == '"' || t[0] == '\'' || t[0] == 'r')) {
+      emit(Op::LoadK, dst, constant(make_str(string_literal(t))));
+    } else {
+      emit(Op::LoadK, dst, constant(parse_number(t, lit)));
+    }
+  }
+
+  Value parse_number(std::string_view t, const Node* at) {
+    std::string err;
+    Value v = number_literal(t, err);
+    if (!err.empty()) fail(at, err);
+    return v;
+  }
+
+  // ---- expressions ----------------------------------------------------------------------
+  std::uint16_t expr_any(Node* n) {
+    if (n && n->kind == NodeKind::Name) {
+      Resolved r = resolve(std::string(text(n)));
+      if (r.kind == Resolved::Local && !r.cell) return r.index;
+    }
+    std::uint16_t r = alloc();
+    expr_into(n, r);
+    return r;
+  }
+
+  void expr_into(Node* n, std::uint16_t dst) {
+    if (n == nullptr) {
+      emit(Op::LoadNil, dst);
+      return;
+    }
+    std::uint32_t saved_offset = fs_->offset;
+    fs_->offset = n->begin;
+    std::uint16_t save = fs_->free;
+    expr_inner(n, dst);
+    fs_->free = save;
+    fs_->offset = saved_offset;
+  }
+
+  void expr_inner(Node* n, std::uint16_t dst) {
+    switch (n->kind) {
+      case NodeKind::IntLit:
+      case NodeKind::FloatLit: {
+        Value v = parse_number(text(n), n);
+        if (v.is_int48() && v.int48() >= INT16_MIN && v.int48() <= INT16_MAX) {
+          emit(Op::LoadInt, dst, static_cast<std::uint16_t>(static_cast<std::int16_t>(v.int48())));
+        } else {
+          emit(Op::LoadK, dst, constant(v));
+        }
+        return;
+      }
+      case NodeKind::StringLit: emit(Op::LoadK, dst, constant(make_str(string_literal(text(n))))); return;
+      case NodeKind::Interp: interpolation(n, dst); return;
+      case NodeKind::BoolLit: emit(text(n) == "true" ? Op::LoadTrue : Op::LoadFalse, dst); return;
+      case NodeKind::NilLit:
+      case NodeKind::Unit: emit(Op::LoadNil, dst); return;
+      case NodeKind::Name: name_into(n, dst); return;
+      case NodeKind::Array:
+      case NodeKind::Tuple:
+      case NodeKind::Set: sequence(n, dst); return;
+      case NodeKind::Dict: dict(n, dst); return;
+      case NodeKind::Binary: binary(n, dst); return;
+      case NodeKind::Unary: unary(n, dst); return;
+      case NodeKind::Call: call_into(n, dst); return;
+      case NodeKind::FieldAccess: field(n, dst); return;
+      case NodeKind::SafeField: {
+        std::uint16_t o = alloc();
+        expr_into(n->kids[0], o);
+        std::size_t nil = emit(Op::JumpIfNil, o);
+        emit(Op::GetField, dst, o, name16(text(n->kids[1])));
+        std::size_t done = emit(Op::Jump);
+        patch_here(nil);
+        emit(Op::LoadNil, dst);
+        patch_here(done);
+        return;
+      }
+      case NodeKind::Exists: {
+        std::uint16_t o = expr_any(n->kids[0]);
+        emit(Op::Exists, dst, o);
+        return;
+      }
+      case NodeKind::Propagate: {
+        if (fs_->top_level && fs_->parent == nullptr && fs_->scopes.size() <= 1) fail(n, "`?` outside a function");
+        std::uint16_t o = expr_any(n->kids[0]);
+        emit(Op::Propagate, dst, o);
+        return;
+      }
+      case NodeKind::Index: {
+        std::uint16_t o = expr_any(n->kids[0]);
+        std::uint16_t i = expr_any(n->kids[1]);
+        emit(Op::GetIndex, dst, o, i);
+        return;
+      }
+      case NodeKind::Slice: {
+        std::uint16_t b = alloc(4);
+        expr_into(n->kids[0], b);
+        for (std::uint32_t i = 1; i <= 3; ++i) expr_into(n->kid(i), static_cast<std::uint16_t>(b + i));
+        emit(Op::GetSlice, dst, b);
+        return;
+      }
+      case NodeKind::Range: {
+        std::uint16_t b = alloc(3);
+        if (!n->kids[0] || !n->kid(1)) fail(n, "open-ended ranges are only allowed in slices");
+        expr_into(n->kids[0], b);
+        expr_into(n->kids[1], static_cast<std::uint16_t>(b + 1));
+        if (n->count > 2 && n->kids[2]) expr_into(n->kids[2], static_cast<std::uint16_t>(b + 2));
+        else emit(Op::LoadInt, static_cast<std::uint16_t>(b + 2), 1);
+        emit(Op::NewRange, dst, b, 0, n->has(syntax::kFlagInclusive) ? 1 : 0);
+        return;
+      }
+      case NodeKind::If: if_into(n, dst); return;
+      case NodeKind::Match: match_into(n, dst); return;
+      case NodeKind::Lambda: lambda(n, dst); return;
+      case NodeKind::StructLit: construct(type_named(text(n->kids[0])), n, 1, dst); return;
+      case NodeKind::Comprehension: comprehension(n, dst); return;
+      case NodeKind::Block: {
+        // A trailing colon block used as a value: a function of no arguments.
+        Proto* p = compile_function(nullptr, n, "<block>", false, false, n, fs_);
+        emit(Op::Closure, dst, proto_index(p));
+        return;
+      }
+      default: fail(n, fmt::format("`{}` expressions are not supported by the VM yet", syntax::node_kind_name(n->kind)));
+    }
+  }
+
+  std::string undefined_message(const std::string& name) { return fmt::format("undefined name `{}`", name); }
+
+  void name_into(Node* n, std::uint16_t dst) {
+    std::string name(text(n));
+    if (name == "None") {
+      emit(Op::LoadNil, dst);
+      return;
+    }
+    Resolved r = resolve(name);
+    switch (r.kind) {
+      case Resolved::Local:
+        if (r.cell) emit(Op::GetCell, dst, r.index);
+        else if (r.index != dst) emit(Op::Move, dst, r.index);
+        return;
+      case Resolved::Up:
+        emit(Op::GetUp, dst, r.index);
+        if (r.cell) emit(Op::GetCell, dst, dst);
+        return;
+      case Resolved::Global: emit(Op::GetGlobal, dst, r.index); return;
+      case Resolved::SelfFn: emit(Op::SelfClosure, dst); return;
+      case Resolved::None: break;
+    }
+    if (auto vid = unit_variant(name)) {
+      auto [t, idx] = vm_.variant_of(*vid);
+      retain(t->variants[idx].unit);
+      emit(Op::LoadK, dst, constant(t->variants[idx].unit));
+      return;
+    }
+    fail(n, undefined_message(name));
+  }
+
+  void interpolation(Node* n, std::uint16_t dst) {
+    std::string_view src = file_->text;
+    std::string_view tok = tok_text(n);
+    std::uint32_t start = n->token != syntax::kNoToken ? parsed_.tokens[n->token].begin : n->begin;
+    std::size_t open = tok.find('"');
+    bool triple = tok.substr(open, 3) == "\"\"\"";
+    std::uint32_t pos = start + static_cast<std::uint32_t>(open + (triple ? 3 : 1));
+    std::uint32_t stop = start + static_cast<std::uint32_t>(tok.size()) - (triple ? 3 : 1);
+    std::vector<std::uint16_t> parts;
+    std::uint16_t base = fs_->free;
+    auto literal = [&](std::uint32_t from, std::uint32_t to) {
+      if (to <= from) return;
+      std::string s = unescape(src.substr(from, to - from), true);
+      if (s.empty()) return;
+      std::uint16_t r = alloc();
+      emit(Op::LoadK, r, constant(make_str(std::move(s))));
+      parts.push_back(r);
+    };
+    for (std::uint32_t i = 0; i < n->count; ++i) {
+      Node* hole = n->kids[i];
+      std::uint32_t brace = hole->begin;
+      while (brace > pos && src[brace] != '{') --brace;
+      literal(pos, brace);
+      std::uint32_t close = hole->end;
+      int depth = 0;
+      while (close < stop && !(src[close] == '}' && depth == 0)) {
+        if (src[close] == '{') ++depth;
+        if (src[close] == '}') --depth;
+        ++close;
+      }
+      std::uint16_t r = alloc();
+      expr_into(hole, r);
+      std::string_view spec = src.substr(hole->end, close - hole->end);
+      std::size_t colon = spec.find(':');
+      if (colon != std::string_view::npos) {
+        std::uint16_t f = alloc(3);
+        emit(Op::GetGlobal, f, static_cast<std::uint16_t>(vm_.global_slot("__format")));
+        emit(Op::Move, static_cast<std::uint16_t>(f + 1), r);
+        emit(Op::LoadK, static_cast<std::uint16_t>(f + 2), constant(make_str(std::string(spec.substr(colon + 1)))));
+        emit(Op::Call, f, 2);
+        emit(Op::Move, r, f);
+      }
+      parts.push_back(r);
+      pos = close + 1;
+    }
+    literal(pos, stop);
+    // Concat needs its parts in consecutive registers.
+    bool consecutive = true;
+    for (std::size_t i = 0; i < parts.size(); ++i)
+      if (parts[i] != base + i) consecutive = false;
+    if (!consecutive) {
+      std::uint16_t b = alloc(static_cast<std::uint16_t>(parts.size()));
+      for (std::size_t i = 0; i < parts.size(); ++i) emit(Op::Move, static_cast<std::uint16_t>(b + i), parts[i]);
+      base = b;
+    }
+    emit(Op::Concat, dst, base, static_cast<std::uint16_t>(parts.size()));
+  }
+
+  void sequence(Node* n, std::uint16_t dst) {
+    bool spread = false;
+    for (std::uint32_t i = 0; i < n->count; ++i)
+      if (n->kids[i] && n->kids[i]->kind == NodeKind::Spread) spread = true;
+    if (spread) {
+      if (n->kind != NodeKind::Array) fail(n, "spreads are supported in array literals only");
+      // Concatenate runs of plain items with spread arrays.
+      emit(Op::NewArray, dst, 0, 0);
+      std::uint16_t part = alloc();
+      for (std::uint32_t i = 0; i < n->count; ++i) {
+        Node* k = n->kids[i];
+        if (k->kind == NodeKind::Spread) {
+          expr_into(k->kids[0], part);
+        } else {
+          std::uint16_t one = alloc();
+          expr_into(k, one);
+          emit(Op::NewArray, part, one, 1);
+        }
+        emit(Op::Add, dst, dst, part);
+      }
+      return;
+    }
+    std::uint16_t b = alloc(static_cast<std::uint16_t>(n->count));
+    for (std::uint32_t i = 0; i < n->count; ++i) {
+      Node* k = n->kids[i];
+      if (k && k->kind == NodeKind::NamedArg) k = k->kids[0];
+      expr_into(k, static_cast<std::uint16_t>(b + i));
+    }
+    Op op = n->kind == NodeKind::Array ? Op::NewArray : n->kind == NodeKind::Tuple ? Op::NewTuple : Op::NewSet;
+    emit(op, dst, b, static_cast<std::uint16_t>(n->count));
+  }
+
+  void dict(Node* n, std::uint16_t dst) {
+    std::uint16_t b = alloc(static_cast<std::uint16_t>(2 * n->count));
+    for (std::uint32_t i = 0; i < n->count; ++i) {
+      Node* e = n->kids[i];
+      if (!e || e->kind != NodeKind::Entry) fail(e ? e : n, "dict spreads and comprehensions are not supported yet");
+      expr_into(e->kids[0], static_cast<std::uint16_t>(b + 2 * i));
+      expr_into(e->kids[1], static_cast<std::uint16_t>(b + 2 * i + 1));
+    }
+    emit(Op::NewDict, dst, b, static_cast<std::uint16_t>(n->count));
+  }
+
+  static bool is_comparison(Tok op) {
+    return op == Tok::Lt || op == Tok::Gt || op == Tok::LtEq || op == Tok::GtEq;
+  }
+
+  void binary(Node* n, std::uint16_t dst) {
+    Tok op = n->op;
+    Node* l = n->kids[0];
+    Node* r = n->kids[1];
+    switch (op) {
+      case Tok::KwAnd:
+      case Tok::AmpAmp:
+      case Tok::KwOr:
+      case Tok::PipePipe: {
+        bool is_and = op == Tok::KwAnd || op == Tok::AmpAmp;
+        std::uint16_t t = alloc();
+        expr_into(l, t);
+        emit(Op::Truthy, dst, t);
+        std::size_t skip = emit(is_and ? Op::JumpIfFalse : Op::JumpIfTrue, dst);
+        expr_into(r, t);
+        emit(Op::Truthy, dst, t);
+        patch_here(skip);
+        return;
+      }
+      case Tok::QuestionQuestion: {
+        std::uint16_t t = alloc();
+        expr_into(l, t);
+        std::size_t have = emit(Op::JumpIfNotNil, t);
+        expr_into(r, t);
+        patch_here(have);
+        emit(Op::Move, dst, t);
+        return;
+      }
+      case Tok::PipeGt: {
+        // x |> f(a) is f(x, a); x |> f is f(x).
+        std::uint16_t w = alloc();
+        std::vector<Node*> args;
+        Node* callee = r;
+        if (r->kind == NodeKind::Call) {
+          callee = r->kids[0];
+          for (std::uint32_t i = 1; i < r->count; ++i) args.push_back(r->kids[i]);
+        }
+        expr_into(callee, w);
+        std::uint16_t a0 = alloc();
+        expr_into(l, a0);
+        for (Node* a : args) expr_into(a->kind == NodeKind::NamedArg ? a->kids[0] : a, alloc());
+        emit(Op::Call, w, static_cast<std::uint16_t>(args.size() + 1));
+        emit(Op::Move, dst, w);
+        return;
+      }
+      default: break;
+    }
+    if (is_comparison(op) && l->kind == NodeKind::Binary && is_comparison(l->op) && text(l).substr(0, 1) != "(") {
+      // Chained comparison: a < b < c is a < b and b < c (b evaluated once).
+      std::uint16_t mid = alloc();
+      std::uint16_t t = alloc();
+      std::uint16_t a = expr_any(l->kids[0]);
+      expr_into(l->kids[1], mid);
+      emit(compare_op(l->op), dst, a, mid);
+      std::size_t skip = emit(Op::JumpIfFalse, dst);
+      std::uint16_t c = expr_any(r);
+      (void)t;
+      emit(compare_op(op), dst, mid, c);
+      patch_here(skip);
+      return;
+    }
+    std::uint16_t a = expr_any(l);
+    std::uint16_t b = expr_any(r);
+    switch (op) {
+      case Tok::Plus: emit(Op::Add, dst, a, b); return;
+      case Tok::Minus: emit(Op::Sub, dst, a, b); return;
+      case Tok::Star: emit(Op::Mul, dst, a, b); return;
+      case Tok::Slash: emit(Op::Div, dst, a, b); return;
+      case Tok::Percent: emit(Op::Mod, dst, a, b); return;
+      case Tok::StarStar: emit(Op::Pow, dst, a, b); return;
+      case Tok::Amp: emit(Op::BitAnd, dst, a, b); return;
+      case Tok::Pipe: emit(Op::BitOr, dst, a, b); return;
+      case Tok::Caret:
+      case Tok::KwXor: emit(Op::BitXor, dst, a, b); return;
+      case Tok::Shl: emit(Op::Shl, dst, a, b); return;
+      case Tok::Shr: emit(Op::Shr, dst, a, b); return;
+      case Tok::EqEq:
+      case Tok::KwIs: emit(Op::Eq, dst, a, b); return;
+      case Tok::NotEq: emit(Op::Ne, dst, a, b); return;
+      case Tok::Lt:
+      case Tok::Gt:
+      case Tok::LtEq:
+      case Tok::GtEq: emit(compare_op(op), dst, a, b); return;
+      case Tok::KwIn: emit(Op::In, dst, a, b); return;
+      case Tok::KwNot:  // not in
+        emit(Op::In, dst, a, b);
+        emit(Op::Not, dst, dst);
+        return;
+      default: fail(n, fmt::format("operator `{}` is not supported by the VM yet", tok_text(n)));
+    }
+  }
+
+  static Op compare_op(Tok op) {
+    switch (op) {
+      case Tok::Lt: return Op::Lt;
+      case Tok::Gt: return Op::Gt;
+      case Tok::LtEq: return Op::Le;
+      default: return Op::Ge;
+    }
+  }
+
+  void unary(Node* n, std::uint16_t dst) {
+    Node* e = n->kids[0];
+    switch (n->op) {
+      case Tok::Minus:
+        if (e->kind == NodeKind::IntLit || e->kind == NodeKind::FloatLit) {
+          Value v = parse_number(std::string("-") + std::string(text(e)), e);
+          emit(Op::LoadK, dst, constant(v));
+          return;
+        }
+        emit(Op::Neg, dst, expr_any(e));
+        return;
+      case Tok::Plus: expr_into(e, dst); return;
+      case Tok::KwNot:
+      case Tok::Bang: emit(Op::Not, dst, expr_any(e)); return;
+      case Tok::Tilde: emit(Op::BitNot, dst, expr_any(e)); return;
+      default: fail(n, fmt::format("prefix operator `{}` is not supported by the VM yet", tok_text(n)));
+    }
+  }
+
+  Value parse_number(const std::string& t, const Node* at) { return parse_number(std::string_view(t), at); }
+
+  void field(Node* n, std::uint16_t dst) {
+    Node* obj = n->kids[0];
+    std::string_view name = text(n->kids[1]);
+    if (!name.empty() && std::isdigit(static_cast<unsigned char>(name[0]))) {
+      std::uint16_t o = expr_any(obj);
+      emit(Op::TupleGet, dst, o, static_cast<std::uint16_t>(std::stoi(std::string(name))));
+      return;
+    }
+    if (obj->kind == NodeKind::Name && resolve(std::string(text(obj))).kind == Resolved::None) {
+      if (TypeInfo* t = type_named(text(obj))) {
+        std::uint32_t id = name_id(name);
+        for (std::uint32_t i = 0; i < t->variants.size(); ++i) {
+          if (t->variants[i].name == name) {
+            if (t->variants[i].arity != 0) {
+              fail(n, fmt::format("variant `{}.{}` takes {} value(s)", t->name, name, t->variants[i].arity));
+            }
+            retain(t->variants[i].unit);
+            emit(Op::LoadK, dst, constant(t->variants[i].unit));
+            return;
+          }
+        }
+        auto s = t->statics.find(id);
+        if (s != t->statics.end()) {
+          retain(s->second);
+          emit(Op::LoadK, dst, constant(s->second));
+          return;
+        }
+        fail(n, fmt::format("type `{}` has no variant or static function `{}`", t->name, name));
+      }
+    }
+    std::uint16_t o = expr_any(obj);
+    emit(Op::GetField, dst, o, name16(name));
+  }
+
+  void lambda(Node* n, std::uint16_t dst) {
+    Node* params = nullptr;
+    Node* body = nullptr;
+    for (std::uint32_t i = 0; i < n->count; ++i) {
+      Node* k = n->kids[i];
+      if (!k) continue;
+      if (k->kind == NodeKind::Params && params == nullptr) params = k;
+      else if (!is_type_node(k)) body = k;
+    }
+    Proto* p = compile_function(params, body, "<lambda>", false, false, n, fs_);
+    emit(Op::Closure, dst, proto_index(p));
+  }
+
+  // ---- calls ------------------------------------------------------------------------------
+  struct Args {
+    std::vector<Node*> positional;
+    std::vector<std::pair<std::string, Node*>> named;
+  };
+
+  Args gather_args(Node* call, std::uint32_t first) {
+    Args a;
+    for (std::uint32_t i = first; i < call->count; ++i) {
+      Node* k = call->kids[i];
+      if (k == nullptr) continue;
+      if (k->kind == NodeKind::NamedArg) a.named.emplace_back(std::string(tok_text(k)), k->kids[0]);
+      else if (k->kind != NodeKind::GenericArgs) a.positional.push_back(k);
+    }
+    return a;
+  }
+
+  // Calls compile into a window: callee (or receiver), then arguments in consecutive registers.
+  void call_into(Node* n, std::uint16_t dst, bool move_receiver = false) {
+    Node* callee = n->kids[0];
+    Args args = gather_args(n, 1);
+    // A trailing block on a call without parentheses: `describe "x":` + block.
+    if (callee->kind == NodeKind::Call && args.positional.size() == 1 && args.positional[0]->kind == NodeKind::Block &&
+        args.named.empty()) {
+      Args inner = gather_args(callee, 1);
+      inner.positional.push_back(args.positional[0]);
+      args = std::move(inner);
+      callee = callee->kids[0];
+    }
+    std::uint16_t save = fs_->free;
+    if (callee->kind == NodeKind::Name) {
+      std::string name(text(callee));
+      Resolved r = resolve(name);
+      if (r.kind == Resolved::None) {
+        if (TypeInfo* t = type_named(name)) {
+          std::uint16_t out = dst == kNoReg ? alloc() : dst;
+          construct_from_args(t, args, n, out);
+          fs_->free = save;
+          return;
+        }
+        if (name == "Some") {
+          if (args.positional.size() != 1) fail(n, "`Some` takes one value");
+          if (dst != kNoReg) expr_into(args.positional[0], dst);
+          return;
+        }
+        if (name == "Ok" || name == "Err") {
+          std::uint16_t out = dst == kNoReg ? alloc() : dst;
+          std::uint16_t v = alloc();
+          if (args.positional.empty()) emit(Op::LoadNil, v); else expr_into(args.positional[0], v);
+          emit(Op::NewEnum, out, static_cast<std::uint16_t>(vm_.variant_id(vm_.result_type(), name == "Ok" ? 0 : 1)));
+          emit(Op::Extra, v, 1);
+          fs_->free = save;
+          return;
+        }
+        if (auto it = variant_by_name_.find(name); it != variant_by_name_.end() && it->second.size() == 1) {
+          enum_value(it->second[0], args, n, dst);
+          fs_->free = save;
+          return;
+        }
+      }
+      std::vector<Node*> ordered = order_args(name, r, args, n);
+      std::uint16_t w = alloc(static_cast<std::uint16_t>(1 + ordered.size()));
+      name_into(callee, w);
+      for (std::size_t i = 0; i < ordered.size(); ++i) expr_into(ordered[i], static_cast<std::uint16_t>(w + 1 + i));
+      fs_->offset = n->begin;
+      emit(Op::Call, w, static_cast<std::uint16_t>(ordered.size()));
+      if (dst != kNoReg) emit(Op::Move, dst, w);
+      fs_->free = save;
+      return;
+    }
+    if (callee->kind == NodeKind::FieldAccess || callee->kind == NodeKind::SafeField) {
+      method_call(n, callee, args, dst, move_receiver);
+      fs_->free = save;
+      return;
+    }
+    // Any other callee: evaluate it and call the value.
+    std::vector<Node*> ordered = args.positional;
+    for (auto& [label, v] : args.named) ordered.push_back(v);
+    std::uint16_t w = alloc(static_cast<std::uint16_t>(1 + ordered.size()));
+    expr_into(callee, w);
+    for (std::size_t i = 0; i < ordered.size(); ++i) expr_into(ordered[i], static_cast<std::uint16_t>(w + 1 + i));
+    fs_->offset = n->begin;
+    emit(Op::Call, w, static_cast<std::uint16_t>(ordered.size()));
+    if (dst != kNoReg) emit(Op::Move, dst, w);
+    fs_->free = save;
+  }
+
+  // Places named arguments of a call to a module function by its parameter names.
+  std::vector<Node*> order_args(const std::string& name, const Resolved& r, const Args& args, Node* at) {
+    std::vector<Node*> ordered = args.positional;
+    if (args.named.empty()) return ordered;
+    auto fn = fns_.find(name);
+    if (r.kind != Resolved::Global || fn == fns_.end()) {
+      for (auto& [label, v] : args.named) ordered.push_back(v);
+      return ordered;
+    }
+    Node* params = fn->second->kids[2];
+    std::vector<std::string> names;
+    for (std::uint32_t i = 0; params && i < params->count; ++i)
+      if (params->kids[i]) names.emplace_back(tok_text(params->kids[i]));
+    for (auto& [label, v] : args.named) {
+      auto it = std::find(names.begin(), names.end(), label);
+      if (it == names.end()) fail(at, fmt::format("`{}` has no parameter named `{}`", name, label));
+      std::size_t idx = static_cast<std::size_t>(it - names.begin());
+      if (ordered.size() <= idx) ordered.resize(idx + 1, nullptr);
+      if (ordered[idx] != nullptr) fail(at, fmt::format("parameter `{}` of `{}` is given twice", label, name));
+      ordered[idx] = v;
+    }
+    return ordered;
+  }
+
+  void enum_value(std::uint32_t vid, const Args& args, Node* at, std::uint16_t dst) {
+    auto [t, idx] = vm_.variant_of(vid);
+    const Variant& var = t->variants[idx];
+    std::size_t given = args.positional.size() + args.named.size();
+    if (given != var.arity) fail(at, fmt::format("`{}.{}` takes {} value(s), {} given", t->name, var.name, var.arity, given));
+    std::uint16_t b = alloc(static_cast<std::uint16_t>(var.arity));
+    std::size_t pos = 0;
+    for (std::size_t i = 0; i < var.arity; ++i) {
+      Node* v = nullptr;
+      for (auto& [label, e] : args.named)
+        if (label == var.fields[i]) v = e;
+      if (!v && pos < args.positional.size()) v = args.positional[pos++];
+      if (!v) fail(at, fmt::format("missing value for `{}` of `{}.{}`", var.fields[i], t->name, var.name));
+      expr_into(v, static_cast<std::uint16_t>(b + i));
+    }
+    std::uint16_t out = dst == kNoReg ? alloc() : dst;
+    emit(Op::NewEnum, out, static_cast<std::uint16_t>(vid));
+    emit(Op::Extra, b, static_cast<std::uint16_t>(var.arity));
+  }
+
+  void construct(TypeInfo* t, Node* lit, std::uint32_t first, std::uint16_t dst) {
+    if (!t) fail(lit, fmt::format("unknown type `{}`", text(lit->kids[0])));
+    construct_from_args(t, gather_args(lit, first), lit, dst);
+  }
+
+  void construct_from_args(TypeInfo* t, const Args& args, Node* at, std::uint16_t dst) {
+    if (t->kind == TypeInfo::Kind::Enum) fail(at, fmt::format("`{}` is an enum: write `{}.Variant(...)`", t->name, t->name));
+    std::size_t n = t->fields.size();
+    if (args.positional.size() > n) fail(at, fmt::format("`{}` has {} field(s), {} given", t->name, n, args.positional.size()));
+    std::uint16_t b = alloc(static_cast<std::uint16_t>(n));
+    for (std::size_t i = 0; i < n; ++i) {
+      Node* v = i < args.positional.size() ? args.positional[i] : nullptr;
+      for (auto& [label, e] : args.named)
+        if (label == t->fields[i]) v = e;
+      if (!v) v = field_defaults_[t][i];
+      if (!v) fail(at, fmt::format("missing field `{}` in `{}`", t->fields[i], t->name));
+      expr_into(v, static_cast<std::uint16_t>(b + i));
+    }
+    for (auto& [label, e] : args.named)
+      if (std::find(t->fields.begin(), t->fields.end(), label) == t->fields.end())
+        fail(e, fmt::format("`{}` has no field `{}`", t->name, label));
+    emit(Op::NewObject, dst, type_index(t), b);
+  }
+
+  std::uint16_t type_index(TypeInfo* t) { return static_cast<std::uint16_t>(t->id); }
+
+  void method_call(Node* n, Node* callee, const Args& args, std::uint16_t dst, bool move_receiver) {
+    Node* obj = callee->kids[0];
+    std::string mname(text(callee->kids[1]));
+    std::uint32_t id = name_id(mname);
+    // Type-level calls: Type.static_fn(...), Enum.Variant(...).
+    if (obj->kind == NodeKind::Name && resolve(std::string(text(obj))).kind == Resolved::None) {
+      if (TypeInfo* t = type_named(text(obj))) {
+        for (std::uint32_t i = 0; i < t->variants.size(); ++i) {
+          if (t->variants[i].name == mname) {
+            enum_value(vm_.variant_id(t, i), args, n, dst);
+            return;
+          }
+        }
+        auto s = t->statics.find(id);
+        if (s == t->statics.end()) fail(callee, fmt::format("type `{}` has no static function `{}`", t->name, mname));
+        std::vector<Node*> ordered = args.positional;
+        for (auto& [label, v] : args.named) ordered.push_back(v);
+        std::uint16_t w = alloc(static_cast<std::uint16_t>(1 + ordered.size()));
+        retain(s->second);
+        emit(Op::LoadK, w, constant(s->second));
+        for (std::size_t i = 0; i < ordered.size(); ++i) expr_into(ordered[i], static_cast<std::uint16_t>(w + 1 + i));
+        fs_->offset = n->begin;
+        emit(Op::Call, w, static_cast<std::uint16_t>(ordered.size()));
+        if (dst != kNoReg) emit(Op::Move, dst, w);
+        return;
+      }
+    }
+    std::vector<Node*> ordered = args.positional;
+    for (auto& [label, v] : args.named) ordered.push_back(v);
+    bool safe = callee->kind == NodeKind::SafeField;
+    bool mutating = vm_.is_mutating_name(id);
+    std::uint16_t w = alloc(static_cast<std::uint16_t>(1 + ordered.size()));
+    Place place{obj, kNoReg, false};
+    std::uint16_t home = kNoReg;
+    if (move_receiver) {
+      Resolved r = resolve(std::string(text(obj)));
+      emit(Op::TakeLocal, w, r.index);
+    } else if (mutating && !safe && receiver_is_val(obj) && user_me_names_.count(mname)) {
+      expr_into(obj, w);  // a class's `me` method changes the shared object; a val struct stays as it is
+    } else if (mutating && !safe && receiver_is_val(obj)) {
+      // A collection update on a `val` works on a copy; as a statement its result would be lost.
+      if (dst == kNoReg)
+        fail(callee, fmt::format("`{}` is declared with `val`, so `{}` cannot change it; declare it with `var` (or use the "
+                                 "returned value)", text(obj), mname));
+      expr_into(obj, w);
+    } else if (mutating && !safe) {
+      place = take_place(obj);
+      home = place.reg;
+      emit(Op::Move, w, place.reg);
+    } else {
+      expr_into(obj, w);
+    }
+    std::size_t nil_jump = 0;
+    if (safe) nil_jump = emit(Op::JumpIfNil, w);
+    for (std::size_t i = 0; i < ordered.size(); ++i) expr_into(ordered[i], static_cast<std::uint16_t>(w + 1 + i));
+    fs_->offset = callee->kids[1]->begin;
+    emit(Op::CallMethod, w, static_cast<std::uint16_t>(ordered.size()), static_cast<std::uint16_t>(id));
+    emit(Op::Extra, home);
+    if (id > 0xFFFF) fail(callee, "too many distinct names");
+    if (safe) patch_here(nil_jump);
+    if (home != kNoReg) put_back(place);
+    if (dst != kNoReg) emit(Op::Move, dst, w);
+  }
+
+  void comprehension(Node* n, std::uint16_t dst) {
+    // [expr for pat in iter if cond]: a loop that pushes.
+    Node* value = n->kids[0];
+    std::uint16_t acc = alloc();
+    emit(Op::NewArray, acc, 0, 0);
+    std::uint32_t i = 1;
+    std::vector<std::size_t> loop_tops;
+    std::vector<std::size_t> nexts;
+    std::vector<std::uint16_t> bases;
+    push_scope();
+    std::vector<std::size_t> skip;
+    while (i + 1 < n->count) {
+      Node* pat = n->kids[i];
+      Node* iter = n->kids[i + 1];
+      i += 2;
+      std::uint16_t base = alloc(3);
+      std::uint16_t src = alloc();
+      expr_into(iter, src);
+      emit(Op::IterPrep, base, src);
+      loop_tops.push_back(here());
+      nexts.push_back(emit(Op::IterNext, base));
+      bases.push_back(base);
+      bind_loop_var(pat, static_cast<std::uint16_t>(base + 2), skip);
+      while (i < n->count && n->kids[i] && !is_pattern(n->kids[i])) {
+        cond_jump_false(n->kids[i], skip);
+        ++i;
+        if (i < n->count && n->kids[i] && is_pattern(n->kids[i])) break;
+      }
+    }
+    std::uint16_t v = alloc();
+    expr_into(value, v);
+    std::uint16_t w = alloc(2);
+    emit(Op::Move, w, acc);
+    emit(Op::Move, static_cast<std::uint16_t>(w + 1), v);
+    emit(Op::CallMethod, w, 1, static_cast<std::uint16_t>(name_id("push")));
+    emit(Op::Extra, acc);
+    for (std::size_t s : skip) patch(s, loop_tops.back());
+    for (std::size_t k = loop_tops.size(); k-- > 0;) {
+      std::size_t back = emit(Op::Jump);
+      patch(back, loop_tops[k]);
+      patch_here(nexts[k]);
+    }
+    pop_scope(fs_->free);
+    emit(Op::Move, dst, acc);
+  }
+
+  static bool is_pattern(const Node* k) {
+    switch (k->kind) {
+      case NodeKind::PatBind:
+      case NodeKind::PatTuple:
+      case NodeKind::PatWild:
+      case NodeKind::PatArray: return true;
+      default: return false;
+    }
+  }
+
+  Vm& vm_;
+  std::shared_ptr<SourceFile> file_;
+  std::string key_;
+  std::ostream& diag_;
+  bool color_;
+  Arena arena_;
+  syntax::ParseResult parsed_;
+  FnState* fs_ = nullptr;
+  std::unordered_map<std::string, std::uint32_t> globals_;
+  std::unordered_map<std::string, TypeInfo*> types_;
+  std::unordered_map<TypeInfo*, Node*> type_nodes_;
+  std::unordered_map<TypeInfo*, std::vector<Node*>> field_defaults_;
+  std::unordered_map<std::string, std::vector<std::uint32_t>> variant_by_name_;
+  std::unordered_map<std::string, Node*> fns_;
+  std::unordered_set<const Node*> inside_trailing_block_;
+  std::unordered_set<std::string> user_me_names_;
+  std::vector<Place> outer_places_;
+};
+
+}  // namespace
+
+CompiledModule compile_module(Vm& vm, std::shared_ptr<SourceFile> file, const std::string& key, std::ostream& diagnostics,
+                              bool color) {
+  ModuleCompiler c(vm, std::move(file), key, diagnostics, color);
+  return c.compile();
+}
+
+}  // namespace spl::vm

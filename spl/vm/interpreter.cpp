@@ -1,0 +1,687 @@
+// The dispatch loop. Every register owns one count of the value it holds; registers of a frame
+// are released and zeroed when it returns (zero bits are the double 0.0, which owns nothing),
+// so the slots above the newest frame never hold a reference.
+
+#include <fmt/core.h>
+
+#include <cmath>
+#include <cstdlib>
+
+#include "spl/vm/ops.hpp"
+#include "spl/vm/vm.hpp"
+
+namespace spl::vm {
+
+namespace {
+
+inline void set_reg(Value& slot, Value v) {
+  Value old = slot;
+  slot = v;
+  release(old);
+}
+
+inline void clear_regs(Value* from, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    release(from[i]);
+    from[i].bits = 0;
+  }
+}
+
+Value copy_object(Value v) {
+  Obj* o = v.obj();
+  switch (o->type) {
+    case ObjType::Array:
+    case ObjType::Tuple: {
+      auto* a = static_cast<ArrayObj*>(o);
+      auto* c = new ArrayObj(o->type);
+      c->items = a->items;
+      for (Value x : c->items) retain(x);
+      return Value::object(c);
+    }
+    case ObjType::Dict: return Value::object(new DictObj(static_cast<DictObj*>(o)->map));
+    case ObjType::Set: return Value::object(new SetObj(static_cast<SetObj*>(o)->set));
+    case ObjType::Instance: {
+      auto* a = static_cast<InstanceObj*>(o);
+      auto* c = new InstanceObj(a->type);
+      c->fields = a->fields;
+      for (Value x : c->fields) retain(x);
+      return Value::object(c);
+    }
+    default: retain(v); return v;
+  }
+}
+
+}  // namespace
+
+// Makes the object in `slot` uniquely held (copy on write) unless it has reference semantics.
+void make_unique(Value& slot) {
+  if (!slot.is_obj() || slot.obj()->rc == 1) return;
+  Obj* o = slot.obj();
+  if (o->type == ObjType::Instance && static_cast<InstanceObj*>(o)->type->kind == TypeInfo::Kind::Class) return;
+  Value c = copy_object(slot);
+  set_reg(slot, c);
+}
+
+std::uint8_t Vm::value_kind(Value v) {
+  if (v.is_int()) return kKindInt;
+  if (v.is_double()) return kKindFloat;
+  if (v.is_nil()) return kKindNil;
+  if (v.is_bool()) return kKindBool;
+  switch (v.obj()->type) {
+    case ObjType::Str: return kKindStr;
+    case ObjType::Array: return kKindArray;
+    case ObjType::Tuple: return kKindTuple;
+    case ObjType::Dict: return kKindDict;
+    case ObjType::Set: return kKindSet;
+    case ObjType::Range: return kKindRange;
+    case ObjType::Closure:
+    case ObjType::Native:
+    case ObjType::Bound: return kKindFn;
+    case ObjType::Instance: return kKindInstance;
+    case ObjType::Enum: return kKindEnum;
+    default: return kKindOpaque;
+  }
+}
+
+static const char kKindKeys[kKindCount] = {};
+
+// Resolves `name` on the receiver: a user type's method or a builtin one. Returns the callable
+// (borrowed) or nil; sets mutating.
+static Value find_method(const Vm& vm, Value recv, std::uint32_t name, bool& mutating, const void*& key) {
+  mutating = false;
+  if (recv.is_obj(ObjType::Instance) || recv.is_obj(ObjType::Enum)) {
+    TypeInfo* t = recv.is_obj(ObjType::Instance) ? recv.as<InstanceObj>()->type : recv.as<EnumObj>()->type;
+    key = t;
+    auto it = t->methods.find(name);
+    if (it != t->methods.end()) {
+      mutating = t->mutating.count(name) != 0;
+      return it->second;
+    }
+  } else {
+    key = &kKindKeys[Vm::value_kind(recv)];
+  }
+  std::uint8_t kind = Vm::value_kind(recv);
+  Value m = vm.builtin_method(kind, name);
+  if (!m.is_nil()) {
+    mutating = vm.is_mutating_name(name) && (kind == kKindArray || kind == kKindDict || kind == kKindSet);
+    return m;
+  }
+  // Methods every value has (to_string, ...) are registered for kind Opaque as a fallback.
+  return vm.builtin_method(kKindOpaque, name);
+}
+
+Value Vm::execute(std::size_t entry) {
+  Frame* fr = &frames_.back();
+  const Instr* pc = fr->pc;
+  Value* base = fr->base;
+  Value* k = fr->proto->consts.data();
+  (void)entry;
+
+#define RELOAD()                  \
+  do {                            \
+    fr = &frames_.back();         \
+    pc = fr->pc;                  \
+    base = fr->base;              \
+    k = fr->proto->consts.data(); \
+  } while (0)
+#define R(i) base[i]
+#define FEEDBACK(bits) fr->proto->feedback[static_cast<std::size_t>(pc - 1 - fr->proto->code.data())] |= (bits)
+
+  for (;;) {
+    const Instr I = *pc++;
+    fr->pc = pc;
+    switch (I.op) {
+      case Op::Move: {
+        Value v = R(I.b);
+        retain(v);
+        set_reg(R(I.a), v);
+        break;
+      }
+      case Op::LoadK: {
+        Value v = k[I.b];
+        retain(v);
+        set_reg(R(I.a), v);
+        break;
+      }
+      case Op::LoadInt: set_reg(R(I.a), Value::small_int(static_cast<std::int16_t>(I.b))); break;
+      case Op::LoadNil: set_reg(R(I.a), Value::nil()); break;
+      case Op::LoadTrue: set_reg(R(I.a), Value::of_bool(true)); break;
+      case Op::LoadFalse: set_reg(R(I.a), Value::of_bool(false)); break;
+      case Op::GetGlobal: {
+        Value& g = globals_[I.b];
+        Value v = g;
+        if (I.flags) {
+          g = Value::nil();  // taken for an in-place update
+        } else {
+          retain(v);
+        }
+        set_reg(R(I.a), v);
+        break;
+      }
+      case Op::SetGlobal: {
+        Value v = R(I.a);
+        retain(v);
+        set_reg(globals_[I.b], v);
+        break;
+      }
+      case Op::GetUp: {
+        Value v = fr->closure->up[I.b];
+        retain(v);
+        set_reg(R(I.a), v);
+        break;
+      }
+      case Op::GetCell: {
+        Value v = R(I.b).as<CellObj>()->v;
+        retain(v);
+        set_reg(R(I.a), v);
+        break;
+      }
+      case Op::SetCell: {
+        Value v = R(I.b);
+        retain(v);
+        CellObj* c = R(I.a).as<CellObj>();
+        set_reg(c->v, v);
+        break;
+      }
+      case Op::NewCell: {
+        Value v = R(I.a);
+        R(I.a) = Value::object(new CellObj(v));
+        break;
+      }
+      case Op::SelfClosure: {
+        Value v = Value::object(fr->closure);
+        retain(v);
+        set_reg(R(I.a), v);
+        break;
+      }
+      case Op::Add:
+      case Op::Sub:
+      case Op::Mul: {
+        Value x = R(I.b), y = R(I.c);
+        Value r;
+        if (x.is_int48() && y.is_int48()) {
+          std::int64_t s;
+          if (I.op == Op::Add) {
+            s = x.int48() + y.int48();
+          } else if (I.op == Op::Sub) {
+            s = x.int48() - y.int48();
+          } else if (__builtin_mul_overflow(x.int48(), y.int48(), &s)) {
+            panic(fmt::format("integer overflow: {} * {}", x.int48(), y.int48()));
+          }
+          r = Value::integer(s);
+          FEEDBACK(kSeenInt);
+        } else if (x.is_double() && y.is_double()) {
+          double a = x.dbl(), b = y.dbl();
+          r = Value::of_double(I.op == Op::Add ? a + b : I.op == Op::Sub ? a - b : a * b);
+          FEEDBACK(kSeenFloat);
+        } else {
+          r = arith(*this, I.op, x, y);
+          FEEDBACK(kSeenOther);
+        }
+        set_reg(R(I.a), r);
+        break;
+      }
+      case Op::Div:
+      case Op::Mod:
+      case Op::Pow:
+      case Op::BitAnd:
+      case Op::BitOr:
+      case Op::BitXor:
+      case Op::Shl:
+      case Op::Shr: set_reg(R(I.a), arith(*this, I.op, R(I.b), R(I.c))); break;
+      case Op::Neg: {
+        Value x = R(I.b);
+        Value r;
+        if (x.is_int48()) {
+          r = Value::integer(-x.int48());
+        } else if (x.is_double()) {
+          r = Value::of_double(-x.dbl());
+        } else if (x.is_int()) {
+          std::int64_t s;
+          if (__builtin_sub_overflow(std::int64_t{0}, x.as_int(), &s)) panic("integer overflow: negating the minimum i64");
+          r = Value::integer(s);
+        } else {
+          panic(fmt::format("cannot negate a value of type {}", type_name(x)));
+        }
+        set_reg(R(I.a), r);
+        break;
+      }
+      case Op::BitNot: {
+        Value x = R(I.b);
+        if (!x.is_int()) panic(fmt::format("`~` needs an integer, found {}", type_name(x)));
+        set_reg(R(I.a), Value::integer(~x.as_int()));
+        break;
+      }
+      case Op::Not: set_reg(R(I.a), Value::of_bool(!truthy(R(I.b)))); break;
+      case Op::Truthy: set_reg(R(I.a), Value::of_bool(truthy(R(I.b)))); break;
+      case Op::Eq: set_reg(R(I.a), Value::of_bool(values_equal(R(I.b), R(I.c)))); break;
+      case Op::Ne: set_reg(R(I.a), Value::of_bool(!values_equal(R(I.b), R(I.c)))); break;
+      case Op::Lt:
+      case Op::Le:
+      case Op::Gt:
+      case Op::Ge: {
+        Value x = R(I.b), y = R(I.c);
+        int c;
+        if (x.is_int48() && y.is_int48()) {
+          std::int64_t a = x.int48(), b = y.int48();
+          c = a < b ? -1 : a > b ? 1 : 0;
+        } else {
+          c = compare(*this, I.op, x, y);
+        }
+        bool r = I.op == Op::Lt ? c < 0 : I.op == Op::Le ? c <= 0 : I.op == Op::Gt ? c > 0 : c >= 0;
+        if (x.is_double() && y.is_double() && (std::isnan(x.dbl()) || std::isnan(y.dbl()))) r = false;
+        set_reg(R(I.a), Value::of_bool(r));
+        break;
+      }
+      case Op::In: set_reg(R(I.a), Value::of_bool(contains(*this, R(I.c), R(I.b)))); break;
+      case Op::Jump: pc += I.sbx(); break;
+      case Op::JumpIfFalse: {
+        Value x = R(I.a);
+        if (x.bits == Value::of_bool(false).bits || x.is_nil()) pc += static_cast<std::int16_t>(I.b);
+        break;
+      }
+      case Op::JumpIfTrue: {
+        Value x = R(I.a);
+        if (truthy(x)) pc += static_cast<std::int16_t>(I.b);
+        break;
+      }
+      case Op::JumpIfNil:
+        if (R(I.a).is_nil()) pc += static_cast<std::int16_t>(I.b);
+        break;
+      case Op::JumpIfNotNil:
+        if (!R(I.a).is_nil()) pc += static_cast<std::int16_t>(I.b);
+        break;
+      case Op::ArgGiven:
+        if (fr->nargs > I.a) pc += static_cast<std::int16_t>(I.b);
+        break;
+      case Op::ForPrep: {
+        // R[a] counter, R[a+1] limit, R[a+2] step, R[a+3] the loop variable; flags: inclusive.
+        Value lo = R(I.a), hi = R(I.a + 1), st = R(I.a + 2);
+        if (!lo.is_int() || !hi.is_int() || !st.is_int())
+          panic(fmt::format("a range needs integer bounds, found {}..{}", type_name(lo), type_name(hi)));
+        std::int64_t step = st.as_int();
+        if (step == 0) panic("a range step cannot be 0");
+        std::int64_t a = lo.as_int(), b = hi.as_int();
+        if (!Value::fits48(a) || !Value::fits48(b)) panic("a range bound exceeds 48 bits");
+        bool empty = step > 0 ? (I.flags ? a > b : a >= b) : (I.flags ? a < b : a <= b);
+        if (empty) {
+          pc += I.sbx();
+        } else {
+          set_reg(R(I.a + 3), Value::small_int(a));
+        }
+        break;
+      }
+      case Op::ForLoop: {
+        std::int64_t step = R(I.a + 2).int48();
+        std::int64_t next = R(I.a).int48() + step;
+        std::int64_t limit = R(I.a + 1).int48();
+        bool more = step > 0 ? (I.flags ? next <= limit : next < limit) : (I.flags ? next >= limit : next > limit);
+        if (more) {
+          R(I.a) = Value::small_int(next);
+          set_reg(R(I.a + 3), Value::small_int(next));
+          pc += I.sbx();
+        }
+        break;
+      }
+      case Op::IterPrep: {
+        Value it = iterable(*this, R(I.b));
+        set_reg(R(I.a), it);
+        R(I.a + 1) = Value::small_int(0);
+        break;
+      }
+      case Op::IterNext: {
+        Value coll = R(I.a);
+        std::int64_t i = R(I.a + 1).int48();
+        Value item;
+        if (coll.is_obj(ObjType::Range)) {
+          auto* r = coll.as<RangeObj>();
+          if (i >= r->count()) {
+            pc += I.sbx();
+            break;
+          }
+          item = Value::integer(r->at(i));
+        } else {
+          auto& items = coll.as<ArrayObj>()->items;
+          if (static_cast<std::size_t>(i) >= items.size()) {
+            pc += I.sbx();
+            break;
+          }
+          item = items[static_cast<std::size_t>(i)];
+          retain(item);
+        }
+        R(I.a + 1) = Value::small_int(i + 1);
+        set_reg(R(I.a + 2), item);
+        break;
+      }
+      case Op::Call: {
+        Value* slot = &R(I.a);
+        Value f = *slot;
+        int n = I.b;
+        if (f.is_obj(ObjType::Closure)) {
+          enter(f.as<ClosureObj>(), slot + 1, n, slot, nullptr, false);
+          RELOAD();
+          break;
+        }
+        Value r = call_other(f, slot + 1, n);
+        clear_regs(slot + 1, static_cast<std::size_t>(n) + 1);
+        set_reg(*slot, r);
+        RELOAD();
+        break;
+      }
+      case Op::CallMethod: {
+        // R[a] receiver, R[a+1..a+b] arguments, c the name; the next word names the receiver's
+        // home register for methods that change it (or kNoReg).
+        const Instr X = *pc++;
+        fr->pc = pc;
+        Value recv = R(I.a);
+        InlineCache& ic = fr->proto->caches[static_cast<std::size_t>(pc - 2 - fr->proto->code.data())];
+        const void* key = nullptr;
+        if (recv.is_obj(ObjType::Instance)) {
+          key = recv.as<InstanceObj>()->type;
+        } else if (recv.is_obj(ObjType::Enum)) {
+          key = recv.as<EnumObj>()->type;
+        } else {
+          key = &kKindKeys[value_kind(recv)];
+        }
+        Value target;
+        bool mutating;
+        if (ic.key == key) {
+          target = ic.target;
+          mutating = ic.slot != 0;
+        } else {
+          target = find_method(*this, recv, I.c, mutating, key);
+          if (target.is_nil()) {
+            // A field holding a function: call it without a receiver.
+            if (recv.is_obj(ObjType::Instance)) {
+              auto* inst = recv.as<InstanceObj>();
+              auto f = inst->type->field_index.find(I.c);
+              if (f != inst->type->field_index.end()) {
+                Value fn = inst->fields[f->second];
+                retain(fn);
+                set_reg(R(I.a), fn);
+                Value r = call(fn, &R(I.a + 1), I.b);
+                clear_regs(&R(I.a + 1), I.b);
+                set_reg(R(I.a), r);
+                RELOAD();
+                break;
+              }
+            }
+            if (recv.is_nil()) panic(fmt::format("called `{}` on nil", name_of(I.c)));
+            panic(fmt::format("no method `{}` on a value of type {}", name_of(I.c), type_name(recv)));
+          }
+          retain(target);
+          release(ic.target);
+          ic.key = key;
+          ic.target = target;
+          ic.slot = mutating ? 1 : 0;
+        }
+        bool in_place = mutating && X.a != kNoReg;
+        if (in_place) {
+          // The receiver moves out of its home for the call, so a value held once is changed in place.
+          Value h = R(X.a);
+          R(X.a) = Value::nil();
+          release(h);
+        }
+        if (target.is_obj(ObjType::Closure)) {
+          enter(target.as<ClosureObj>(), &R(I.a), I.b + 1, &R(I.a), in_place ? &R(X.a) : nullptr, false);
+          RELOAD();
+          break;
+        }
+        Value r = target.as<NativeObj>()->fn(*this, &R(I.a), I.b + 1);
+        if (in_place) {
+          set_reg(R(X.a), R(I.a));
+          R(I.a).bits = 0;
+        }
+        clear_regs(&R(I.a + 1), I.b);
+        set_reg(R(I.a), r);
+        RELOAD();
+        break;
+      }
+      case Op::Return:
+      case Op::ReturnNil: {
+        Value r = Value::nil();
+        if (I.op == Op::Return) {
+          r = R(I.a);
+          R(I.a).bits = 0;
+        }
+        Frame f = *fr;
+        if (f.writeback) {
+          Value self = base[0];
+          base[0].bits = 0;
+          set_reg(*f.writeback, self);
+        }
+        clear_regs(base, f.proto->nregs + 1u);
+        frames_.pop_back();
+        if (f.entry) return r;
+        set_reg(*f.ret, r);
+        RELOAD();
+        break;
+      }
+      case Op::NewArray:
+      case Op::NewTuple: {
+        std::vector<Value> items(I.c);
+        for (std::uint16_t i = 0; i < I.c; ++i) {
+          items[i] = R(I.b + i);
+          retain(items[i]);
+        }
+        set_reg(R(I.a), make_array(std::move(items), I.op == Op::NewArray ? ObjType::Array : ObjType::Tuple));
+        break;
+      }
+      case Op::NewDict: {
+        auto* d = new DictObj();
+        Value dv = Value::object(d);
+        for (std::uint16_t i = 0; i < I.c; ++i)
+          d->map = std::move(d->map).insert(Val(R(I.b + 2 * i)), Val(R(I.b + 2 * i + 1)));
+        set_reg(R(I.a), dv);
+        break;
+      }
+      case Op::NewSet: {
+        auto* s = new SetObj();
+        Value sv = Value::object(s);
+        for (std::uint16_t i = 0; i < I.c; ++i) s->set = std::move(s->set).insert(Val(R(I.b + i)));
+        set_reg(R(I.a), sv);
+        break;
+      }
+      case Op::NewRange: {
+        // R[b] lo, R[b+1] hi, R[b+2] step; flags: inclusive.
+        Value lo = R(I.b), hi = R(I.b + 1), st = R(I.b + 2);
+        if (!lo.is_int() || !hi.is_int() || !st.is_int()) panic("a range needs integer bounds");
+        if (st.as_int() == 0) panic("a range step cannot be 0");
+        set_reg(R(I.a), Value::object(new RangeObj(lo.as_int(), hi.as_int(), st.as_int(), I.flags != 0)));
+        break;
+      }
+      case Op::NewObject: {
+        TypeInfo* t = types_[I.b].get();
+        auto* o = new InstanceObj(t);
+        o->fields.resize(t->fields.size());
+        for (std::size_t i = 0; i < t->fields.size(); ++i) {
+          o->fields[i] = R(I.c + i);
+          retain(o->fields[i]);
+        }
+        set_reg(R(I.a), Value::object(o));
+        break;
+      }
+      case Op::NewEnum: {
+        const Instr X = *pc++;
+        fr->pc = pc;
+        auto [t, variant] = variants_[I.b];
+        auto* e = new EnumObj(t, variant);
+        e->payload.resize(X.b);
+        for (std::uint16_t i = 0; i < X.b; ++i) {
+          e->payload[i] = R(X.a + i);
+          retain(e->payload[i]);
+        }
+        set_reg(R(I.a), Value::object(e));
+        break;
+      }
+      case Op::Closure: {
+        Proto* p = protos_[I.b].get();
+        auto* c = new ClosureObj(p);
+        c->up.reserve(p->captures.size());
+        for (const Capture& cap : p->captures) {
+          Value v = cap.from_parent_reg ? R(cap.index) : fr->closure->up[cap.index];
+          retain(v);
+          c->up.push_back(v);
+        }
+        set_reg(R(I.a), Value::object(c));
+        break;
+      }
+      case Op::GetIndex: set_reg(R(I.a), get_index(*this, R(I.b), R(I.c))); break;
+      case Op::SetIndex: {
+        make_unique(R(I.a));
+        set_index(*this, R(I.a), R(I.b), R(I.c));
+        break;
+      }
+      case Op::TakeIndex: {
+        make_unique(R(I.b));
+        set_reg(R(I.a), take_index(*this, R(I.b), R(I.c)));
+        break;
+      }
+      case Op::GetSlice: {
+        // R[b] the value, R[b+1..b+3] start, end, step (nil when absent)
+        set_reg(R(I.a), get_slice(*this, R(I.b), R(I.b + 1), R(I.b + 2), R(I.b + 3)));
+        break;
+      }
+      case Op::GetField: {
+        Value o = R(I.b);
+        if (o.is_obj(ObjType::Instance)) {
+          auto* inst = o.as<InstanceObj>();
+          InlineCache& ic = fr->proto->caches[static_cast<std::size_t>(pc - 1 - fr->proto->code.data())];
+          if (ic.key == inst->type) {
+            Value v = inst->fields[ic.slot];
+            retain(v);
+            set_reg(R(I.a), v);
+            break;
+          }
+          auto f = inst->type->field_index.find(I.c);
+          if (f != inst->type->field_index.end()) {
+            ic.key = inst->type;
+            ic.slot = f->second;
+            Value v = inst->fields[f->second];
+            retain(v);
+            set_reg(R(I.a), v);
+            break;
+          }
+        }
+        set_reg(R(I.a), get_field_slow(*this, o, I.c));
+        RELOAD();
+        break;
+      }
+      case Op::SetField: {
+        make_unique(R(I.a));
+        set_field(*this, R(I.a), I.b, R(I.c));
+        break;
+      }
+      case Op::TakeField: {
+        make_unique(R(I.b));
+        set_reg(R(I.a), take_field(*this, R(I.b), I.c));
+        break;
+      }
+      case Op::TakeLocal: {
+        Value v = R(I.b);
+        R(I.b) = Value::nil();
+        set_reg(R(I.a), v);
+        break;
+      }
+      case Op::TupleGet: {
+        Value t = R(I.b);
+        if (!(t.is_obj(ObjType::Tuple) || t.is_obj(ObjType::Array)) || t.as<ArrayObj>()->items.size() <= I.c) {
+          if (t.is_obj(ObjType::Instance) && t.as<InstanceObj>()->fields.size() > I.c) {
+            Value v = t.as<InstanceObj>()->fields[I.c];
+            retain(v);
+            set_reg(R(I.a), v);
+            break;
+          }
+          panic(fmt::format("no element .{} in a value of type {}", I.c, type_name(t)));
+        }
+        Value v = t.as<ArrayObj>()->items[I.c];
+        retain(v);
+        set_reg(R(I.a), v);
+        break;
+      }
+      case Op::IsVariant: {
+        Value v = R(I.b);
+        auto [t, variant] = variants_[I.c];
+        bool r = v.is_obj(ObjType::Enum) && v.as<EnumObj>()->type == t && v.as<EnumObj>()->variant == variant;
+        set_reg(R(I.a), Value::of_bool(r));
+        break;
+      }
+      case Op::GetPayload: {
+        Value v = R(I.b);
+        auto* e = v.as<EnumObj>();
+        if (I.c >= e->payload.size()) panic("pattern has more fields than the variant");
+        Value p = e->payload[I.c];
+        retain(p);
+        set_reg(R(I.a), p);
+        break;
+      }
+      case Op::IsType: set_reg(R(I.a), Value::of_bool(value_kind(R(I.b)) == I.c)); break;
+      case Op::Len: set_reg(R(I.a), Value::integer(length_of(*this, R(I.b)))); break;
+      case Op::ToStr: {
+        Value v = R(I.b);
+        if (v.is_obj(ObjType::Str)) {
+          retain(v);
+          set_reg(R(I.a), v);
+        } else {
+          set_reg(R(I.a), make_str(to_display(v)));
+        }
+        break;
+      }
+      case Op::Concat: {
+        std::string s;
+        for (std::uint16_t i = 0; i < I.c; ++i) {
+          Value v = R(I.b + i);
+          if (v.is_obj(ObjType::Str)) {
+            s += str_of(v);
+          } else {
+            s += to_display(v);
+          }
+        }
+        set_reg(R(I.a), make_str(std::move(s)));
+        break;
+      }
+      case Op::Exists: set_reg(R(I.a), exists(R(I.b))); break;
+      case Op::Propagate: {
+        // Ok(v) -> v; Some(v) -> v; nil and Err(e) return from the function.
+        Value v = R(I.b);
+        if (v.is_obj(ObjType::Enum) && v.as<EnumObj>()->type == result_type_) {
+          auto* e = v.as<EnumObj>();
+          if (e->variant == 0) {
+            Value p = e->payload.empty() ? Value::nil() : e->payload[0];
+            retain(p);
+            set_reg(R(I.a), p);
+            break;
+          }
+        } else if (!v.is_nil()) {
+          retain(v);
+          set_reg(R(I.a), v);
+          break;
+        }
+        retain(v);
+        set_reg(R(I.a), v);
+        // return R[a]
+        Value r = R(I.a);
+        R(I.a).bits = 0;
+        Frame f = *fr;
+        clear_regs(base, f.proto->nregs + 1u);
+        frames_.pop_back();
+        if (f.entry) return r;
+        set_reg(*f.ret, r);
+        RELOAD();
+        break;
+      }
+      case Op::AssertFail: {
+        std::string msg = std::string(str_of(k[I.b]));
+        if (I.a != kNoReg) msg = to_display(R(I.a)) + " (" + msg + ")";
+        assertion_failed(msg);
+        break;
+      }
+      case Op::Extra: break;
+    }
+  }
+#undef R
+#undef RELOAD
+#undef FEEDBACK
+}
+
+}  // namespace spl::vm

@@ -1,0 +1,68 @@
+#include "spl/vm/value.hpp"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "spl/vm/objects.hpp"
+
+namespace spl::vm {
+
+TEST(Value, IntegersKeepTheFullI64Range) {
+  for (std::int64_t i : {std::int64_t{0}, std::int64_t{-1}, Value::kIntMax, Value::kIntMin, Value::kIntMax + 1, Value::kIntMin - 1,
+                         INT64_MAX, INT64_MIN}) {
+    Value v = Value::integer(i);
+    EXPECT_TRUE(v.is_int());
+    EXPECT_EQ(v.as_int(), i);
+    EXPECT_EQ(v.is_int48(), Value::fits48(i));
+    release(v);
+  }
+}
+
+TEST(Value, DoublesAreStoredUnboxedAndNaNIsCanonical) {
+  for (double d : {0.0, -0.0, 1.5, -1e300, 1e-300, std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()}) {
+    Value v = Value::of_double(d);
+    EXPECT_TRUE(v.is_double());
+    EXPECT_FALSE(v.is_obj());
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(v.dbl()), std::bit_cast<std::uint64_t>(d));
+  }
+  Value nan = Value::of_double(-std::numeric_limits<double>::quiet_NaN());
+  EXPECT_TRUE(nan.is_double());
+  EXPECT_FALSE(values_equal(nan, nan));
+}
+
+RC_GTEST_PROP(Value, IntegerRoundTrip, (std::int64_t i)) {
+  Value v = Value::integer(i);
+  RC_ASSERT(v.is_int());
+  RC_ASSERT(!v.is_double());
+  RC_ASSERT(v.as_int() == i);
+  RC_ASSERT(value_hash(v) == value_hash(Value::integer(i)));
+  release(v);
+}
+
+RC_GTEST_PROP(Value, DoubleRoundTrip, (double d)) {
+  Value v = Value::of_double(d);
+  RC_ASSERT(v.is_double());
+  if (d == d) RC_ASSERT(std::bit_cast<std::uint64_t>(v.dbl()) == std::bit_cast<std::uint64_t>(d));
+}
+
+TEST(Value, StructuralEqualityAndHashAgree) {
+  Value a = make_array({Value::small_int(1), make_str("x")});
+  Value b = make_array({Value::small_int(1), make_str("x")});
+  EXPECT_TRUE(values_equal(a, b));
+  EXPECT_EQ(value_hash(a), value_hash(b));
+  EXPECT_TRUE(values_equal(Value::small_int(2), Value::of_double(2.0)));
+  EXPECT_EQ(value_hash(Value::small_int(2)), value_hash(Value::of_double(2.0)));
+  release(a);
+  release(b);
+}
+
+TEST(Value, DisplayFormats) {
+  Value t = make_array({Value::small_int(1), make_str("a"), Value::nil()}, ObjType::Tuple);
+  EXPECT_EQ(to_display(t), "(1, \"a\", nil)");
+  EXPECT_EQ(to_display(Value::of_double(2.0)), "2.0");
+  EXPECT_EQ(to_display(Value::of_double(0.1)), "0.1");
+  EXPECT_EQ(to_display(Value::of_bool(true)), "true");
+  release(t);
+}
+
+}  // namespace spl::vm
