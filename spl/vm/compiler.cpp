@@ -1977,23 +1977,24 @@ class ModuleCompiler {
     for (auto& [label, v] : args.named) ordered.push_back(v);
     bool safe = callee->kind == NodeKind::SafeField;
     bool mutating = vm_.is_mutating_name(id);
-    std::uint16_t w = alloc(static_cast<std::uint16_t>(1 + ordered.size()));
     Place place{obj, kNoReg, false};
     std::uint16_t home = kNoReg;
+    bool in_place = !move_receiver && mutating && !safe && !receiver_is_val(obj);
+    if (mutating && !safe && !move_receiver && receiver_is_val(obj) && !user_me_names_.count(mname) && dst == kNoReg) {
+      // A collection update on a `val` works on a copy; as a statement its result would be lost.
+      fail(callee, fmt::format("`{}` is declared with `val`, so `{}` cannot change it; declare it with `var` (or use the "
+                               "returned value)", text(obj), mname));
+    }
+    if (in_place) {
+      // The place is taken before the call window so the callee's registers never cover it.
+      place = take_place(obj);
+      home = place.reg;
+    }
+    std::uint16_t w = alloc(static_cast<std::uint16_t>(1 + ordered.size()));
     if (move_receiver) {
       Resolved r = resolve(std::string(text(obj)));
       emit(Op::TakeLocal, w, r.index);
-    } else if (mutating && !safe && receiver_is_val(obj) && user_me_names_.count(mname)) {
-      expr_into(obj, w);  // a class's `me` method changes the shared object; a val struct stays as it is
-    } else if (mutating && !safe && receiver_is_val(obj)) {
-      // A collection update on a `val` works on a copy; as a statement its result would be lost.
-      if (dst == kNoReg)
-        fail(callee, fmt::format("`{}` is declared with `val`, so `{}` cannot change it; declare it with `var` (or use the "
-                                 "returned value)", text(obj), mname));
-      expr_into(obj, w);
-    } else if (mutating && !safe) {
-      place = take_place(obj);
-      home = place.reg;
+    } else if (in_place) {
       emit(Op::Move, w, place.reg);
     } else {
       expr_into(obj, w);
