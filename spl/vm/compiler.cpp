@@ -258,6 +258,7 @@ class ModuleCompiler {
       default: return false;
     }
   }
+  // Actors run in a later step: their declaration compiles to nothing; spawning one panics.
 
   std::string qualified(std::string_view name) const { return key_ + "::" + std::string(name); }
 
@@ -284,6 +285,7 @@ class ModuleCompiler {
       case NodeKind::Class:
       case NodeKind::Enum: declare_type(n); break;
       case NodeKind::Use: import(n); break;
+      case NodeKind::Trait: traits_[std::string(text(n->kids[0]))] = n; break;
       default: break;
     }
   }
@@ -464,12 +466,20 @@ class ModuleCompiler {
           if (k && k->kind == NodeKind::Members) mem = k;
         }
         if (!target) return;
+        Node* trait = nullptr;
+        for (std::uint32_t i = 0; i < n->count; ++i)
+          if (n->kids[i] && n->kids[i]->kind == NodeKind::TypeName && n->kids[i] != target) trait = n->kids[i];
         TypeInfo* t = type_named(tok_text(target));
         if (t == nullptr) {
           // Methods on a builtin type (`impl i64:`) are not supported yet; skip quietly only for traits.
           fail(target, fmt::format("`impl` for `{}`: only types declared in this module can have methods", tok_text(target)));
         }
         add_methods(t, mem);
+        if (trait) {
+          // A trait's default methods serve every type that implements it without its own.
+          auto tr = traits_.find(std::string(tok_text(trait)));
+          if (tr != traits_.end()) add_methods(t, members(tr->second), /*only_missing=*/true);
+        }
         break;
       }
       default: break;
@@ -504,12 +514,13 @@ class ModuleCompiler {
     fail(at, fmt::format("extern fn: type `{}` cannot cross the C boundary (use i64, f64, bool, text or rt_value)", t));
   }
 
-  void add_methods(TypeInfo* t, Node* mem) {
+  void add_methods(TypeInfo* t, Node* mem, bool only_missing = false) {
     if (!mem) return;
     for (std::uint32_t i = 0; i < mem->count; ++i) {
       Node* f = mem->kids[i];
       if (!f || f->kind != NodeKind::Fn || body_of(f) == nullptr) continue;
       std::string name(text(f->kids[0]));
+      if (only_missing && (t->methods.count(name_id(name)) || t->statics.count(name_id(name)))) continue;
       bool is_static = f->has(syntax::kFlagStatic);
       Value fn = make_function(f, name, is_static ? nullptr : t, f->has(syntax::kFlagMutating));
       auto& table = is_static ? t->statics : t->methods;
@@ -721,7 +732,8 @@ class ModuleCompiler {
       case NodeKind::Enum:
       case NodeKind::Impl: fail(s, "types declared inside a block are not supported yet; declare them at module level");
       case NodeKind::Block: block_value(s, kNoReg); fs_->free = save; break;
-      default: fail(s, fmt::format("`{}` statements are not supported by the VM yet", syntax::node_kind_name(s->kind)));
+      case NodeKind::Unsafe: branch(s->kids[s->count - 1], kNoReg); fs_->free = save; break;
+      default: not_yet(s, "statements");
     }
   }
 
@@ -1045,6 +1057,7 @@ class ModuleCompiler {
     std::uint16_t v = alloc();
     expr_into(n->kids[1], v);
     std::vector<std::size_t> fails;
+    if (n->kids[0]->kind == NodeKind::PatBind) fails.push_back(emit(Op::JumpIfNil, v));  // `if val x = opt`: x is present
     pattern(n->kids[0], v, fails, false);
     branch(n->kids[2], dst);
     pop_scope(save);
@@ -1474,14 +1487,33 @@ class ModuleCompiler {
       case NodeKind::Lambda: lambda(n, dst); return;
       case NodeKind::StructLit: construct(type_named(text(n->kids[0])), n, 1, dst); return;
       case NodeKind::Comprehension: comprehension(n, dst); return;
+      case NodeKind::MethodRef: {
+        // &:name is \x: x.name()
+        std::uint16_t w = alloc(3);
+        emit(Op::GetGlobal, w, static_cast<std::uint16_t>(vm_.global_slot("__method_ref")));
+        emit(Op::LoadK, static_cast<std::uint16_t>(w + 1), constant(make_str(std::string(text(n->kids[0])))));
+        emit(Op::Call, w, 1);
+        emit(Op::Move, dst, w);
+        return;
+      }
+      case NodeKind::GenericArgs: expr_into(n->kids[0], dst); return;  // f<T> or Type<T>: type arguments are erased
       case NodeKind::Block: {
         // A trailing colon block used as a value: a function of no arguments.
         Proto* p = compile_function(nullptr, n, "<block>", false, false, n, fs_);
         emit(Op::Closure, dst, proto_index(p));
         return;
       }
-      default: fail(n, fmt::format("`{}` expressions are not supported by the VM yet", syntax::node_kind_name(n->kind)));
+      default: not_yet(n, "expressions"); emit(Op::LoadNil, dst);
     }
+  }
+
+  // A construct the VM does not run yet compiles to a panic that names it, so the rest of the
+  // program still runs (and `spl check` stays quiet about valid code).
+  void not_yet(const Node* n, const char* what) {
+    std::string name(syntax::node_kind_name(n->kind));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::uint16_t k = constant(make_str(fmt::format("`{}` {} are not supported by the VM yet", name, what)));
+    emit(Op::AssertFail, kNoReg, k);
   }
 
   std::string undefined_message(const std::string& name) { return fmt::format("undefined name `{}`", name); }
@@ -1744,6 +1776,7 @@ class ModuleCompiler {
 
   void field(Node* n, std::uint16_t dst) {
     Node* obj = n->kids[0];
+    if (obj->kind == NodeKind::GenericArgs) obj = obj->kids[0];
     std::string_view name = text(n->kids[1]);
     if (!name.empty() && std::isdigit(static_cast<unsigned char>(name[0]))) {
       std::uint16_t o = expr_any(obj);
@@ -1809,6 +1842,7 @@ class ModuleCompiler {
   // Calls compile into a window: callee (or receiver), then arguments in consecutive registers.
   void call_into(Node* n, std::uint16_t dst, bool move_receiver = false) {
     Node* callee = n->kids[0];
+    if (callee->kind == NodeKind::GenericArgs) callee = callee->kids[0];
     Args args = gather_args(n, 1);
     // A trailing block on a call without parentheses: `describe "x":` + block.
     if (callee->kind == NodeKind::Call && args.positional.size() == 1 && args.positional[0]->kind == NodeKind::Block &&
@@ -1948,6 +1982,7 @@ class ModuleCompiler {
 
   void method_call(Node* n, Node* callee, const Args& args, std::uint16_t dst, bool move_receiver) {
     Node* obj = callee->kids[0];
+    if (obj->kind == NodeKind::GenericArgs) obj = obj->kids[0];  // Stack<i64>.new(): type arguments are erased
     std::string mname(text(callee->kids[1]));
     std::uint32_t id = name_id(mname);
     // Type-level calls: Type.static_fn(...), Enum.Variant(...).
@@ -2012,17 +2047,21 @@ class ModuleCompiler {
   }
 
   void comprehension(Node* n, std::uint16_t dst) {
-    // [expr for pat in iter if cond]: a loop that pushes.
-    Node* value = n->kids[0];
+    // [expr for pat in iter if cond] (or the short `[for pat in iter if cond: expr]`): a loop
+    // that pushes; `{k: v for ...}` builds a dict.
+    bool short_form = n->count > 0 && is_pattern(n->kids[0]);
+    Node* value = short_form ? n->kids[n->count - 1] : n->kids[0];
+    std::uint32_t last = short_form ? n->count - 1 : n->count;
+    bool to_dict = value->kind == NodeKind::Entry;
     std::uint16_t acc = alloc();
-    emit(Op::NewArray, acc, 0, 0);
-    std::uint32_t i = 1;
+    if (to_dict) emit(Op::NewDict, acc, 0, 0); else emit(Op::NewArray, acc, 0, 0);
+    std::uint32_t i = short_form ? 0 : 1;
     std::vector<std::size_t> loop_tops;
     std::vector<std::size_t> nexts;
     std::vector<std::uint16_t> bases;
     push_scope();
     std::vector<std::size_t> skip;
-    while (i + 1 < n->count) {
+    while (i + 1 < last) {
       Node* pat = n->kids[i];
       Node* iter = n->kids[i + 1];
       i += 2;
@@ -2034,19 +2073,26 @@ class ModuleCompiler {
       nexts.push_back(emit(Op::IterNext, base));
       bases.push_back(base);
       bind_loop_var(pat, static_cast<std::uint16_t>(base + 2), skip);
-      while (i < n->count && n->kids[i] && !is_pattern(n->kids[i])) {
+      while (i < last && n->kids[i] && !is_pattern(n->kids[i])) {
         cond_jump_false(n->kids[i], skip);
         ++i;
-        if (i < n->count && n->kids[i] && is_pattern(n->kids[i])) break;
       }
     }
-    std::uint16_t v = alloc();
-    expr_into(value, v);
-    std::uint16_t w = alloc(2);
-    emit(Op::Move, w, acc);
-    emit(Op::Move, static_cast<std::uint16_t>(w + 1), v);
-    emit(Op::CallMethod, w, 1, static_cast<std::uint16_t>(name_id("push")));
-    emit(Op::Extra, acc);
+    if (to_dict) {
+      std::uint16_t k = alloc();
+      std::uint16_t v = alloc();
+      expr_into(value->kids[0], k);
+      expr_into(value->kids[1], v);
+      emit(Op::SetIndex, acc, k, v);
+    } else {
+      std::uint16_t v = alloc();
+      expr_into(value, v);
+      std::uint16_t w = alloc(2);
+      emit(Op::Move, w, acc);
+      emit(Op::Move, static_cast<std::uint16_t>(w + 1), v);
+      emit(Op::CallMethod, w, 1, static_cast<std::uint16_t>(name_id("push")));
+      emit(Op::Extra, acc);
+    }
     for (std::size_t s : skip) patch(s, loop_tops.back());
     for (std::size_t k = loop_tops.size(); k-- > 0;) {
       std::size_t back = emit(Op::Jump);
@@ -2081,6 +2127,7 @@ class ModuleCompiler {
   std::unordered_map<TypeInfo*, std::vector<Node*>> field_defaults_;
   std::unordered_map<std::string, std::vector<std::uint32_t>> variant_by_name_;
   std::unordered_map<std::string, Node*> fns_;
+  std::unordered_map<std::string, Node*> traits_;
   std::unordered_set<const Node*> inside_trailing_block_;
   std::unordered_set<std::string> user_me_names_;
   std::vector<Place> outer_places_;
