@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Program suites for bench/compare (the `lang` suite): the same program in Simple and in other
 languages, each timed as a whole process (wall clock, best of reps and rounds), every output line
-checked against ours. `bench/compare lang` calls run_suite(); this file run directly checks the
-peer programs against each other at small sizes (--verify-peers) or times a suite without the
-rest of bench/compare. See docs/benchmarks.md."""
+checked against ours. `bench/compare lang` calls run_suite(). Run directly, this file checks
+that the peers (--verify-peers), or the peers and ours (--verify), print the same line at small
+sizes, or times a suite without the rest of bench/compare. See docs/benchmarks.md."""
 
 import argparse
 import json
@@ -12,6 +12,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -256,29 +257,51 @@ def table(name, ours, peers, programs, best, per_round, errors, checksum, ratios
     return "\n".join(out)
 
 
-def verify_peers(suite, program_filter="", wanted_peers=(), timeout=120.0):
+def small_copy(path, n, tmp):
+    """A copy of a Simple program with its size constant set to n (Simple programs take no
+    size argument)."""
+    text = path.read_text()
+    m = SIZE_RE.search(text)
+    if m is None or n is None:
+        return path
+    out = Path(tmp) / path.name
+    out.write_text(text[:m.start(1)] + str(n) + text[m.end(1):])
+    return out
+
+
+def verify(suite, program_filter="", wanted_peers=(), with_ours=False, spl=None, timeout=120.0):
     """Runs every peer program at the suite's small size and checks that all print the same line.
-    Our side takes no size argument, so it is not part of this check."""
+    With ours: also runs our program, from a copy whose size constant is the small size."""
     peers = [p for p in suite["peers"] if not wanted_peers or p["name"] in wanted_peers]
+    ours = dict(suite["ours"], is_ours=True)
     bad = 0
-    for program in suite["programs"]:
-        pname = program["name"]
-        if program_filter and not re.search(program_filter, pname):
-            continue
-        for m in check_sizes(suite, program):
-            print(f"FAILED: {m}")
-            bad += 1
-        small = program.get("small")
-        lines = {}
-        for peer in peers:
-            try:
-                _, lines[peer["name"]] = run_once(command(peer, pname, size=small), timeout)
-            except Failure as e:
-                lines[peer["name"]] = f"FAILED ({e})"
-        same = len(set(lines.values())) == 1 and not any(v.startswith("FAILED") for v in lines.values())
-        bad += 0 if same else 1
-        print(f"{'ok  ' if same else 'DIFF'} {pname} n={small}: "
-              + ", ".join(f"{k}={v}" for k, v in lines.items()))
+    with tempfile.TemporaryDirectory(prefix="spl-lang-") as tmp:
+        for program in suite["programs"]:
+            pname = program["name"]
+            if program_filter and not re.search(program_filter, pname):
+                continue
+            for m in check_sizes(suite, program):
+                print(f"FAILED: {m}")
+                bad += 1
+            small = program.get("small")
+            lines = {}
+            if with_ours:
+                source = program_files(suite, pname)[ours["name"]]
+                cmd = [str(small_copy(source, small, tmp)) if a == str(source) else a
+                       for a in command(ours, pname, spl)]
+                try:
+                    _, lines[ours["name"]] = run_once(cmd, timeout)
+                except Failure as e:
+                    lines[ours["name"]] = f"FAILED ({e})"
+            for peer in peers:
+                try:
+                    _, lines[peer["name"]] = run_once(command(peer, pname, size=small), timeout)
+                except Failure as e:
+                    lines[peer["name"]] = f"FAILED ({e})"
+            same = len(set(lines.values())) == 1 and not any(v.startswith("FAILED") for v in lines.values())
+            bad += 0 if same else 1
+            print(f"{'ok  ' if same else 'DIFF'} {pname} n={small}: "
+                  + ", ".join(f"{k}={v}" for k, v in lines.items()), flush=True)
     return 1 if bad else 0
 
 
@@ -287,6 +310,8 @@ def main():
     ap.add_argument("suite", nargs="?", default="lang")
     ap.add_argument("--verify-peers", action="store_true",
                     help="run every peer at the suite's small sizes and check they all print the same line")
+    ap.add_argument("--verify", action="store_true",
+                    help="the same with ours too (a copy of each Simple program with N set to the small size)")
     ap.add_argument("--reps", type=int, default=None, help="runs per round; the best is kept (default: the suite's)")
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--filter", default="", help="regex on program names")
@@ -296,8 +321,8 @@ def main():
     args = ap.parse_args()
     suite = json.loads((SUITE_DIR / f"{args.suite}.json").read_text())
     wanted = {p for p in args.peers.split(",") if p}
-    if args.verify_peers:
-        return verify_peers(suite, args.filter, wanted)
+    if args.verify or args.verify_peers:
+        return verify(suite, args.filter, wanted, args.verify, args.spl)
     rows, failures, text = run_suite(args.suite, suite, args.reps or suite.get("reps", 3), args.rounds,
                                      args.filter, wanted, args.spl, args.timeout)
     print(text)
