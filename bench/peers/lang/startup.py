@@ -1,0 +1,2 @@
+# lang suite: an empty program (process start, load, one print).
+print(0)
