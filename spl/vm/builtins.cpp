@@ -854,6 +854,22 @@ Value r_contains(Vm& vm, Value* a, int n) {
   return Value::of_bool(contains(vm, a[0], a[1]));
 }
 
+// &:name — a function calling method `name` on its argument.
+Value method_ref_call(Vm& vm, Value* a, int n) {
+  if (n < 2) vm.panic("a method reference needs a receiver");
+  return vm.call_method(a[1], vm.intern(str_of(a[0])), a + 2, n - 2);
+}
+Value g_method_ref(Vm& vm, Value* a, int n) {
+  need(vm, "__method_ref", n, 1, 1);
+  return Value::object(new BoundObj(own(a[0]), Value::object(new NativeObj(method_ref_call, "method reference"))));
+}
+Value g_sum(Vm& vm, Value* a, int n) {
+  need(vm, "sum", n, 1, 1);
+  if (a[0].is_obj(ObjType::Range)) return r_sum(vm, a, 1);
+  if (!a[0].is_obj(ObjType::Array) && !a[0].is_obj(ObjType::Tuple)) vm.panic(fmt::format("sum needs an array, found {}", type_name(a[0])));
+  return a_sum(vm, a, 1);
+}
+
 }  // namespace
 
 void install_builtins(Vm& vm) {
@@ -876,6 +892,8 @@ void install_builtins(Vm& vm) {
   vm.define_native("hash", g_hash);
   vm.define_native("type_of", g_type_of);
   vm.define_native("__format", g_format);
+  vm.define_native("__method_ref", g_method_ref);
+  vm.define_native("sum", g_sum);
   vm.define_native("range", g_range);
   vm.define_native("chr", g_chr);
   vm.define_native("floor", g_floor);

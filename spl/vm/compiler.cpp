@@ -400,6 +400,10 @@ class ModuleCompiler {
       }
     }
     if (!file.empty()) vm_.load_module(file);
+    if (wildcard && !file.empty()) {
+      // `use a.b.*`: every top-level name of the module.
+      for (const auto& [name, slot] : vm_.module_globals(file)) globals_.emplace(name, slot);
+    }
     for (auto& [name, alias] : items) {
       if (!file.empty() && vm_.has_global(file + "::" + name)) {
         globals_[alias] = vm_.global_slot(file + "::" + name);
@@ -1638,10 +1642,37 @@ class ModuleCompiler {
   }
 
   void dict(Node* n, std::uint16_t dst) {
+    bool spread = false;
+    for (std::uint32_t i = 0; i < n->count; ++i)
+      if (n->kids[i] && n->kids[i]->kind == NodeKind::Spread) spread = true;
+    if (spread) {
+      // {**a, "k": v}: entries and spreads apply in order, later ones win.
+      std::uint16_t acc = alloc();
+      emit(Op::NewDict, acc, 0, 0);
+      for (std::uint32_t i = 0; i < n->count; ++i) {
+        Node* e = n->kids[i];
+        if (e->kind == NodeKind::Spread) {
+          std::uint16_t w = alloc(2);
+          emit(Op::Move, w, acc);
+          expr_into(e->kids[0], static_cast<std::uint16_t>(w + 1));
+          emit(Op::CallMethod, w, 1, name16("merge"));
+          emit(Op::Extra, kNoReg);
+          emit(Op::Move, acc, w);
+        } else {
+          std::uint16_t k = alloc();
+          std::uint16_t v = alloc();
+          expr_into(e->kids[0], k);
+          expr_into(e->kids[1], v);
+          emit(Op::SetIndex, acc, k, v);
+        }
+      }
+      emit(Op::Move, dst, acc);
+      return;
+    }
     std::uint16_t b = alloc(static_cast<std::uint16_t>(2 * n->count));
     for (std::uint32_t i = 0; i < n->count; ++i) {
       Node* e = n->kids[i];
-      if (!e || e->kind != NodeKind::Entry) fail(e ? e : n, "dict spreads and comprehensions are not supported yet");
+      if (!e || e->kind != NodeKind::Entry) fail(e ? e : n, "this dict literal form is not supported yet");
       expr_into(e->kids[0], static_cast<std::uint16_t>(b + 2 * i));
       expr_into(e->kids[1], static_cast<std::uint16_t>(b + 2 * i + 1));
     }

@@ -2,11 +2,18 @@
 
 #include <fmt/core.h>
 
+#include <cstdlib>
 #include <mutex>
 
 #include "spl/jit/symbol_resolver.hpp"
 #include "spl/persistent/c_api.h"
 #include "spl/vm/vm.hpp"
+
+// Runtime functions the standard library declares with `extern fn` (the `rt_*` C ABI).
+extern "C" {
+// The value of an environment variable, or NULL when it is not set.
+const char* rt_env_get(const char* key) { return key ? std::getenv(key) : nullptr; }
+}
 
 namespace spl::vm {
 
@@ -62,6 +69,7 @@ spl::jit::SymbolResolver& extern_resolver() {
     SPL_VM_RUNTIME(rt_persistent_set_len);
     SPL_VM_RUNTIME(rt_persistent_set_free);
     SPL_VM_RUNTIME(rt_last_error);
+    SPL_VM_RUNTIME(rt_env_get);
 #undef SPL_VM_RUNTIME
   });
   return resolver;

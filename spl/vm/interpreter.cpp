@@ -110,6 +110,21 @@ static Value find_method(const Vm& vm, Value recv, std::uint32_t name, bool& mut
   return vm.builtin_method(kKindOpaque, name);
 }
 
+Value Vm::call_method(Value recv, std::uint32_t name, const Value* args, int nargs) {
+  bool mutating = false;
+  const void* key = nullptr;
+  Value target = find_method(*this, recv, name, mutating, key);
+  if (target.is_nil()) {
+    if (recv.is_nil()) panic(fmt::format("called `{}` on nil", name_of(name)));
+    panic(fmt::format("no method `{}` on a value of type {}", name_of(name), type_name(recv)));
+  }
+  std::vector<Value> all;
+  all.reserve(static_cast<std::size_t>(nargs) + 1);
+  all.push_back(recv);
+  all.insert(all.end(), args, args + nargs);
+  return call(target, all.data(), nargs + 1);
+}
+
 Value Vm::execute(std::size_t entry) {
   Frame* fr = &frames_.back();
   const Instr* pc = fr->pc;

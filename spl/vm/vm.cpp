@@ -106,6 +106,14 @@ std::uint32_t Vm::global_slot(const std::string& qualified) {
   return slot;
 }
 
+std::vector<std::pair<std::string, std::uint32_t>> Vm::module_globals(const std::string& module_path) const {
+  std::vector<std::pair<std::string, std::uint32_t>> out;
+  std::string prefix = module_path + "::";
+  for (const auto& [name, slot] : global_index_)
+    if (name.compare(0, prefix.size(), prefix) == 0) out.emplace_back(name.substr(prefix.size()), slot);
+  return out;
+}
+
 void Vm::define_native(const std::string& name, NativeFn fn) {
   std::uint32_t slot = global_slot(name);
   Value old = globals_[slot];

@@ -72,6 +72,8 @@ class Vm {
   // Prints a panic the way `spl run` does: message, then the Simple stack trace.
   static void print_panic(const Panic& p, std::ostream& err);
 
+  // Calls method `name` on recv (user or builtin) with borrowed args.
+  Value call_method(Value recv, std::uint32_t name, const Value* args, int nargs);
   // Calls any callable value (closure, native, bound method) from C++; args are borrowed.
   Value call(Value fn, const Value* args, int nargs);
   [[noreturn]] void panic(std::string message);
@@ -87,6 +89,8 @@ class Vm {
   std::uint32_t global_slot(const std::string& qualified);
   Value& global(std::uint32_t slot) { return globals_[slot]; }
   bool has_global(const std::string& qualified) const { return global_index_.count(qualified) != 0; }
+  // The top-level names of a loaded module and their slots.
+  std::vector<std::pair<std::string, std::uint32_t>> module_globals(const std::string& module_path) const;
   void define_native(const std::string& name, NativeFn fn);
   void define_method(ObjType type, std::string_view name, NativeFn fn, bool mutating = false);
   void define_value_method(std::uint8_t kind, std::string_view name, NativeFn fn, bool mutating = false);

@@ -5,7 +5,8 @@
 # from the file's own directory, and checks:
 #   - stdout equals <name>.out exactly (a missing .out means empty stdout),
 #   - the exit code equals <name>.exit (default 0),
-#   - the first line of stderr equals <name>.err, when that file exists.
+#   - the first line of stderr starts with the first line of <name>.err, when that file exists
+#     (a prefix, so messages may add detail such as a frame count).
 # Prints one line per failing program (with a short diff excerpt), then a last line
 # "N passed, M failed"; exits 1 when M > 0.
 # Environment: SPL_TIMEOUT (seconds per program, default 20), FILTER (substring of the path).
@@ -54,7 +55,7 @@ while IFS= read -r -d '' file; do
   if [ -f "$base.err" ]; then
     want_err=$(head -n 1 "$base.err")
     got_err=$(head -n 1 "$tmp/err")
-    [ "$want_err" == "$got_err" ] || problems+=("stderr: expected '$want_err', got '$got_err'")
+    [[ "$got_err" == "$want_err"* ]] || problems+=("stderr: expected '$want_err', got '$got_err'")
   fi
   if [ ${#problems[@]} -eq 0 ]; then
     passed=$((passed + 1))
