@@ -744,6 +744,16 @@ Value d_remove(Vm& vm, Value* a, int n) {
   d->map = std::move(d->map).remove(Val(a[1]));
   return own(a[0]);
 }
+// d.update(key, f): key maps to f(old value or nil).
+Value d_update(Vm& vm, Value* a, int n) {
+  need(vm, "update", n, 3, 3);
+  const Val* old = dict(a[0])->map.find(Val(a[1]));
+  Value next = call1(vm, a[2], old ? old->get() : Value::nil());
+  make_unique(a[0]);
+  auto* d = dict(a[0]);
+  d->map = std::move(d->map).insert(Val(a[1]), Val::adopt(next));
+  return own(a[0]);
+}
 Value d_contains(Vm& vm, Value* a, int n) {
   need(vm, "contains_key", n, 2, 2);
   return Value::of_bool(dict(a[0])->map.contains(Val(a[1])));
@@ -1024,6 +1034,7 @@ void install_builtins(Vm& vm) {
   dict_m("set", d_set, true);
   dict_m("insert", d_set, true);
   dict_m("remove", d_remove, true);
+  dict_m("update", d_update, true);
   dict_m("clear", d_clear, true);
   dict_m("contains_key", d_contains);
   dict_m("contains", d_contains);

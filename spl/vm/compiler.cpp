@@ -1857,6 +1857,14 @@ class ModuleCompiler {
   struct Args {
     std::vector<Node*> positional;
     std::vector<std::pair<std::string, Node*>> named;
+    Node* trailing = nullptr;  // a trailing colon block: always the last argument
+    // Positional, then named (in written order), then the trailing block.
+    std::vector<Node*> in_order() const {
+      std::vector<Node*> out = positional;
+      for (const auto& [label, v] : named) out.push_back(v);
+      if (trailing) out.push_back(trailing);
+      return out;
+    }
   };
 
   Args gather_args(Node* call, std::uint32_t first) {
@@ -1879,7 +1887,7 @@ class ModuleCompiler {
     if (callee->kind == NodeKind::Call && args.positional.size() == 1 && args.positional[0]->kind == NodeKind::Block &&
         args.named.empty()) {
       Args inner = gather_args(callee, 1);
-      inner.positional.push_back(args.positional[0]);
+      inner.trailing = args.positional[0];
       args = std::move(inner);
       callee = callee->kids[0];
     }
@@ -1930,8 +1938,7 @@ class ModuleCompiler {
       return;
     }
     // Any other callee: evaluate it and call the value.
-    std::vector<Node*> ordered = args.positional;
-    for (auto& [label, v] : args.named) ordered.push_back(v);
+    std::vector<Node*> ordered = args.in_order();
     std::uint16_t w = alloc(static_cast<std::uint16_t>(1 + ordered.size()));
     expr_into(callee, w);
     for (std::size_t i = 0; i < ordered.size(); ++i) expr_into(ordered[i], static_cast<std::uint16_t>(w + 1 + i));
@@ -1943,13 +1950,9 @@ class ModuleCompiler {
 
   // Places named arguments of a call to a module function by its parameter names.
   std::vector<Node*> order_args(const std::string& name, const Resolved& r, const Args& args, Node* at) {
-    std::vector<Node*> ordered = args.positional;
-    if (args.named.empty()) return ordered;
     auto fn = fns_.find(name);
-    if (r.kind != Resolved::Global || fn == fns_.end()) {
-      for (auto& [label, v] : args.named) ordered.push_back(v);
-      return ordered;
-    }
+    if (args.named.empty() || r.kind != Resolved::Global || fn == fns_.end()) return args.in_order();
+    std::vector<Node*> ordered = args.positional;
     Node* params = fn->second->kids[2];
     std::vector<std::string> names;
     for (std::uint32_t i = 0; params && i < params->count; ++i)
@@ -1962,6 +1965,7 @@ class ModuleCompiler {
       if (ordered[idx] != nullptr) fail(at, fmt::format("parameter `{}` of `{}` is given twice", label, name));
       ordered[idx] = v;
     }
+    if (args.trailing) ordered.push_back(args.trailing);
     return ordered;
   }
 
@@ -2039,8 +2043,7 @@ class ModuleCompiler {
         return;
       }
     }
-    std::vector<Node*> ordered = args.positional;
-    for (auto& [label, v] : args.named) ordered.push_back(v);
+    std::vector<Node*> ordered = args.in_order();
     bool safe = callee->kind == NodeKind::SafeField;
     bool mutating = vm_.is_mutating_name(id);
     Place place{obj, kNoReg, false};
