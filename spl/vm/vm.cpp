@@ -296,15 +296,9 @@ std::vector<TraceFrame> Vm::capture_trace() const {
     const Frame& f = frames_[i];
     std::size_t pc = static_cast<std::size_t>(f.pc - f.proto->code.data());
     std::uint32_t offset = pc > 0 && pc - 1 < f.proto->offsets.size() ? f.proto->offsets[pc - 1] : f.proto->def_offset;
-    TraceFrame t;
-    t.function = f.proto->name;
-    if (f.proto->file) {
-      t.file = f.proto->file->path;
-      auto [line, col] = f.proto->file->line_col(offset);
-      t.line = line;
-      t.column = col;
-    }
-    trace.push_back(std::move(t));
+    std::pair<std::uint32_t, std::uint32_t> at{0, 0};
+    if (f.proto->file) at = f.proto->file->line_col(offset);
+    trace.push_back(TraceFrame{f.proto->name, f.proto->file ? f.proto->file->path : std::string(), at.first, at.second});
     if (trace.size() == 40 && i > 20) {
       trace.push_back({fmt::format("... {} more frames ...", i - 20), "", 0, 0});
       i = 20;
