@@ -13,13 +13,14 @@ for f in "$root"/examples/*.spl; do
     continue  # actors, spawn and receive run in a later step of the VM (see docs/language.md)
   fi
   expected="$root/tests/examples/$name.out"
-  actual=$(cd "$root" && timeout 60 "$spl" run "examples/$name.spl" 2>&1)
+  actual=/tmp/spl-example-out.$$
+  (cd "$root" && timeout 60 "$spl" run "examples/$name.spl" >"$actual" 2>/tmp/spl-example-err.$$)
   code=$?
   if [[ $code -ne 0 ]]; then
     echo "FAIL examples/$name.spl: exit code $code"
-    echo "$actual" | head -5
+    head -5 /tmp/spl-example-err.$$
     failed=$((failed + 1))
-  elif ! diff -u "$expected" <(printf '%s\n' "$actual") >/tmp/spl-example-diff.$$ 2>&1; then
+  elif ! diff -u "$expected" "$actual" >/tmp/spl-example-diff.$$ 2>&1; then
     echo "FAIL examples/$name.spl: output differs"
     head -20 /tmp/spl-example-diff.$$
     failed=$((failed + 1))
@@ -27,7 +28,7 @@ for f in "$root"/examples/*.spl; do
     passed=$((passed + 1))
   fi
 done
-rm -f /tmp/spl-example-diff.$$
+rm -f /tmp/spl-example-diff.$$ /tmp/spl-example-out.$$ /tmp/spl-example-err.$$
 if (cd "$root" && "$spl" test examples/ >/tmp/spl-example-specs.$$ 2>&1); then
   passed=$((passed + 1))
 else
