@@ -926,6 +926,12 @@ void interpolation_holes(std::string_view source, const Token& t, std::vector<Sp
   std::uint32_t stop = t.end - (t.has(kUnterminated) ? 0 : (triple ? 3 : 1));
   while (p < stop) {
     unsigned char c = byte(p);
+    if (c == '\\' && byte(p + 1) == 'u' && byte(p + 2) == '{') {  // \u{48}: an escape, not a hole
+      p += 3;
+      while (p < stop && byte(p) != '}') ++p;
+      ++p;
+      continue;
+    }
     if (c == '\\') {
       p += 2;
       continue;

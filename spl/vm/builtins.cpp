@@ -873,6 +873,20 @@ Value g_method_ref(Vm& vm, Value* a, int n) {
   need(vm, "__method_ref", n, 1, 1);
   return Value::object(new BoundObj(own(a[0]), Value::object(new NativeObj(method_ref_call, "method reference"))));
 }
+Value g_apply(Vm& vm, Value* a, int n) {
+  need(vm, "__apply", n, 2, 2);
+  std::vector<Value> args = items(a[1]);
+  return vm.call(a[0], args.data(), static_cast<int>(args.size()));
+}
+// Option helpers on any value: nil is None, anything else Some(value).
+Value m_map_option(Vm& vm, Value* a, int n) {
+  need(vm, "map", n, 2, 2);
+  return a[0].is_nil() ? Value::nil() : call1(vm, a[1], a[0]);
+}
+Value m_or_else(Vm& vm, Value* a, int n) {
+  need(vm, "or_else", n, 2, 2);
+  return a[0].is_nil() ? vm.call(a[1], nullptr, 0) : own(a[0]);
+}
 Value g_sum(Vm& vm, Value* a, int n) {
   need(vm, "sum", n, 1, 1);
   if (a[0].is_obj(ObjType::Range)) return r_sum(vm, a, 1);
@@ -904,6 +918,7 @@ void install_builtins(Vm& vm) {
   vm.define_native("__format", g_format);
   vm.define_native("__method_ref", g_method_ref);
   vm.define_native("sum", g_sum);
+  vm.define_native("__apply", g_apply);
   vm.define_native("range", g_range);
   vm.define_native("chr", g_chr);
   vm.define_native("floor", g_floor);
@@ -936,6 +951,9 @@ void install_builtins(Vm& vm) {
   any("to_text", m_to_string);
   any("str", m_to_string);
   any("hash", m_hash);
+  any("map", m_map_option);
+  any("and_then", m_map_option);
+  any("or_else", m_or_else);
   for (std::uint8_t kind : {kKindInt, kKindFloat}) {
     vm.define_value_method(kind, "abs", m_abs);
     vm.define_value_method(kind, "sqrt", m_sqrt);

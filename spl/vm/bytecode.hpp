@@ -18,7 +18,7 @@ namespace spl::vm {
   X(Add) X(Sub) X(Mul) X(Div) X(Mod) X(Pow) X(Neg) X(Not) X(BitAnd) X(BitOr) X(BitXor) X(Shl) X(Shr) X(BitNot) \
   X(Eq) X(Ne) X(Lt) X(Le) X(Gt) X(Ge) X(In)                                                                 \
   X(Jump) X(JumpIfFalse) X(JumpIfTrue) X(JumpIfNil) X(JumpIfNotNil)                                         \
-  X(ForPrep) X(ForLoop) X(IterPrep) X(IterNext) X(ArgGiven) X(SelfClosure)                                                             \
+  X(ForPrep) X(ForLoop) X(IterPrep) X(IterNext) X(SelfClosure)                                                             \
   X(Call) X(CallMethod) X(Return) X(ReturnNil)                                                              \
   X(NewArray) X(NewTuple) X(NewDict) X(NewSet) X(NewRange) X(NewObject) X(NewEnum) X(Closure)              \
   X(GetIndex) X(SetIndex) X(TakeIndex) X(GetSlice) X(GetField) X(SetField) X(TakeField) X(TakeLocal)        \

@@ -296,6 +296,12 @@ class ModuleCompiler {
       define_global(text(p));
       return;
     }
+    if (p->kind == NodeKind::PatRest) {
+      std::string_view rest = text(p);
+      while (!rest.empty() && (rest[0] == '.' || rest[0] == ' ')) rest.remove_prefix(1);
+      if (!rest.empty() && rest != "_") define_global(rest);
+      return;
+    }
     for (std::uint32_t i = 0; i < p->count; ++i) declare_pattern_globals(p->kids[i]);
   }
 
@@ -580,10 +586,9 @@ class ModuleCompiler {
     }
     p->nparams = fs_->free;
     for (auto& [reg, expr] : defaults) {
-      std::size_t j = emit(Op::ArgGiven, reg);
+      // Missing arguments arrive as nil (so do named calls that skip a parameter).
       std::size_t skip = emit(Op::JumpIfNotNil, reg);
       expr_into(expr, reg);
-      patch_here(j);
       patch_here(skip);
     }
     std::uint16_t result = alloc();
@@ -755,7 +760,27 @@ class ModuleCompiler {
       std::uint16_t save = fs_->free;
       std::uint16_t r = alloc();
       if (init) expr_into(init, r); else emit(Op::LoadNil, r);
-      bind_globals(pat, r, s);
+      if (pat->kind == NodeKind::PatBind) {
+        emit(Op::SetGlobal, r, static_cast<std::uint16_t>(globals_.at(std::string(text(pat)))));
+      } else {
+        // Destructure into temporaries, then publish each bound name.
+        std::size_t before = fs_->scopes.back().size();
+        std::vector<std::size_t> fails;
+        pattern(pat, r, fails, mut);
+        if (!fails.empty()) {
+          std::size_t ok = emit(Op::Jump);
+          for (std::size_t f : fails) patch_here(f);
+          emit(Op::AssertFail, kNoReg, constant(make_str("value does not match the pattern of `" + std::string(text(pat)) + "`")));
+          patch_here(ok);
+        }
+        auto& scope = fs_->scopes.back();
+        for (std::size_t i = before; i < scope.size(); ++i) {
+          auto g = globals_.find(scope[i].name);
+          if (g == globals_.end()) fail(pat, fmt::format("cannot bind `{}` at module level", scope[i].name));
+          emit(Op::SetGlobal, scope[i].reg, static_cast<std::uint16_t>(g->second));
+        }
+        scope.resize(before);
+      }
       fs_->free = save;
       return;
     }
@@ -783,23 +808,6 @@ class ModuleCompiler {
       }
       patch_here(ok);
     }
-  }
-
-  void bind_globals(Node* pat, std::uint16_t v, Node* at) {
-    if (pat->kind == NodeKind::PatBind) {
-      emit(Op::SetGlobal, v, static_cast<std::uint16_t>(globals_.at(std::string(text(pat)))));
-      return;
-    }
-    if (pat->kind == NodeKind::PatTuple || pat->kind == NodeKind::PatArray) {
-      for (std::uint32_t i = 0; i < pat->count; ++i) {
-        std::uint16_t t = alloc();
-        emit(Op::TupleGet, t, v, static_cast<std::uint16_t>(i));
-        bind_globals(pat->kids[i], t, at);
-      }
-      return;
-    }
-    if (pat->kind == NodeKind::PatWild) return;
-    fail(at, "this destructuring form is not supported at module level");
   }
 
   // ---- assignment -------------------------------------------------------------------------
@@ -1023,7 +1031,7 @@ class ModuleCompiler {
     for (; i < n->count; ++i) {
       Node* k = n->kids[i];
       if (k == nullptr) continue;
-      if (k->kind == NodeKind::If && k->count == 2 && i + 1 <= n->count && is_elif(n, k)) {
+      if (k->kind == NodeKind::If && k->count == 2) {  // elif, or `else if` (parsed the same way)
         ends.push_back(emit(Op::Jump));
         for (std::size_t f : fails) patch_here(f);
         fails.clear();
@@ -1043,17 +1051,6 @@ class ModuleCompiler {
     for (std::size_t e : ends) patch_here(e);
   }
 
-  bool is_elif(const Node* parent, const Node* k) const {
-    // An elif is an If kid that is not the last kid or whose text starts with `elif`.
-    std::string_view t = std::string_view(file_->text).substr(k->begin);
-    (void)parent;
-    if (t.substr(0, 4) == "elif") return true;
-    // `else if` parses as an else holding an If.
-    std::size_t before = k->begin;
-    while (before > 0 && (file_->text[before - 1] == ' ' || file_->text[before - 1] == '\t')) --before;
-    return before >= 4 && std::string_view(file_->text).substr(before - 4, 4) == "elif";
-  }
-
   // IfVal kids: pattern, value, then, [elif Ifs], [else].
   void if_val_into(Node* n, std::uint16_t dst) {
     std::uint16_t save = fs_->free;
@@ -1070,7 +1067,7 @@ class ModuleCompiler {
     for (std::uint32_t i = 3; i < n->count; ++i) {
       Node* k = n->kids[i];
       if (k == nullptr) continue;
-      if (k->kind == NodeKind::If && is_elif(n, k)) {
+      if (k->kind == NodeKind::If && k->count == 2) {
         ends.push_back(emit(Op::Jump));
         for (std::size_t f : fails) patch_here(f);
         fails.clear();
@@ -1101,8 +1098,23 @@ class ModuleCompiler {
       std::uint16_t arm_save = fs_->free;
       push_scope();
       std::vector<std::size_t> fails;
-      pattern(arm->kids[0], subject, fails, false);
-      if (arm->count == 3 && arm->kids[1]) cond_jump_false(arm->kids[1], fails);
+      // Leading pattern kids are alternatives (`case A, B:`); a non-pattern kid before the body is the guard.
+      std::uint32_t npat = 0;
+      while (npat + 1 < arm->count && arm->kids[npat] && is_pattern_kind(arm->kids[npat]->kind)) ++npat;
+      if (npat == 0) npat = 1;
+      std::vector<std::size_t> oks;
+      for (std::uint32_t p = 0; p < npat; ++p) {
+        std::vector<std::size_t> alt_fails;
+        pattern(arm->kids[p], subject, alt_fails, false);
+        if (p + 1 < npat) {
+          oks.push_back(emit(Op::Jump));
+          for (std::size_t f : alt_fails) patch_here(f);
+        } else {
+          fails.insert(fails.end(), alt_fails.begin(), alt_fails.end());
+        }
+      }
+      for (std::size_t o : oks) patch_here(o);
+      if (npat + 1 < arm->count && arm->kids[npat]) cond_jump_false(arm->kids[npat], fails);
       branch(arm->kids[arm->count - 1], dst);
       pop_scope(arm_save);
       ends.push_back(emit(Op::Jump));
@@ -1244,6 +1256,20 @@ class ModuleCompiler {
       case NodeKind::PatRest: return;
       case NodeKind::PatBind: {
         std::string name(text(pat));
+        if (std::size_t dot = name.rfind('.'); dot != std::string::npos) {
+          // Enum.Variant without a payload.
+          TypeInfo* t = type_named(name.substr(0, dot));
+          std::string vname = name.substr(dot + 1);
+          std::optional<std::uint32_t> vid;
+          if (t)
+            for (std::uint32_t i = 0; i < t->variants.size(); ++i)
+              if (t->variants[i].name == vname) vid = vm_.variant_id(t, i);
+          if (!vid) fail(pat, fmt::format("unknown enum variant `{}`", name));
+          std::uint16_t t2 = alloc();
+          emit(Op::IsVariant, t2, v, static_cast<std::uint16_t>(*vid));
+          fails.push_back(emit(Op::JumpIfFalse, t2));
+          return;
+        }
         if (name == "None" || name == "nil") {
           fails.push_back(emit(Op::JumpIfNotNil, v));
           return;
@@ -1274,7 +1300,8 @@ class ModuleCompiler {
         fails.push_back(emit(Op::JumpIfFalse, t));
         std::uint16_t hi = alloc();
         literal_pattern_value(pat->kids[0], hi);
-        emit(pat->has(syntax::kFlagInclusive) ? Op::Le : Op::Lt, t, v, hi);
+        bool inclusive = pat->has(syntax::kFlagInclusive) || text(pat).find("..=") != std::string_view::npos;
+        emit(inclusive ? Op::Le : Op::Lt, t, v, hi);
         fails.push_back(emit(Op::JumpIfFalse, t));
         return;
       }
@@ -1303,7 +1330,13 @@ class ModuleCompiler {
         }
         std::uint16_t t = alloc();
         std::uint16_t n = alloc();
+        // A tuple pattern also takes an array (`val (a, ...rest) = [1, 2, 3]`); an array pattern only arrays.
         emit(Op::IsType, t, v, pat->kind == NodeKind::PatTuple ? kKindTuple : kKindArray);
+        if (pat->kind == NodeKind::PatTuple) {
+          std::size_t is_tuple = emit(Op::JumpIfTrue, t);
+          emit(Op::IsType, t, v, kKindArray);
+          patch_here(is_tuple);
+        }
         fails.push_back(emit(Op::JumpIfFalse, t));
         emit(Op::Len, t, v);
         emit(Op::LoadInt, n, static_cast<std::uint16_t>(fixed));
@@ -1312,7 +1345,34 @@ class ModuleCompiler {
         std::uint32_t idx = 0;
         for (std::uint32_t i = 0; i < pat->count; ++i) {
           Node* k = pat->kids[i];
-          if (k->kind == NodeKind::PatRest) break;
+          if (k->kind == NodeKind::PatRest) {
+            // ...name binds the elements between the leading and trailing patterns.
+            std::string_view rest = text(k);
+            while (!rest.empty() && (rest[0] == '.' || rest[0] == ' ')) rest.remove_prefix(1);
+            std::uint32_t after = pat->count - i - 1;
+            if (!rest.empty() && rest != "_") {
+              std::uint16_t b = alloc(4);
+              emit(Op::Move, b, v);
+              emit(Op::LoadInt, static_cast<std::uint16_t>(b + 1), static_cast<std::uint16_t>(idx));
+              if (after > 0) {
+                emit(Op::LoadInt, static_cast<std::uint16_t>(b + 2), static_cast<std::uint16_t>(static_cast<std::int16_t>(-static_cast<int>(after))));
+              } else {
+                emit(Op::LoadNil, static_cast<std::uint16_t>(b + 2));
+              }
+              emit(Op::LoadNil, static_cast<std::uint16_t>(b + 3));
+              std::uint16_t r = declare(std::string(rest), mut);
+              emit(Op::GetSlice, r, b);
+            }
+            // Trailing patterns index from the end.
+            for (std::uint32_t j = i + 1; j < pat->count; ++j) {
+              std::uint16_t e = alloc();
+              std::uint16_t ix = alloc();
+              emit(Op::LoadInt, ix, static_cast<std::uint16_t>(static_cast<std::int16_t>(-static_cast<int>(pat->count - j))));
+              emit(Op::GetIndex, e, v, ix);
+              pattern(pat->kids[j], e, fails, mut);
+            }
+            return;
+          }
           std::uint16_t e = alloc();
           emit(Op::TupleGet, e, v, static_cast<std::uint16_t>(idx++));
           pattern(k, e, fails, mut);
@@ -1410,9 +1470,64 @@ class ModuleCompiler {
     std::uint32_t saved_offset = fs_->offset;
     fs_->offset = n->begin;
     std::uint16_t save = fs_->free;
+    std::vector<std::size_t>* outer_exits = safe_exits_;
+    safe_exits_ = nullptr;
+    if (chain_has_safe(n)) {
+      std::vector<std::size_t> exits;
+      safe_exits_ = &exits;
+      expr_inner(n, dst);
+      safe_exits_ = nullptr;
+      if (!exits.empty()) {
+        std::size_t over = emit(Op::Jump);
+        for (std::size_t e : exits) patch_here(e);
+        emit(Op::LoadNil, dst);
+        patch_here(over);
+      }
+    } else {
+      expr_inner(n, dst);
+    }
+    safe_exits_ = outer_exits;
+    fs_->free = save;
+    fs_->offset = saved_offset;
+  }
+
+  // The receiver of a postfix operation: compiled inside the current safe-navigation chain.
+  void receiver_into(Node* n, std::uint16_t dst) {
+    if (safe_exits_ == nullptr) {
+      expr_into(n, dst);
+      return;
+    }
+    std::uint32_t saved_offset = fs_->offset;
+    fs_->offset = n->begin;
+    std::uint16_t save = fs_->free;
     expr_inner(n, dst);
     fs_->free = save;
     fs_->offset = saved_offset;
+  }
+
+  // Whether the postfix chain n (a.b, a.b(), a[i]) starts from a `?.` somewhere below its top.
+  static bool chain_has_safe(const Node* n) {
+    bool top = true;
+    while (n) {
+      switch (n->kind) {
+        case NodeKind::SafeField:
+          if (!top) return true;
+          n = n->kids[0];
+          break;
+        case NodeKind::FieldAccess:
+        case NodeKind::Index:
+        case NodeKind::Exists:
+          n = n->kids[0];
+          break;
+        case NodeKind::Call:
+          n = n->kids[0];
+          if (n && n->kind == NodeKind::SafeField) return true;
+          break;
+        default: return false;
+      }
+      top = false;
+    }
+    return false;
   }
 
   void expr_inner(Node* n, std::uint16_t dst) {
@@ -1443,7 +1558,13 @@ class ModuleCompiler {
       case NodeKind::FieldAccess: field(n, dst); return;
       case NodeKind::SafeField: {
         std::uint16_t o = alloc();
-        expr_into(n->kids[0], o);
+        receiver_into(n->kids[0], o);
+        if (safe_exits_) {
+          // Inside a chain: nil ends the whole chain (a?.b.c() is nil when a is).
+          safe_exits_->push_back(emit(Op::JumpIfNil, o));
+          emit(Op::GetField, dst, o, name16(text(n->kids[1])));
+          return;
+        }
         std::size_t nil = emit(Op::JumpIfNil, o);
         emit(Op::GetField, dst, o, name16(text(n->kids[1])));
         std::size_t done = emit(Op::Jump);
@@ -1464,7 +1585,8 @@ class ModuleCompiler {
         return;
       }
       case NodeKind::Index: {
-        std::uint16_t o = expr_any(n->kids[0]);
+        std::uint16_t o = alloc();
+        receiver_into(n->kids[0], o);
         std::uint16_t i = expr_any(n->kids[1]);
         emit(Op::GetIndex, dst, o, i);
         return;
@@ -1631,14 +1753,41 @@ class ModuleCompiler {
       }
       return;
     }
+    bool named = false;
+    for (std::uint32_t i = 0; i < n->count; ++i)
+      if (n->kids[i] && n->kids[i]->kind == NodeKind::NamedArg) named = true;
     std::uint16_t b = alloc(static_cast<std::uint16_t>(n->count));
     for (std::uint32_t i = 0; i < n->count; ++i) {
       Node* k = n->kids[i];
       if (k && k->kind == NodeKind::NamedArg) k = k->kids[0];
       expr_into(k, static_cast<std::uint16_t>(b + i));
     }
+    if (named && n->kind == NodeKind::Tuple) {
+      // (q: 3, r: 2): a value of an anonymous struct type with those fields.
+      std::vector<std::string> fields;
+      for (std::uint32_t i = 0; i < n->count; ++i)
+        fields.emplace_back(n->kids[i]->kind == NodeKind::NamedArg ? tok_text(n->kids[i]) : std::to_string(i));
+      emit(Op::NewObject, dst, type_index(anonymous_type(fields)), b);
+      return;
+    }
     Op op = n->kind == NodeKind::Array ? Op::NewArray : n->kind == NodeKind::Tuple ? Op::NewTuple : Op::NewSet;
     emit(op, dst, b, static_cast<std::uint16_t>(n->count));
+  }
+
+  TypeInfo* anonymous_type(const std::vector<std::string>& fields) {
+    std::string key;
+    for (const auto& f : fields) key += f + ",";
+    auto it = anonymous_types_.find(key);
+    if (it != anonymous_types_.end()) return it->second;
+    auto t = std::make_unique<TypeInfo>();
+    t->kind = TypeInfo::Kind::Struct;
+    for (const auto& f : fields) {
+      t->field_index[name_id(f)] = static_cast<std::uint32_t>(t->fields.size());
+      t->fields.push_back(f);
+    }
+    TypeInfo* ti = vm_.new_type(std::move(t));
+    anonymous_types_[key] = ti;
+    return ti;
   }
 
   void dict(Node* n, std::uint16_t dst) {
@@ -1731,17 +1880,31 @@ class ModuleCompiler {
       default: break;
     }
     if (is_comparison(op) && l->kind == NodeKind::Binary && is_comparison(l->op) && text(l).substr(0, 1) != "(") {
-      // Chained comparison: a < b < c is a < b and b < c (b evaluated once).
-      std::uint16_t mid = alloc();
-      std::uint16_t t = alloc();
-      std::uint16_t a = expr_any(l->kids[0]);
-      expr_into(l->kids[1], mid);
-      emit(compare_op(l->op), dst, a, mid);
-      std::size_t skip = emit(Op::JumpIfFalse, dst);
-      std::uint16_t c = expr_any(r);
-      (void)t;
-      emit(compare_op(op), dst, mid, c);
-      patch_here(skip);
+      // Chained comparison: a < b < c < d is a < b and b < c and c < d (each operand evaluated once).
+      std::vector<Node*> operands{r};
+      std::vector<Tok> ops{op};
+      Node* left = l;
+      while (left->kind == NodeKind::Binary && is_comparison(left->op) && text(left).substr(0, 1) != "(") {
+        operands.push_back(left->kids[1]);
+        ops.push_back(left->op);
+        left = left->kids[0];
+      }
+      operands.push_back(left);
+      std::reverse(operands.begin(), operands.end());
+      std::reverse(ops.begin(), ops.end());
+      std::vector<std::size_t> fails;
+      std::uint16_t prev = alloc();
+      std::uint16_t next = alloc();
+      expr_into(operands[0], prev);
+      for (std::size_t i = 0; i < ops.size(); ++i) {
+        expr_into(operands[i + 1], next);
+        emit(compare_op(ops[i]), dst, prev, next);
+        if (i + 1 < ops.size()) {
+          fails.push_back(emit(Op::JumpIfFalse, dst));
+          std::swap(prev, next);
+        }
+      }
+      for (std::size_t f : fails) patch_here(f);
       return;
     }
     std::uint16_t a = expr_any(l);
@@ -1836,7 +1999,8 @@ class ModuleCompiler {
         fail(n, fmt::format("type `{}` has no variant or static function `{}`", t->name, name));
       }
     }
-    std::uint16_t o = expr_any(obj);
+    std::uint16_t o = alloc();
+    receiver_into(obj, o);
     emit(Op::GetField, dst, o, name16(name));
   }
 
@@ -1923,6 +2087,11 @@ class ModuleCompiler {
         }
       }
       std::vector<Node*> ordered = order_args(name, r, args, n);
+      if (has_spread(ordered)) {
+        apply_call(callee, ordered, dst);
+        fs_->free = save;
+        return;
+      }
       std::uint16_t w = alloc(static_cast<std::uint16_t>(1 + ordered.size()));
       name_into(callee, w);
       for (std::size_t i = 0; i < ordered.size(); ++i) expr_into(ordered[i], static_cast<std::uint16_t>(w + 1 + i));
@@ -1946,6 +2115,34 @@ class ModuleCompiler {
     emit(Op::Call, w, static_cast<std::uint16_t>(ordered.size()));
     if (dst != kNoReg) emit(Op::Move, dst, w);
     fs_->free = save;
+  }
+
+  static bool has_spread(const std::vector<Node*>& args) {
+    for (Node* a : args)
+      if (a && a->kind == NodeKind::Spread) return true;
+    return false;
+  }
+
+  // f(a, ...xs): the arguments become one array and __apply calls f with its elements.
+  void apply_call(Node* callee, const std::vector<Node*>& args, std::uint16_t dst) {
+    std::uint16_t w = alloc(3);
+    emit(Op::GetGlobal, w, static_cast<std::uint16_t>(vm_.global_slot("__apply")));
+    expr_into(callee, static_cast<std::uint16_t>(w + 1));
+    std::uint16_t list = static_cast<std::uint16_t>(w + 2);
+    emit(Op::NewArray, list, 0, 0);
+    std::uint16_t part = alloc();
+    for (Node* a : args) {
+      if (a && a->kind == NodeKind::Spread) {
+        expr_into(a->kids[0], part);
+      } else {
+        std::uint16_t one = alloc();
+        expr_into(a, one);
+        emit(Op::NewArray, part, one, 1);
+      }
+      emit(Op::Add, list, list, part);
+    }
+    emit(Op::Call, w, 2);
+    if (dst != kNoReg) emit(Op::Move, dst, w);
   }
 
   // Places named arguments of a call to a module function by its parameter names.
@@ -1997,12 +2194,28 @@ class ModuleCompiler {
   void construct_from_args(TypeInfo* t, const Args& args, Node* at, std::uint16_t dst) {
     if (t->kind == TypeInfo::Kind::Enum) fail(at, fmt::format("`{}` is an enum: write `{}.Variant(...)`", t->name, t->name));
     std::size_t n = t->fields.size();
-    if (args.positional.size() > n) fail(at, fmt::format("`{}` has {} field(s), {} given", t->name, n, args.positional.size()));
+    // P(..base, x: 1): fields not given come from base.
+    std::vector<Node*> positional;
+    Node* base = nullptr;
+    for (Node* p : args.positional) {
+      if (p->kind == NodeKind::Spread) base = p->kids[0];
+      else positional.push_back(p);
+    }
+    if (positional.size() > n) fail(at, fmt::format("`{}` has {} field(s), {} given", t->name, n, positional.size()));
+    std::uint16_t base_reg = kNoReg;
+    if (base) {
+      base_reg = alloc();
+      expr_into(base, base_reg);
+    }
     std::uint16_t b = alloc(static_cast<std::uint16_t>(n));
     for (std::size_t i = 0; i < n; ++i) {
-      Node* v = i < args.positional.size() ? args.positional[i] : nullptr;
+      Node* v = i < positional.size() ? positional[i] : nullptr;
       for (auto& [label, e] : args.named)
         if (label == t->fields[i]) v = e;
+      if (!v && base) {
+        emit(Op::GetField, static_cast<std::uint16_t>(b + i), base_reg, name16(t->fields[i]));
+        continue;
+      }
       if (!v) v = field_defaults_[t][i];
       if (!v) fail(at, fmt::format("missing field `{}` in `{}`", t->fields[i], t->name));
       expr_into(v, static_cast<std::uint16_t>(b + i));
@@ -2066,10 +2279,15 @@ class ModuleCompiler {
     } else if (in_place) {
       emit(Op::Move, w, place.reg);
     } else {
-      expr_into(obj, w);
+      receiver_into(obj, w);
     }
     std::size_t nil_jump = 0;
-    if (safe) nil_jump = emit(Op::JumpIfNil, w);
+    if (safe && safe_exits_) {
+      safe_exits_->push_back(emit(Op::JumpIfNil, w));
+      safe = false;
+    } else if (safe) {
+      nil_jump = emit(Op::JumpIfNil, w);
+    }
     for (std::size_t i = 0; i < ordered.size(); ++i) expr_into(ordered[i], static_cast<std::uint16_t>(w + 1 + i));
     fs_->offset = callee->kids[1]->begin;
     emit(Op::CallMethod, w, static_cast<std::uint16_t>(ordered.size()), static_cast<std::uint16_t>(id));
@@ -2137,6 +2355,22 @@ class ModuleCompiler {
     emit(Op::Move, dst, acc);
   }
 
+  static bool is_pattern_kind(NodeKind k) {
+    switch (k) {
+      case NodeKind::PatWild:
+      case NodeKind::PatBind:
+      case NodeKind::PatLit:
+      case NodeKind::PatVariant:
+      case NodeKind::PatTuple:
+      case NodeKind::PatArray:
+      case NodeKind::PatStruct:
+      case NodeKind::PatOr:
+      case NodeKind::PatRange:
+      case NodeKind::PatRest: return true;
+      default: return false;
+    }
+  }
+
   static bool is_pattern(const Node* k) {
     switch (k->kind) {
       case NodeKind::PatBind:
@@ -2162,7 +2396,9 @@ class ModuleCompiler {
   std::unordered_map<std::string, std::vector<std::uint32_t>> variant_by_name_;
   std::unordered_map<std::string, Node*> fns_;
   std::unordered_map<std::string, Node*> traits_;
+  std::unordered_map<std::string, TypeInfo*> anonymous_types_;
   std::unordered_set<const Node*> inside_trailing_block_;
+  std::vector<std::size_t>* safe_exits_ = nullptr;  // jumps to the end of the current `?.` chain
   std::unordered_set<std::string> user_me_names_;
   std::vector<Place> outer_places_;
 };

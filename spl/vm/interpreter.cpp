@@ -306,9 +306,6 @@ Value Vm::execute(std::size_t entry) {
       case Op::JumpIfNotNil:
         if (!R(I.a).is_nil()) pc += static_cast<std::int16_t>(I.b);
         break;
-      case Op::ArgGiven:
-        if (fr->nargs > I.a) pc += static_cast<std::int16_t>(I.b);
-        break;
       case Op::ForPrep: {
         // R[a] counter, R[a+1] limit, R[a+2] step, R[a+3] the loop variable; flags: inclusive.
         Value lo = R(I.a), hi = R(I.a + 1), st = R(I.a + 2);

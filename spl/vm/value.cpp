@@ -231,7 +231,15 @@ static void display(Value v, bool quote, std::string& out, int depth) {
       case ObjType::Str:
         if (quote) {
           out += '"';
-          out += static_cast<StrObj*>(o)->s;
+          for (char c : static_cast<StrObj*>(o)->s) {
+            switch (c) {
+              case '"': out += "\\\""; break;
+              case '\\': out += "\\\\"; break;
+              case '\n': out += "\\n"; break;
+              case '\t': out += "\\t"; break;
+              default: out += c;
+            }
+          }
           out += '"';
         } else {
           out += static_cast<StrObj*>(o)->s;
@@ -276,7 +284,7 @@ static void display(Value v, bool quote, std::string& out, int depth) {
       }
       case ObjType::Instance: {
         auto* inst = static_cast<InstanceObj*>(o);
-        out += inst->type->name;
+        out += inst->type->name;  // empty for named tuples: (q: 3, r: 2)
         out += '(';
         for (std::size_t i = 0; i < inst->fields.size(); ++i) {
           if (i) out += ", ";

@@ -199,7 +199,7 @@ Value* Vm::frame_top() const {
 
 void Vm::enter(ClosureObj* c, Value* args, int n, Value* ret, Value* writeback, bool entry) {
   Proto* p = c->proto;
-  if (n != p->nparams) {
+  if (n != p->nparams || p->variadic) {
     if (p->variadic && n >= p->nparams - 1) {
       // Pack the trailing arguments into one array parameter.
       std::size_t first = p->nparams - 1u;

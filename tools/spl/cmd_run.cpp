@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "spl/vm/disasm.hpp"
+#include "spl/vm/spec_runtime.hpp"
 #include "spl/vm/vm.hpp"
 
 namespace {
@@ -32,6 +33,10 @@ void setup(CLI::App& app, spl::cli::Outcome& outcome) {
       spl::vm::Vm vm(options);
       try {
         code = vm.run_file(args->file, args->args);
+        // A spec file run directly fails like `spl test` would when an example failed.
+        if (vm.spec && code == 0)
+          for (const auto& r : vm.spec->results)
+            if (r.status == spl::vm::SpecResult::Status::Failed) code = spl::cli::kExitFailure;
       } catch (const spl::vm::Panic& p) {
         std::cout.flush();
         spl::vm::Vm::print_panic(p, std::cerr);
