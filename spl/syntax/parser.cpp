@@ -3146,6 +3146,7 @@ class Parser {
     Node* first = argument();
     if (at(Tok::RParen) && first->kind != NodeKind::NamedArg) {
       advance();
+      push(first);
       Node* inner = finish(NodeKind::Tuple, m);
       // A parenthesised expression keeps its span but is the inner node.
       if (inner->count == 1) {
