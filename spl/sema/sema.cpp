@@ -759,6 +759,19 @@ class Analyzer {
             t.text(src_).find(name) != std::string_view::npos)
           return;
     }
+    // A variant written bare: Simple spells variants qualified in expressions.
+    std::vector<std::string_view> owners;
+    for (const auto& [enum_name, infos] : enums_)
+      for (const EnumInfo& info : infos)
+        if (std::find(info.variants.begin(), info.variants.end(), name) != info.variants.end()) owners.push_back(enum_name);
+    if (owners.size() == 1) {
+      std::string qualified = fmt::format("{}.{}", owners[0], name);
+      Diagnostic& d = report("E0401", Severity::Error, fmt::format("undefined name `{}`", name), span,
+                             fmt::format("a variant of `{}`: write `{}`", owners[0], qualified));
+      d.notes.push_back("enum variants are written with their enum in expressions (bare names only in patterns)");
+      d.fixits.push_back(FixIt{fmt::format("write `{}`", qualified), {TextEdit{span, qualified}}, true});
+      return;
+    }
     std::vector<std::string_view> candidates;
     for (Scope* s = ctx.scope; s != nullptr; s = s->parent)
       for (const auto& [k, v] : s->names) candidates.push_back(k);
@@ -861,6 +874,11 @@ class Analyzer {
     const Node* inner = call;
     std::size_t extra = 0;
     if (call->kid(0) && call->kid(0)->kind == NodeKind::Call) {
+      for (std::uint32_t i = 1; i < call->count; ++i) {
+        const Node* k = call->kids[i];
+        bool trailing = k && ((k->kind == NodeKind::Block && k->has(syntax::kFlagBlockArg)) || k->kind == NodeKind::Lambda);
+        if (!trailing) return;  // f(a)(b): a call of what f returns
+      }
       inner = call->kid(0);
       no_arity_.insert(inner);
       extra = call->count - 1;

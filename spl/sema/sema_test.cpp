@@ -132,6 +132,15 @@ TEST(Partial, ReportsFarFromTheSyntaxError) {
   EXPECT_EQ(d[0].code, "E0401");
 }
 
+TEST(Undefined, BareVariantInAnExpressionGetsItsEnum) {
+  auto d = check("enum Color:\n    Red\n    Green\nval c = Red\n");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].code, "E0401");
+  EXPECT_EQ(d[0].primary_label, "a variant of `Color`: write `Color.Red`");
+  ASSERT_EQ(d[0].fixits.size(), 1u);
+  EXPECT_EQ(d[0].fixits[0].edits[0].replacement, "Color.Red");
+}
+
 TEST(Undefined, NamesAfterDotAndLabelsAreNotLookedUp) {
   EXPECT_EQ(codes("struct P:\n    x: i64\nval p = P(x: 1)\nprint(p.nothing_here, P { x: 2 }.x)\nfn f(port: i64): print(port)\nf(port: 3)\n"),
             Codes{});
@@ -253,6 +262,8 @@ TEST(Arity, WrongNumberOfArguments) {
   EXPECT_EQ(codes("fn inc(x: i64) -> i64: x + 1\nprint(1 |> inc)\nprint(2 |> inc())\n"), Codes{});  // pipelines
   EXPECT_EQ(codes("fn f(a: i64): print(a)\nfn f(a: text, b: text): print(a, b)\nf(1)\n"), Codes{});  // overloads
   EXPECT_EQ(codes("fn f(a: i64): print(a)\nfn g():\n    val f = \\: 1\n    f()\n"), Codes{});   // shadowed
+  EXPECT_EQ(codes("fn adder(a: i64) -> fn(i64) -> i64: \\b: a + b\nprint(adder(1)(2))\n"), Codes{});  // f(a)(b)
+  EXPECT_EQ(codes("fn each(xs: [i64], f: fn(i64)): print(xs, f)\neach([1]) \\x: print(x)\n"), Codes{});  // trailing lambda
 }
 
 // ---- W0410 / E0411 exhaustiveness ------------------------------------------------------------
