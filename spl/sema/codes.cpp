@@ -25,6 +25,8 @@ constexpr CodeInfo kCodes[] = {
      "enum Dir:\n    Up\n    Down\nfn f(d: Dir) -> i64:\n    match d:\n        case Up: 1\n"},
     {"E0411", Severity::Error, "a `match` over a `#[strong]` enum that misses a variant",
      "#[strong]\nenum Dir:\n    Up\n    Down\nfn f(d: Dir) -> i64:\n    match d:\n        case Dir.Up: 1\n"},
+    {"E0412", Severity::Error, "a `me` (mutating) method called on a struct bound with `val`",
+     "struct Counter:\n    n: i64\nimpl Counter:\n    me bump(): self.n += 1\nval c = Counter(n: 0)\nc.bump()\n"},
 };
 
 }  // namespace

@@ -97,6 +97,12 @@ bool is_builtin_variant(std::string_view n) { return n == "Some" || n == "None" 
 
 enum class LitClass : std::uint8_t { None, Int, Float, Text, Bool };
 
+struct MethodInfo {
+  bool mutating = false;  // some overload is a `me` method
+  bool plain = false;     // some overload is not
+  std::vector<const Node*> statics;
+};
+
 struct EnumInfo {
   const Node* node = nullptr;
   std::vector<std::string_view> variants;
@@ -240,6 +246,37 @@ class Analyzer {
     if (n->kind == NodeKind::Export) {
       for (std::uint32_t i = 0; i < n->count; ++i) prepass(n->kids[i]);
       return;
+    }
+    if (n->kind == NodeKind::Struct || n->kind == NodeKind::Class || n->kind == NodeKind::Actor || n->kind == NodeKind::Enum ||
+        n->kind == NodeKind::Trait || n->kind == NodeKind::TypeAlias) {
+      if (const Node* name = decl_name(n)) ++type_decls_[name_of(name)];
+      if (n->kind == NodeKind::Struct)
+        if (const Node* name = decl_name(n)) structs_.insert(name_of(name));
+    }
+    if (n->kind == NodeKind::Impl) {
+      // impl [Trait for] Type: the implementing type is the last type kid.
+      const Node* type = nullptr;
+      const Node* members = nullptr;
+      for (std::uint32_t i = 0; i < n->count; ++i) {
+        const Node* k = n->kids[i];
+        if (k && k->kind == NodeKind::TypeName) type = k;
+        if (k && k->kind == NodeKind::Members) members = k;
+      }
+      if (type && members && has_token(type) && n->completeness == Completeness::Complete) {
+        std::string_view owner = name_of(type);
+        for (std::uint32_t i = 0; i < members->count; ++i) {
+          const Node* m = members->kids[i];
+          const Node* name = m && m->kind == NodeKind::Fn ? decl_name(m) : nullptr;
+          if (name == nullptr) continue;
+          MethodInfo& info = methods_[owner][name_of(name)];
+          if (m->has(syntax::kFlagMutating)) {
+            info.mutating = true;
+          } else {
+            info.plain = true;
+          }
+          if (m->has(syntax::kFlagStatic)) info.statics.push_back(m);
+        }
+      }
     }
     if (n->kind == NodeKind::Use) {
       if (n->has(syntax::kFlagWildcard)) wildcard_ = true;
@@ -646,6 +683,7 @@ class Analyzer {
         return;
       case NodeKind::Call:
         check_arity(n, ctx);
+        check_mutating_call(n, ctx);
         visit_kids(n, ctx);
         return;
       case NodeKind::Binary:
@@ -810,6 +848,71 @@ class Analyzer {
     d.labels.push_back(Label{first->span, "declared with `val` here"});
     const Node* b = first->decl;
     if (syms->size() == 1 && b && b->kind == NodeKind::Binding && text(b).substr(0, 4) == "val ")
+      d.fixits.push_back(FixIt{"make it mutable with `var`", {TextEdit{{b->begin, b->begin + 3}, "var"}}, true});
+  }
+
+  // ---- `me` methods on `val` structs -------------------------------------------------------
+  // The struct a `val` holds, when its declaration says so: `val s: Stack = ...`,
+  // `val s = Stack(...)`, `val s = Stack { ... }`, `val s = Stack.make()` with `static fn make()
+  // -> Stack` (or `-> Self`). Only structs of this file with one declaration.
+  std::string_view struct_of(const Node* binding) const {
+    auto known = [&](std::string_view t) -> std::string_view {
+      auto it = type_decls_.find(t);
+      return structs_.count(t) && it != type_decls_.end() && it->second == 1 ? t : std::string_view{};
+    };
+    const Node* type = binding->kid(1);
+    if (type) return type->kind == NodeKind::TypeName && has_token(type) ? known(name_of(type)) : std::string_view{};
+    const Node* init = binding->kid(2);
+    if (init == nullptr) return {};
+    if (init->kind == NodeKind::StructLit && init->kid(0) && init->kid(0)->kind == NodeKind::Name) return known(name_of(init->kid(0)));
+    if (init->kind != NodeKind::Call) return {};
+    const Node* callee = init->kid(0);
+    if (callee && callee->kind == NodeKind::GenericArgs) callee = callee->kid(0);
+    if (callee && callee->kind == NodeKind::Name) return known(name_of(callee));
+    if (callee && callee->kind == NodeKind::FieldAccess && callee->kid(0) && callee->kid(1)) {
+      const Node* owner = callee->kid(0);
+      if (owner->kind == NodeKind::GenericArgs) owner = owner->kid(0);
+      if (owner == nullptr || owner->kind != NodeKind::Name) return {};
+      std::string_view t = known(name_of(owner));
+      if (t.empty()) return {};
+      auto m = methods_.find(t);
+      if (m == methods_.end()) return {};
+      auto f = m->second.find(name_of(callee->kid(1)));
+      if (f == m->second.end() || f->second.statics.size() != 1 || f->second.mutating) return {};
+      const Node* ret = f->second.statics[0]->kid(3);
+      if (ret && ret->kind == NodeKind::TypeName && has_token(ret) && (name_of(ret) == t || name_of(ret) == "Self")) return t;
+    }
+    return {};
+  }
+
+  void check_mutating_call(const Node* call, const Ctx& ctx) {
+    if (ctx.quiet || !noisy_) return;
+    const Node* callee = call->kid(0);
+    if (callee == nullptr || callee->kind != NodeKind::FieldAccess) return;
+    const Node* recv = callee->kid(0);
+    const Node* method = callee->kid(1);
+    if (recv == nullptr || method == nullptr || recv->kind != NodeKind::Name || !has_token(recv) ||
+        toks_[recv->token].kind != Tok::Ident)
+      return;
+    std::string_view name = name_of(recv);
+    const std::vector<Symbol*>* syms = lookup(ctx.scope, name);
+    if (syms == nullptr || syms->size() != 1) return;
+    const Symbol* s = syms->front();
+    if (s->kind != SymKind::Val || s->decl == nullptr || s->decl->kind != NodeKind::Binding || s->decl->kid(0) == nullptr ||
+        s->decl->kid(0)->kind != NodeKind::PatBind)
+      return;
+    std::string_view type = struct_of(s->decl);
+    if (type.empty()) return;
+    auto m = methods_.find(type);
+    if (m == methods_.end()) return;
+    auto f = m->second.find(name_of(method));
+    if (f == m->second.end() || !f->second.mutating || f->second.plain) return;
+    Diagnostic& d = report("E0412", Severity::Error,
+                           fmt::format("cannot call `me` method `{}` on `val` `{}`", name_of(method), name), {callee->begin, callee->end},
+                           fmt::format("`{}.{}` changes the struct", type, name_of(method)));
+    d.labels.push_back(Label{s->span, "declared with `val` here"});
+    const Node* b = s->decl;
+    if (text(b).substr(0, 4) == "val ")
       d.fixits.push_back(FixIt{"make it mutable with `var`", {TextEdit{{b->begin, b->begin + 3}, "var"}}, true});
   }
 
@@ -1157,6 +1260,9 @@ class Analyzer {
   std::unordered_set<std::string_view> variant_names_;
   std::unordered_map<std::string_view, std::vector<EnumInfo>> enums_;
   std::unordered_set<const Node*> no_arity_;
+  std::unordered_map<std::string_view, int> type_decls_;
+  std::unordered_set<std::string_view> structs_;
+  std::unordered_map<std::string_view, std::unordered_map<std::string_view, MethodInfo>> methods_;
   std::vector<Diagnostic> diags_;
   Diagnostic scratch_;  // where reports suppressed next to a syntax error go
   std::vector<std::uint32_t> line_starts_;

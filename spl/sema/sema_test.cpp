@@ -209,6 +209,23 @@ TEST(ValAssign, AssignAndCompoundAssign) {
   EXPECT_EQ(codes("val x = 1\nfn f():\n    var x = 2\n    x = 3\n    print(x)\n"), Codes{});  // shadowed by a var
 }
 
+TEST(ValAssign, MutatingMethodOnValStruct) {
+  const char* decl = "struct Stack:\n    items: [i64]\nimpl Stack:\n    static fn empty() -> Stack: Stack(items: [])\n"
+                     "    me push(x: i64): self.items.push(x)\n    fn size() -> i64: self.items.len()\n";
+  auto d = check(std::string(decl) + "val s = Stack.empty()\ns.push(1)\n");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].code, "E0412");
+  EXPECT_EQ(d[0].message, "cannot call `me` method `push` on `val` `s`");
+  ASSERT_EQ(d[0].fixits.size(), 1u);
+  EXPECT_EQ(d[0].fixits[0].edits[0].replacement, "var");
+  EXPECT_EQ(codes(std::string(decl) + "val s = Stack(items: [])\ns.push(1)\n"), Codes{"E0412"});
+  EXPECT_EQ(codes(std::string(decl) + "val s: Stack = make()\ns.push(1)\nfn make() -> Stack: Stack.empty()\n"), Codes{"E0412"});
+  EXPECT_EQ(codes(std::string(decl) + "var s = Stack.empty()\ns.push(1)\n"), Codes{});        // var
+  EXPECT_EQ(codes(std::string(decl) + "val s = Stack.empty()\nprint(s.size())\n"), Codes{});  // not `me`
+  EXPECT_EQ(codes(std::string(decl) + "val s = make()\ns.push(1)\nfn make() -> Stack: Stack.empty()\n"), Codes{});  // type unknown
+  EXPECT_EQ(codes("class Box:\n    v: i64\n    me set(x: i64): self.v = x\nval b = Box(v: 1)\nb.set(2)\n"), Codes{});  // a class
+}
+
 // ---- E0405 duplicates ------------------------------------------------------------------------
 
 TEST(Duplicate, FunctionsWithTheSameParameterTypes) {
