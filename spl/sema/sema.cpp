@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <deque>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "spl/sema/internal/edit_distance.hpp"
+#include "spl/sema/internal/modules.hpp"
 #include "spl/sema/prelude.hpp"
 
 namespace spl::sema {
@@ -133,6 +135,8 @@ class Analyzer {
     Scope module;
     module.kind = ScopeKind::Module;
     module_ = &module;
+    for (const std::string& name : imported_names_)
+      if (is_ident_text(name)) declare(module, name, SymKind::Import, nullptr, {0, 0});
     collect_kids(root_, module);
     Ctx ctx;
     ctx.scope = &module;
@@ -279,15 +283,16 @@ class Analyzer {
       }
     }
     if (n->kind == NodeKind::Use) {
-      if (n->has(syntax::kFlagWildcard)) wildcard_ = true;
+      bool wildcard = n->has(syntax::kFlagWildcard);
       for (std::uint32_t i = 0; i < n->count; ++i) {
         const Node* k = n->kids[i];
         if (k && k->kind == NodeKind::UseItem) {
           for (std::uint32_t j = 0; j < k->count; ++j)
-            if (k->kids[j] && k->kids[j]->kind == NodeKind::UseItem && k->kids[j]->has(syntax::kFlagWildcard)) wildcard_ = true;
-          if (k->has(syntax::kFlagWildcard)) wildcard_ = true;
+            if (k->kids[j] && k->kids[j]->kind == NodeKind::UseItem && k->kids[j]->has(syntax::kFlagWildcard)) wildcard = true;
+          if (k->has(syntax::kFlagWildcard)) wildcard = true;
         }
       }
+      if (wildcard && !import_wildcard(n)) wildcard_ = true;
       return;
     }
     if (n->kind == NodeKind::Enum) {
@@ -312,6 +317,30 @@ class Analyzer {
       if (n->completeness != Completeness::Complete) info.node = nullptr;  // variants may be lost: no exhaustiveness
       enums_[name_of(name)].push_back(std::move(info));
     }
+  }
+
+  // A wildcard import of a module file we can find: its top-level names join the module scope.
+  bool import_wildcard(const Node* use) {
+    if (options_.path.empty() || use->completeness != Completeness::Complete) return false;
+    std::vector<std::string> segments;
+    const Node* first = nullptr;
+    for (std::uint32_t i = 0; i < use->count; ++i) {
+      const Node* k = use->kids[i];
+      if (k == nullptr || k->kind != NodeKind::Name) continue;
+      if (first == nullptr) first = k;
+      segments.emplace_back(name_of(k));
+    }
+    if (first == nullptr) return false;
+    // `use .helpers.*`: a dot right before the first segment makes the path relative.
+    std::string_view before = src_.substr(use->begin, first->begin - use->begin);
+    while (!before.empty() && before.back() == ' ') before.remove_suffix(1);
+    bool relative = !before.empty() && before.back() == '.';
+    std::string file = internal::resolve_module(options_.path, relative, segments);
+    if (file.empty()) return false;
+    std::optional<std::vector<std::string>> names = internal::module_names(file);
+    if (!names) return false;
+    for (std::string& name : *names) imported_names_.push_back(std::move(name));
+    return true;
   }
 
   // ---- hoisting: every name a scope declares, wherever in the scope it is declared ----------
@@ -1260,6 +1289,7 @@ class Analyzer {
   std::unordered_set<std::string_view> variant_names_;
   std::unordered_map<std::string_view, std::vector<EnumInfo>> enums_;
   std::unordered_set<const Node*> no_arity_;
+  std::deque<std::string> imported_names_;  // names brought in by resolved wildcard imports (stable storage)
   std::unordered_map<std::string_view, int> type_decls_;
   std::unordered_set<std::string_view> structs_;
   std::unordered_map<std::string_view, std::unordered_map<std::string_view, MethodInfo>> methods_;

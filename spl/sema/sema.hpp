@@ -4,6 +4,7 @@
 // Runs on any tree the parser returns, partial trees included; see docs/sema.md.
 
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +24,10 @@ struct Options {
   // lines or the lines next to them.
   std::vector<syntax::Span> syntax_error_spans;
   bool warnings = true;
+  // The file's path: a wildcard `use` of a module found from there (see docs/sema.md) brings its
+  // names in; without a path, or when the module is not found, a wildcard import switches
+  // undefined-name errors off for the file.
+  std::string path;
 };
 
 // The semantic diagnostics of a parsed module (the root returned by syntax::parse), in source

@@ -70,6 +70,7 @@ void setup(CLI::App& app, spl::cli::Outcome& outcome) {
       // Semantic checks run on every tree, partial ones included; after syntax errors they stay
       // quiet about anything a skipped part could explain (docs/sema.md).
       spl::sema::Options sema_options = spl::sema::options_after(diags);
+      sema_options.path = path;
       for (Diagnostic& d : spl::sema::analyze(parsed.root, file.text(), parsed.tokens, sema_options))
         diags.push_back(std::move(d));
       for (const Diagnostic& d : diags) {
