@@ -680,8 +680,11 @@ class Analyzer {
     switch (n->kind) {
       case NodeKind::Name: reference(n, ctx); return;
       case NodeKind::FieldAccess: case NodeKind::SafeField: visit(n->kid(0), ctx); return;
-      case NodeKind::Error: case NodeKind::Missing: case NodeKind::Decorator: case NodeKind::Attribute:
-      case NodeKind::Use: case NodeKind::Export: case NodeKind::TypeAlias: case NodeKind::Asm: case NodeKind::MethodRef:
+      case NodeKind::Decorator: case NodeKind::Attribute: case NodeKind::Asm:
+        mark_used(n, ctx);  // their names are not checked, but a variable an operand reads is used
+        return;
+      case NodeKind::Error: case NodeKind::Missing:
+      case NodeKind::Use: case NodeKind::Export: case NodeKind::TypeAlias: case NodeKind::MethodRef:
       case NodeKind::Symbol: case NodeKind::Docstring: case NodeKind::Variant:
         if (n->kind == NodeKind::Export)
           for (std::uint32_t i = 0; i < n->count; ++i)
@@ -785,6 +788,16 @@ class Analyzer {
         visit_kids(n, ctx);
         return;
     }
+  }
+
+  void mark_used(const Node* n, const Ctx& ctx, int depth = 0) {
+    if (n == nullptr || depth > 200) return;
+    if (n->kind == NodeKind::Name) {
+      std::string_view name = name_of(n);
+      if (const std::vector<Symbol*>* syms = lookup(ctx.scope, name))
+        for (Symbol* s : *syms) s->used = true;
+    }
+    for (std::uint32_t i = 0; i < n->count; ++i) mark_used(n->kids[i], ctx, depth + 1);
   }
 
   // ---- names -------------------------------------------------------------------------------

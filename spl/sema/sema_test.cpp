@@ -181,6 +181,7 @@ TEST(Unused, ExemptionsAndUses) {
   EXPECT_EQ(codes("fn f(unused_param: i64): print(1)\n"), Codes{});                  // parameters
   EXPECT_EQ(codes("fn f():\n    var n = 0\n    val g = \\: n += 1\n    g()\n"), Codes{});  // captured
   EXPECT_EQ(codes("fn f():\n    val (a, b) = (1, 2)\n    print(a)\n"), Codes{"W0402"});  // destructured b
+  EXPECT_EQ(codes("fn f():\n    val v = 1\n    asm volatile(\"mv a0, {v}\", in(reg) v)\n"), Codes{});  // asm operand
 }
 
 // ---- W0403 unused imports --------------------------------------------------------------------
