@@ -123,10 +123,10 @@ class Analyzer {
     conditional_ = src_.find("@when") != std::string_view::npos;
     for (const Token& t : toks_)
       if (t.kind == Tok::Ident) ++ident_count_[t.text(src_)];
+    line_starts_.push_back(0);
+    for (std::size_t i = 0; i < src_.size(); ++i)
+      if (src_[i] == '\n') line_starts_.push_back(static_cast<std::uint32_t>(i + 1));
     if (!noisy_) {
-      line_starts_.push_back(0);
-      for (std::size_t i = 0; i < src_.size(); ++i)
-        if (src_[i] == '\n') line_starts_.push_back(static_cast<std::uint32_t>(i + 1));
       for (const Span& e : options_.syntax_error_spans) error_lines_.push_back(line_of(e.begin));
       scan_lost(root_, nullptr, 0);
     }
@@ -143,6 +143,15 @@ class Analyzer {
     visit_statements(root_, ctx);
     check_duplicates(root_, true);
     check_unused_imports();
+    for (const auto& [name, first] : undefined_) {
+      const std::vector<std::size_t>& lines = first.second;
+      if (lines.empty() || first.first >= diags_.size() || diags_[first.first].code != "E0401") continue;
+      std::string list;
+      for (std::size_t i = 0; i < lines.size() && i < 10; ++i) list += fmt::format("{}{}", i ? ", " : "", lines[i]);
+      if (lines.size() > 10) list += ", ...";
+      diags_[first.first].notes.push_back(
+          fmt::format("`{}` is also used on line{} {}", name, lines.size() == 1 ? "" : "s", list));
+    }
     std::stable_sort(diags_.begin(), diags_.end(),
                      [](const Diagnostic& a, const Diagnostic& b) { return a.span.begin < b.span.begin; });
     return std::move(diags_);
@@ -839,6 +848,18 @@ class Analyzer {
             t.text(src_).find(name) != std::string_view::npos)
           return;
     }
+    // One report per name: later uses become a note on the first (one mistake, one diagnostic).
+    if (auto it = undefined_.find(name); it != undefined_.end()) {
+      it->second.second.push_back(line_of(span.begin));
+      return;
+    }
+    undefined_.emplace(name, std::make_pair(diags_.size(), std::vector<std::size_t>{}));
+    if (name == "self" || name == "Self") {
+      Diagnostic& d = report("E0401", Severity::Error, fmt::format("undefined name `{}`", name), span,
+                             "only defined inside methods");
+      d.notes.push_back("`self` is the receiver of a method in an `impl`, `class`, `struct`, `trait` or `actor` body");
+      return;
+    }
     // A variant written bare: Simple spells variants qualified in expressions.
     std::vector<std::string_view> owners;
     for (const auto& [enum_name, infos] : enums_)
@@ -1302,7 +1323,9 @@ class Analyzer {
   std::unordered_set<std::string_view> variant_names_;
   std::unordered_map<std::string_view, std::vector<EnumInfo>> enums_;
   std::unordered_set<const Node*> no_arity_;
-  std::deque<std::string> imported_names_;  // names brought in by resolved wildcard imports (stable storage)
+  std::deque<std::string> imported_names_;
+  // Undefined names reported so far: the index of the report and the lines of later uses.
+  std::unordered_map<std::string_view, std::pair<std::size_t, std::vector<std::size_t>>> undefined_;  // names brought in by resolved wildcard imports (stable storage)
   std::unordered_map<std::string_view, int> type_decls_;
   std::unordered_set<std::string_view> structs_;
   std::unordered_map<std::string_view, std::unordered_map<std::string_view, MethodInfo>> methods_;

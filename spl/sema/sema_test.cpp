@@ -141,6 +141,16 @@ TEST(Undefined, BareVariantInAnExpressionGetsItsEnum) {
   EXPECT_EQ(d[0].fixits[0].edits[0].replacement, "Color.Red");
 }
 
+TEST(Undefined, OneReportPerName) {
+  auto d = check("print(zebra)\nprint(zebra)\nprint(zebra)\n");
+  ASSERT_EQ(d.size(), 1u);
+  ASSERT_EQ(d[0].notes.size(), 1u);
+  EXPECT_EQ(d[0].notes[0], "`zebra` is also used on lines 2, 3");
+  auto s = check("fn f(): print(self)\n");
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].primary_label, "only defined inside methods");
+}
+
 TEST(Undefined, NamesAfterDotAndLabelsAreNotLookedUp) {
   EXPECT_EQ(codes("struct P:\n    x: i64\nval p = P(x: 1)\nprint(p.nothing_here, P { x: 2 }.x)\nfn f(port: i64): print(port)\nf(port: 3)\n"),
             Codes{});
