@@ -5,8 +5,9 @@
 namespace spl::sema {
 namespace {
 
-constexpr std::string_view kPrelude[] = {"print", "eprint", "panic", "Some", "None", "Ok",   "Err",  "str",    "int",
-                                         "float", "len",    "abs",   "min",  "max",  "sqrt", "hash", "type_of"};
+constexpr std::string_view kPrelude[] = {"print", "eprint", "panic", "Some",  "None",   "Ok",
+                                         "Err",   "str",    "int",   "float", "len",    "abs",
+                                         "min",   "max",    "sqrt",  "hash",  "type_of"};
 
 constexpr std::string_view kMethod[] = {"self", "Self"};
 

@@ -25,7 +25,8 @@ std::vector<syntax::NamedSource> examples() {
   return out;
 }
 
-void expect_well_formed(const std::vector<Diagnostic>& diags, const std::string& text, const std::string& what) {
+void expect_well_formed(const std::vector<Diagnostic>& diags, const std::string& text,
+                        const std::string& what) {
   for (const Diagnostic& d : diags) {
     EXPECT_LE(d.span.begin, d.span.end) << what;
     EXPECT_LE(d.span.end, text.size()) << what;
@@ -36,7 +37,8 @@ void expect_well_formed(const std::vector<Diagnostic>& diags, const std::string&
 
 // The same mutations as `spl mutate examples/` (200 per file, seed 1) and Mutate's targets.
 TEST(Robustness, EveryMutationOfTheExamples) {
-  std::size_t mutations = 0, with_syntax_errors = 0, sema_added = 0, sema_errors_added = 0, valid_diagnosed = 0;
+  std::size_t mutations = 0, with_syntax_errors = 0, sema_added = 0, sema_errors_added = 0,
+              valid_diagnosed = 0;
   std::vector<std::string> cascades;
   for (std::uint64_t seed : {1u, 11u}) {
     std::uint64_t n = 0;
@@ -58,7 +60,9 @@ TEST(Robustness, EveryMutationOfTheExamples) {
         ++with_syntax_errors;
         if (!sema.empty()) {
           ++sema_added;
-          if (cascades.size() < 20) cascades.push_back(src.name + ":" + std::to_string(m.line) + " " + m.what + " -> " + sema[0].code + " " + sema[0].message);
+          if (cascades.size() < 20)
+            cascades.push_back(src.name + ":" + std::to_string(m.line) + " " + m.what + " -> " +
+                               sema[0].code + " " + sema[0].message);
         }
         if (syntax::count_errors(sema) > 0) ++sema_errors_added;
         // No warnings ever come on top of syntax errors.
@@ -68,11 +72,12 @@ TEST(Robustness, EveryMutationOfTheExamples) {
   }
   std::string list;
   for (const std::string& c : cascades) list += "  " + c + "\n";
-  std::printf("mutations %zu, with syntax errors %zu, sema added diagnostics to %zu (%.1f%%); "
-              "sema diagnosed %zu of the %zu still-valid mutations\n%s",
-              mutations, with_syntax_errors, sema_added,
-              100.0 * double(sema_added) / double(with_syntax_errors ? with_syntax_errors : 1), valid_diagnosed,
-              mutations - with_syntax_errors, list.c_str());
+  std::printf(
+      "mutations %zu, with syntax errors %zu, sema added diagnostics to %zu (%.1f%%); "
+      "sema diagnosed %zu of the %zu still-valid mutations\n%s",
+      mutations, with_syntax_errors, sema_added,
+      100.0 * double(sema_added) / double(with_syntax_errors ? with_syntax_errors : 1), valid_diagnosed,
+      mutations - with_syntax_errors, list.c_str());
   EXPECT_GT(with_syntax_errors, mutations / 2);
   // A sema diagnostic on top of a syntax error is allowed (a mutation can also make a name
   // undefined: `val total` -> `val tota`), but must stay rare.
@@ -80,9 +85,32 @@ TEST(Robustness, EveryMutationOfTheExamples) {
 }
 
 TEST(Robustness, EmptyAndDegenerateTrees) {
-  for (std::string src : {"", "\n", "fn", "fn (", "match", "match x:\n", "case", "val", "use", "use .", "from import",
-                          "enum", "enum E:\n", "impl", "class C(", "\\", "|x|", "f(", "describe \"x\":", "for in:", "return",
-                          "break", "@when(x)\nfn f(", "val x: = ", "x +=", "match x:\n    case Some(:\n"}) {
+  for (std::string src : {"",
+                          "\n",
+                          "fn",
+                          "fn (",
+                          "match",
+                          "match x:\n",
+                          "case",
+                          "val",
+                          "use",
+                          "use .",
+                          "from import",
+                          "enum",
+                          "enum E:\n",
+                          "impl",
+                          "class C(",
+                          "\\",
+                          "|x|",
+                          "f(",
+                          "describe \"x\":",
+                          "for in:",
+                          "return",
+                          "break",
+                          "@when(x)\nfn f(",
+                          "val x: = ",
+                          "x +=",
+                          "match x:\n    case Some(:\n"}) {
     Arena arena;
     std::vector<Diagnostic> diags;
     syntax::ParseResult r = syntax::parse(src, arena, diags);

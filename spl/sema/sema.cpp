@@ -59,8 +59,13 @@ struct Ctx {
 
 bool is_type_kind(NodeKind k) {
   switch (k) {
-    case NodeKind::TypeName: case NodeKind::TypeArray: case NodeKind::TypeDict: case NodeKind::TypeTuple:
-    case NodeKind::TypeFn: case NodeKind::TypeOptional: case NodeKind::TypeUnion:
+    case NodeKind::TypeName:
+    case NodeKind::TypeArray:
+    case NodeKind::TypeDict:
+    case NodeKind::TypeTuple:
+    case NodeKind::TypeFn:
+    case NodeKind::TypeOptional:
+    case NodeKind::TypeUnion:
       return true;
     default:
       return false;
@@ -69,9 +74,17 @@ bool is_type_kind(NodeKind k) {
 
 bool is_pattern_kind(NodeKind k) {
   switch (k) {
-    case NodeKind::PatWild: case NodeKind::PatBind: case NodeKind::PatLit: case NodeKind::PatVariant:
-    case NodeKind::PatTuple: case NodeKind::PatArray: case NodeKind::PatStruct: case NodeKind::PatOr:
-    case NodeKind::PatRange: case NodeKind::PatField: case NodeKind::PatRest:
+    case NodeKind::PatWild:
+    case NodeKind::PatBind:
+    case NodeKind::PatLit:
+    case NodeKind::PatVariant:
+    case NodeKind::PatTuple:
+    case NodeKind::PatArray:
+    case NodeKind::PatStruct:
+    case NodeKind::PatOr:
+    case NodeKind::PatRange:
+    case NodeKind::PatField:
+    case NodeKind::PatRest:
       return true;
     default:
       return false;
@@ -84,7 +97,9 @@ bool is_type_decl(NodeKind k) {
 }
 
 // Declarations hold statements of their own: a partial one does not silence its body.
-bool is_container(NodeKind k) { return k == NodeKind::Fn || k == NodeKind::Impl || k == NodeKind::Export || is_type_decl(k); }
+bool is_container(NodeKind k) {
+  return k == NodeKind::Fn || k == NodeKind::Impl || k == NodeKind::Export || is_type_decl(k);
+}
 
 bool is_ident_text(std::string_view s) {
   if (s.empty()) return false;
@@ -147,7 +162,8 @@ class Analyzer {
       const std::vector<std::size_t>& lines = first.second;
       if (lines.empty() || first.first >= diags_.size() || diags_[first.first].code != "E0401") continue;
       std::string list;
-      for (std::size_t i = 0; i < lines.size() && i < 10; ++i) list += fmt::format("{}{}", i ? ", " : "", lines[i]);
+      for (std::size_t i = 0; i < lines.size() && i < 10; ++i)
+        list += fmt::format("{}{}", i ? ", " : "", lines[i]);
       if (lines.size() > 10) list += ", ...";
       diags_[first.first].notes.push_back(
           fmt::format("`{}` is also used on line{} {}", name, lines.size() == 1 ? "" : "s", list));
@@ -164,7 +180,9 @@ class Analyzer {
     return src_.substr(n->begin, n->end - n->begin);
   }
 
-  bool has_token(const Node* n) const { return n != nullptr && n->token != syntax::kNoToken && n->token < toks_.size(); }
+  bool has_token(const Node* n) const {
+    return n != nullptr && n->token != syntax::kNoToken && n->token < toks_.size();
+  }
 
   // The name a Name/Param/PatBind/declaration stands for: its main token, or its text when the
   // node comes from an interpolation hole (lexed apart, without a token in the file's array).
@@ -187,7 +205,8 @@ class Analyzer {
   }
 
   std::size_t line_of(std::uint32_t offset) const {
-    return static_cast<std::size_t>(std::upper_bound(line_starts_.begin(), line_starts_.end(), offset) - line_starts_.begin());
+    return static_cast<std::size_t>(std::upper_bound(line_starts_.begin(), line_starts_.end(), offset) -
+                                    line_starts_.begin());
   }
 
   bool near_syntax_error(Span span) const {
@@ -203,20 +222,35 @@ class Analyzer {
     if (n == nullptr || depth > 300) return;
     if (n->kind == NodeKind::Missing && parent != nullptr) {
       switch (parent->kind) {
-        case NodeKind::Fn: case NodeKind::Struct: case NodeKind::Class: case NodeKind::Enum: case NodeKind::Trait:
-        case NodeKind::Actor: case NodeKind::TypeAlias: case NodeKind::Binding: case NodeKind::Params: case NodeKind::For:
-        case NodeKind::Use: case NodeKind::UseItem: case NodeKind::IfVal: case NodeKind::Arm: case NodeKind::Lambda:
-        case NodeKind::GenericParams: case NodeKind::With:
+        case NodeKind::Fn:
+        case NodeKind::Struct:
+        case NodeKind::Class:
+        case NodeKind::Enum:
+        case NodeKind::Trait:
+        case NodeKind::Actor:
+        case NodeKind::TypeAlias:
+        case NodeKind::Binding:
+        case NodeKind::Params:
+        case NodeKind::For:
+        case NodeKind::Use:
+        case NodeKind::UseItem:
+        case NodeKind::IfVal:
+        case NodeKind::Arm:
+        case NodeKind::Lambda:
+        case NodeKind::GenericParams:
+        case NodeKind::With:
           lost_names_ = true;
           break;
-        default: break;
+        default:
+          break;
       }
     }
     if (n->kind == NodeKind::Param && !has_token(n)) lost_names_ = true;
     for (std::uint32_t i = 0; i < n->count; ++i) scan_lost(n->kids[i], n, depth + 1);
   }
 
-  Diagnostic& report(std::string_view code, Severity severity, std::string message, Span span, std::string label) {
+  Diagnostic& report(std::string_view code, Severity severity, std::string message, Span span,
+                     std::string label) {
     if (!noisy_ && near_syntax_error(span)) {
       scratch_ = Diagnostic{};
       return scratch_;
@@ -231,7 +265,8 @@ class Analyzer {
     return diags_.back();
   }
 
-  Symbol* declare(Scope& scope, std::string_view name, SymKind kind, const Node* decl, Span span, bool warn = false) {
+  Symbol* declare(Scope& scope, std::string_view name, SymKind kind, const Node* decl, Span span,
+                  bool warn = false) {
     if (name.empty() || name == "_") return nullptr;
     symbols_.push_back(Symbol{name, kind, decl, span, false, warn});
     Symbol* s = &symbols_.back();
@@ -251,7 +286,9 @@ class Analyzer {
     return nullptr;
   }
 
-  bool is_variant_name(std::string_view n) const { return is_builtin_variant(n) || variant_names_.count(n) > 0; }
+  bool is_variant_name(std::string_view n) const {
+    return is_builtin_variant(n) || variant_names_.count(n) > 0;
+  }
 
   // ---- pre-pass: enums, wildcard imports, module functions ---------------------------------
   void prepass(const Node* n) {
@@ -260,8 +297,8 @@ class Analyzer {
       for (std::uint32_t i = 0; i < n->count; ++i) prepass(n->kids[i]);
       return;
     }
-    if (n->kind == NodeKind::Struct || n->kind == NodeKind::Class || n->kind == NodeKind::Actor || n->kind == NodeKind::Enum ||
-        n->kind == NodeKind::Trait || n->kind == NodeKind::TypeAlias) {
+    if (n->kind == NodeKind::Struct || n->kind == NodeKind::Class || n->kind == NodeKind::Actor ||
+        n->kind == NodeKind::Enum || n->kind == NodeKind::Trait || n->kind == NodeKind::TypeAlias) {
       if (const Node* name = decl_name(n)) ++type_decls_[name_of(name)];
       if (n->kind == NodeKind::Struct)
         if (const Node* name = decl_name(n)) structs_.insert(name_of(name));
@@ -297,7 +334,8 @@ class Analyzer {
         const Node* k = n->kids[i];
         if (k && k->kind == NodeKind::UseItem) {
           for (std::uint32_t j = 0; j < k->count; ++j)
-            if (k->kids[j] && k->kids[j]->kind == NodeKind::UseItem && k->kids[j]->has(syntax::kFlagWildcard)) wildcard = true;
+            if (k->kids[j] && k->kids[j]->kind == NodeKind::UseItem && k->kids[j]->has(syntax::kFlagWildcard))
+              wildcard = true;
           if (k->has(syntax::kFlagWildcard)) wildcard = true;
         }
       }
@@ -323,7 +361,8 @@ class Analyzer {
         }
         if (k->kind == NodeKind::Attribute && name_of(k) == "strong") info.strong = true;
       }
-      if (n->completeness != Completeness::Complete) info.node = nullptr;  // variants may be lost: no exhaustiveness
+      if (n->completeness != Completeness::Complete)
+        info.node = nullptr;  // variants may be lost: no exhaustiveness
       enums_[name_of(name)].push_back(std::move(info));
     }
   }
@@ -339,7 +378,7 @@ class Analyzer {
       if (first == nullptr) first = k;
       segments.emplace_back(name_of(k));
     }
-    if (first == nullptr) return false;
+    if (first == nullptr || first->begin < use->begin || first->begin > src_.size()) return false;
     // `use .helpers.*`: a dot right before the first segment makes the path relative.
     std::string_view before = src_.substr(use->begin, first->begin - use->begin);
     while (!before.empty() && before.back() == ' ') before.remove_suffix(1);
@@ -375,11 +414,17 @@ class Analyzer {
       case NodeKind::PatRest: {
         std::string_view t = text(p);
         while (!t.empty() && t.front() == '.') t.remove_prefix(1);
-        if (is_ident_text(t)) declare(scope, t, kind, decl ? decl : p, {p->end - static_cast<std::uint32_t>(t.size()), p->end}, warn);
+        if (is_ident_text(t))
+          declare(scope, t, kind, decl ? decl : p, {p->end - static_cast<std::uint32_t>(t.size()), p->end},
+                  warn);
         return;
       }
-      case NodeKind::PatVariant: case NodeKind::PatTuple: case NodeKind::PatArray: case NodeKind::PatStruct:
-      case NodeKind::PatOr: case NodeKind::PatField:
+      case NodeKind::PatVariant:
+      case NodeKind::PatTuple:
+      case NodeKind::PatArray:
+      case NodeKind::PatStruct:
+      case NodeKind::PatOr:
+      case NodeKind::PatField:
         for (std::uint32_t i = 0; i < p->count; ++i) declare_pattern(p->kids[i], scope, kind, decl, warn);
         return;
       default:
@@ -399,11 +444,17 @@ class Analyzer {
         return;
       }
       case NodeKind::Fn:
-        if (const Node* name = decl_name(n)) declare(scope, name_of(name), SymKind::Function, n, span_of_token(name));
+        if (const Node* name = decl_name(n))
+          declare(scope, name_of(name), SymKind::Function, n, span_of_token(name));
         return;
-      case NodeKind::Struct: case NodeKind::Class: case NodeKind::Enum: case NodeKind::Trait: case NodeKind::Actor:
+      case NodeKind::Struct:
+      case NodeKind::Class:
+      case NodeKind::Enum:
+      case NodeKind::Trait:
+      case NodeKind::Actor:
       case NodeKind::TypeAlias:
-        if (const Node* name = decl_name(n)) declare(scope, name_of(name), SymKind::Type, n, span_of_token(name));
+        if (const Node* name = decl_name(n))
+          declare(scope, name_of(name), SymKind::Type, n, span_of_token(name));
         return;
       case NodeKind::Use:
         collect_use(n, scope);
@@ -417,7 +468,8 @@ class Analyzer {
         for (std::uint32_t i = 0; i < n->count; ++i) {
           const Node* k = n->kids[i];
           if (k == nullptr) continue;
-          if (k->kind == NodeKind::Cast && k->kid(1) && k->kid(1)->kind == NodeKind::TypeName && k->kid(1)->count == 0) {
+          if (k->kind == NodeKind::Cast && k->kid(1) && k->kid(1)->kind == NodeKind::TypeName &&
+              k->kid(1)->count == 0) {
             std::string_view name = name_of(k->kid(1));
             if (is_ident_text(name)) declare(scope, name, SymKind::Pattern, k, span_of_token(k->kid(1)));
             collect(k->kid(0), scope);
@@ -432,8 +484,14 @@ class Analyzer {
         if (n->has(syntax::kFlagBlockArg)) return;  // a scope of its own
         collect_kids(n, scope);
         return;
-      case NodeKind::Lambda: case NodeKind::Comprehension: case NodeKind::Impl: case NodeKind::Decorator:
-      case NodeKind::Attribute: case NodeKind::Error: case NodeKind::Missing: case NodeKind::Asm:
+      case NodeKind::Lambda:
+      case NodeKind::Comprehension:
+      case NodeKind::Impl:
+      case NodeKind::Decorator:
+      case NodeKind::Attribute:
+      case NodeKind::Error:
+      case NodeKind::Missing:
+      case NodeKind::Asm:
         return;
       default:
         if (is_type_kind(n->kind)) return;
@@ -472,16 +530,19 @@ class Analyzer {
     if (nested) return;
     const Node* a = item->kid(0);
     const Node* b = item->kid(1);
-    bool alias = item->count == 2 && a && b && a->kind == NodeKind::Name && b->kind == NodeKind::Name && b->begin > a->end &&
+    bool alias = item->count == 2 && a && b && a->kind == NodeKind::Name && b->kind == NodeKind::Name &&
+                 b->begin > a->end && b->begin <= src_.size() &&
                  src_.substr(a->end, b->begin - a->end).find("as") != std::string_view::npos;
     if (alias) {
-      if (is_ident_text(name_of(b))) imports_.push_back(declare(scope, name_of(b), SymKind::Import, item, span_of_token(b)));
+      if (is_ident_text(name_of(b)))
+        imports_.push_back(declare(scope, name_of(b), SymKind::Import, item, span_of_token(b)));
       return;
     }
     for (std::uint32_t i = 0; i < item->count; ++i) {
       const Node* k = item->kids[i];
       if (k && k->kind == NodeKind::Name && is_ident_text(name_of(k)))
-        imports_.push_back(declare(scope, name_of(k), SymKind::Import, item->count == 1 ? item : k, span_of_token(k)));
+        imports_.push_back(
+            declare(scope, name_of(k), SymKind::Import, item->count == 1 ? item : k, span_of_token(k)));
     }
     (void)use;
   }
@@ -492,10 +553,11 @@ class Analyzer {
     for (Symbol* s : scope.order) {
       if (!s->warn_unused || s->used || s->name.empty() || s->name[0] == '_') continue;
       if (s->kind != SymKind::Val && s->kind != SymKind::Var) continue;
-      Diagnostic& d = report("W0402", Severity::Warning, fmt::format("unused variable `{}`", s->name), s->span,
-                             "never used");
+      Diagnostic& d = report("W0402", Severity::Warning, fmt::format("unused variable `{}`", s->name),
+                             s->span, "never used");
       d.notes.push_back("prefix the name with `_` if it is meant to be unused");
-      d.fixits.push_back(FixIt{fmt::format("rename it `_{}`", s->name), {TextEdit{s->span, fmt::format("_{}", s->name)}}, true});
+      d.fixits.push_back(FixIt{
+          fmt::format("rename it `_{}`", s->name), {TextEdit{s->span, fmt::format("_{}", s->name)}}, true});
     }
   }
 
@@ -522,8 +584,9 @@ class Analyzer {
         if (name[0] != '_' && noisy_ && params->completeness == Completeness::Complete) {
           auto [it, fresh] = seen.emplace(name, p);
           if (!fresh) {
-            Diagnostic& d = report("E0405", Severity::Error, fmt::format("the parameter `{}` is declared twice", name),
-                                   span_of_token(p), "declared again here");
+            Diagnostic& d =
+                report("E0405", Severity::Error, fmt::format("the parameter `{}` is declared twice", name),
+                       span_of_token(p), "declared again here");
             d.labels.push_back(Label{span_of_token(it->second), "first declared here"});
           }
         }
@@ -538,7 +601,8 @@ class Analyzer {
     scope.parent = outer.scope;
     scope.kind = ScopeKind::Function;
     if (method)
-      for (std::string_view m : method_names()) declare(scope, m, SymKind::Method, fn, {fn->begin, fn->begin});
+      for (std::string_view m : method_names())
+        declare(scope, m, SymKind::Method, fn, {fn->begin, fn->begin});
     declare_generics(fn->kid(1), scope);
     declare_params(fn->kid(2), scope);
     const Node* body = fn->kid(4);
@@ -614,7 +678,8 @@ class Analyzer {
     scope.parent = outer.scope;
     scope.kind = ScopeKind::Comprehension;
     for (std::uint32_t i = 0; i < n->count; ++i)
-      if (n->kids[i] && is_pattern_kind(n->kids[i]->kind)) declare_pattern(n->kids[i], scope, SymKind::Pattern, nullptr, false);
+      if (n->kids[i] && is_pattern_kind(n->kids[i]->kind))
+        declare_pattern(n->kids[i], scope, SymKind::Pattern, nullptr, false);
     Ctx ctx{&scope, outer.loops, outer.in_fn, outer.quiet};
     for (std::uint32_t i = 0; i < n->count; ++i)
       if (n->kids[i] && !is_pattern_kind(n->kids[i]->kind)) visit(n->kids[i], ctx);
@@ -626,7 +691,9 @@ class Analyzer {
       const Node* m = members->kids[i];
       if (m == nullptr) continue;
       switch (m->kind) {
-        case NodeKind::Fn: visit_fn(m, ctx, true); break;
+        case NodeKind::Fn:
+          visit_fn(m, ctx, true);
+          break;
         case NodeKind::Field:  // name: Type = default
           if (m->kid(1)) {
             check_literal(m->kid(0), m->kid(1), ctx);
@@ -639,8 +706,14 @@ class Analyzer {
             visit(m->kid(2), ctx);
           }
           break;
-        case NodeKind::Variant: case NodeKind::Docstring: case NodeKind::Error: case NodeKind::Missing: break;
-        default: visit(m, ctx); break;
+        case NodeKind::Variant:
+        case NodeKind::Docstring:
+        case NodeKind::Error:
+        case NodeKind::Missing:
+          break;
+        default:
+          visit(m, ctx);
+          break;
       }
     }
     check_duplicates(members, false);
@@ -687,25 +760,50 @@ class Analyzer {
     if (n == nullptr) return;
     if (is_type_kind(n->kind)) return;
     switch (n->kind) {
-      case NodeKind::Name: reference(n, ctx); return;
-      case NodeKind::FieldAccess: case NodeKind::SafeField: visit(n->kid(0), ctx); return;
-      case NodeKind::Decorator: case NodeKind::Attribute: case NodeKind::Asm:
+      case NodeKind::Name:
+        reference(n, ctx);
+        return;
+      case NodeKind::FieldAccess:
+      case NodeKind::SafeField:
+        visit(n->kid(0), ctx);
+        return;
+      case NodeKind::Decorator:
+      case NodeKind::Attribute:
+      case NodeKind::Asm:
         mark_used(n, ctx);  // their names are not checked, but a variable an operand reads is used
         return;
-      case NodeKind::Error: case NodeKind::Missing:
-      case NodeKind::Use: case NodeKind::Export: case NodeKind::TypeAlias: case NodeKind::MethodRef:
-      case NodeKind::Symbol: case NodeKind::Docstring: case NodeKind::Variant:
+      case NodeKind::Error:
+      case NodeKind::Missing:
+      case NodeKind::Use:
+      case NodeKind::Export:
+      case NodeKind::TypeAlias:
+      case NodeKind::MethodRef:
+      case NodeKind::Symbol:
+      case NodeKind::Docstring:
+      case NodeKind::Variant:
         if (n->kind == NodeKind::Export)
           for (std::uint32_t i = 0; i < n->count; ++i)
             if (n->kids[i] && n->kids[i]->kind != NodeKind::Name) visit(n->kids[i], ctx);
         return;
-      case NodeKind::Fn: visit_fn(n, ctx, false); return;
-      case NodeKind::Lambda: visit_lambda(n, ctx); return;
-      case NodeKind::Comprehension: visit_comprehension(n, ctx); return;
-      case NodeKind::Struct: case NodeKind::Class: case NodeKind::Actor: case NodeKind::Trait: case NodeKind::Enum:
+      case NodeKind::Fn:
+        visit_fn(n, ctx, false);
+        return;
+      case NodeKind::Lambda:
+        visit_lambda(n, ctx);
+        return;
+      case NodeKind::Comprehension:
+        visit_comprehension(n, ctx);
+        return;
+      case NodeKind::Struct:
+      case NodeKind::Class:
+      case NodeKind::Actor:
+      case NodeKind::Trait:
+      case NodeKind::Enum:
         visit_type_decl(n, ctx);
         return;
-      case NodeKind::Impl: visit_impl(n, ctx); return;
+      case NodeKind::Impl:
+        visit_impl(n, ctx);
+        return;
       case NodeKind::Block:
         if (n->has(syntax::kFlagBlockArg)) {
           visit_block_arg(n, ctx);
@@ -737,7 +835,8 @@ class Analyzer {
             return;
           }
           if (op == Tok::PipeGt || op == Tok::TildeGt || op == Tok::SlashSlash)
-            if (const Node* r = n->kid(1); r && r->kind == NodeKind::Call) no_arity_.insert(r);  // the pipe adds an argument
+            if (const Node* r = n->kid(1); r && r->kind == NodeKind::Call)
+              no_arity_.insert(r);  // the pipe adds an argument
         }
         visit_kids(n, ctx);
         return;
@@ -748,7 +847,8 @@ class Analyzer {
         visit(n->kid(2), body);
         return;
       }
-      case NodeKind::While: case NodeKind::Loop: {
+      case NodeKind::While:
+      case NodeKind::Loop: {
         Ctx body = ctx;
         ++body.loops;
         for (std::uint32_t i = 0; i < n->count; ++i) {
@@ -758,18 +858,20 @@ class Analyzer {
         }
         return;
       }
-      case NodeKind::Break: case NodeKind::Continue:
+      case NodeKind::Break:
+      case NodeKind::Continue:
         if (ctx.loops == 0 && !ctx.quiet && noisy_) {
           std::string_view kw = n->kind == NodeKind::Break ? "break" : "continue";
-          report("E0406", Severity::Error, fmt::format("`{}` outside a loop", kw), {n->begin, n->begin + static_cast<std::uint32_t>(kw.size())},
+          report("E0406", Severity::Error, fmt::format("`{}` outside a loop", kw),
+                 {n->begin, n->begin + static_cast<std::uint32_t>(kw.size())},
                  fmt::format("`{}` only works inside `for`, `while` or `loop`", kw));
         }
         visit_kids(n, ctx);
         return;
       case NodeKind::Return:
         if (!ctx.in_fn && !ctx.quiet && noisy_ && text(n).substr(0, 6) == "return") {
-          Diagnostic& d = report("E0407", Severity::Error, "`return` outside a function", {n->begin, n->begin + 6},
-                                 "there is no function to return from");
+          Diagnostic& d = report("E0407", Severity::Error, "`return` outside a function",
+                                 {n->begin, n->begin + 6}, "there is no function to return from");
           d.notes.push_back("module-level code runs top to bottom; to stop early, put it in a function");
         }
         visit_kids(n, ctx);
@@ -778,7 +880,8 @@ class Analyzer {
         check_exhaustive(n, ctx);
         visit_kids(n, ctx);
         return;
-      case NodeKind::Arm: case NodeKind::IfVal:
+      case NodeKind::Arm:
+      case NodeKind::IfVal:
         for (std::uint32_t i = 0; i < n->count; ++i)
           if (n->kids[i] && !is_pattern_kind(n->kids[i]->kind)) visit(n->kids[i], ctx);
         return;
@@ -841,7 +944,8 @@ class Analyzer {
       // A deletion can join the declared name to its neighbour (`fn greet(` -> `fn greetname:`),
       // an inserted quote can swallow it into an unterminated string.
       for (const auto& [ident, count] : ident_count_)
-        if (ident.size() > name.size() && (ident.substr(0, name.size()) == name || ident.substr(ident.size() - name.size()) == name))
+        if (ident.size() > name.size() &&
+            (ident.substr(0, name.size()) == name || ident.substr(ident.size() - name.size()) == name))
           return;
       for (const Token& t : toks_)
         if ((t.kind == Tok::String || t.kind == Tok::RawString) && t.has(syntax::kUnterminated) &&
@@ -857,19 +961,22 @@ class Analyzer {
     if (name == "self" || name == "Self") {
       Diagnostic& d = report("E0401", Severity::Error, fmt::format("undefined name `{}`", name), span,
                              "only defined inside methods");
-      d.notes.push_back("`self` is the receiver of a method in an `impl`, `class`, `struct`, `trait` or `actor` body");
+      d.notes.push_back(
+          "`self` is the receiver of a method in an `impl`, `class`, `struct`, `trait` or `actor` body");
       return;
     }
     // A variant written bare: Simple spells variants qualified in expressions.
     std::vector<std::string_view> owners;
     for (const auto& [enum_name, infos] : enums_)
       for (const EnumInfo& info : infos)
-        if (std::find(info.variants.begin(), info.variants.end(), name) != info.variants.end()) owners.push_back(enum_name);
+        if (std::find(info.variants.begin(), info.variants.end(), name) != info.variants.end())
+          owners.push_back(enum_name);
     if (owners.size() == 1) {
       std::string qualified = fmt::format("{}.{}", owners[0], name);
       Diagnostic& d = report("E0401", Severity::Error, fmt::format("undefined name `{}`", name), span,
                              fmt::format("a variant of `{}`: write `{}`", owners[0], qualified));
-      d.notes.push_back("enum variants are written with their enum in expressions (bare names only in patterns)");
+      d.notes.push_back(
+          "enum variants are written with their enum in expressions (bare names only in patterns)");
       d.fixits.push_back(FixIt{fmt::format("write `{}`", qualified), {TextEdit{span, qualified}}, true});
       return;
     }
@@ -883,7 +990,8 @@ class Analyzer {
     if (near.size() == 1) label = fmt::format("did you mean `{}`?", near[0]);
     Diagnostic& d = report("E0401", Severity::Error, fmt::format("undefined name `{}`", name), span, label);
     if (near.size() == 1) {
-      d.fixits.push_back(FixIt{fmt::format("replace with `{}`", near[0]), {TextEdit{span, std::string(near[0])}}, true});
+      d.fixits.push_back(
+          FixIt{fmt::format("replace with `{}`", near[0]), {TextEdit{span, std::string(near[0])}}, true});
     } else if (near.size() > 1) {
       std::string list;
       for (std::string_view c : near) list += fmt::format("{}`{}`", list.empty() ? "" : ", ", c);
@@ -911,7 +1019,8 @@ class Analyzer {
     d.labels.push_back(Label{first->span, "declared with `val` here"});
     const Node* b = first->decl;
     if (syms->size() == 1 && b && b->kind == NodeKind::Binding && text(b).substr(0, 4) == "val ")
-      d.fixits.push_back(FixIt{"make it mutable with `var`", {TextEdit{{b->begin, b->begin + 3}, "var"}}, true});
+      d.fixits.push_back(
+          FixIt{"make it mutable with `var`", {TextEdit{{b->begin, b->begin + 3}, "var"}}, true});
   }
 
   // ---- `me` methods on `val` structs -------------------------------------------------------
@@ -924,10 +1033,12 @@ class Analyzer {
       return structs_.count(t) && it != type_decls_.end() && it->second == 1 ? t : std::string_view{};
     };
     const Node* type = binding->kid(1);
-    if (type) return type->kind == NodeKind::TypeName && has_token(type) ? known(name_of(type)) : std::string_view{};
+    if (type)
+      return type->kind == NodeKind::TypeName && has_token(type) ? known(name_of(type)) : std::string_view{};
     const Node* init = binding->kid(2);
     if (init == nullptr) return {};
-    if (init->kind == NodeKind::StructLit && init->kid(0) && init->kid(0)->kind == NodeKind::Name) return known(name_of(init->kid(0)));
+    if (init->kind == NodeKind::StructLit && init->kid(0) && init->kid(0)->kind == NodeKind::Name)
+      return known(name_of(init->kid(0)));
     if (init->kind != NodeKind::Call) return {};
     const Node* callee = init->kid(0);
     if (callee && callee->kind == NodeKind::GenericArgs) callee = callee->kid(0);
@@ -943,7 +1054,9 @@ class Analyzer {
       auto f = m->second.find(name_of(callee->kid(1)));
       if (f == m->second.end() || f->second.statics.size() != 1 || f->second.mutating) return {};
       const Node* ret = f->second.statics[0]->kid(3);
-      if (ret && ret->kind == NodeKind::TypeName && has_token(ret) && (name_of(ret) == t || name_of(ret) == "Self")) return t;
+      if (ret && ret->kind == NodeKind::TypeName && has_token(ret) &&
+          (name_of(ret) == t || name_of(ret) == "Self"))
+        return t;
     }
     return {};
   }
@@ -961,8 +1074,8 @@ class Analyzer {
     const std::vector<Symbol*>* syms = lookup(ctx.scope, name);
     if (syms == nullptr || syms->size() != 1) return;
     const Symbol* s = syms->front();
-    if (s->kind != SymKind::Val || s->decl == nullptr || s->decl->kind != NodeKind::Binding || s->decl->kid(0) == nullptr ||
-        s->decl->kid(0)->kind != NodeKind::PatBind)
+    if (s->kind != SymKind::Val || s->decl == nullptr || s->decl->kind != NodeKind::Binding ||
+        s->decl->kid(0) == nullptr || s->decl->kid(0)->kind != NodeKind::PatBind)
       return;
     std::string_view type = struct_of(s->decl);
     if (type.empty()) return;
@@ -971,12 +1084,14 @@ class Analyzer {
     auto f = m->second.find(name_of(method));
     if (f == m->second.end() || !f->second.mutating || f->second.plain) return;
     Diagnostic& d = report("E0412", Severity::Error,
-                           fmt::format("cannot call `me` method `{}` on `val` `{}`", name_of(method), name), {callee->begin, callee->end},
+                           fmt::format("cannot call `me` method `{}` on `val` `{}`", name_of(method), name),
+                           {callee->begin, callee->end},
                            fmt::format("`{}.{}` changes the struct", type, name_of(method)));
     d.labels.push_back(Label{s->span, "declared with `val` here"});
     const Node* b = s->decl;
     if (text(b).substr(0, 4) == "val ")
-      d.fixits.push_back(FixIt{"make it mutable with `var`", {TextEdit{{b->begin, b->begin + 3}, "var"}}, true});
+      d.fixits.push_back(
+          FixIt{"make it mutable with `var`", {TextEdit{{b->begin, b->begin + 3}, "var"}}, true});
   }
 
   // ---- literal types -----------------------------------------------------------------------
@@ -984,26 +1099,34 @@ class Analyzer {
     if (n == nullptr) return LitClass::None;
     if (has_token(n) && toks_[n->token].has(syntax::kSuffixed)) return LitClass::None;
     switch (n->kind) {
-      case NodeKind::IntLit: return LitClass::Int;
-      case NodeKind::FloatLit: return LitClass::Float;
-      case NodeKind::StringLit: case NodeKind::Interp: return LitClass::Text;
-      case NodeKind::BoolLit: return LitClass::Bool;
+      case NodeKind::IntLit:
+        return LitClass::Int;
+      case NodeKind::FloatLit:
+        return LitClass::Float;
+      case NodeKind::StringLit:
+      case NodeKind::Interp:
+        return LitClass::Text;
+      case NodeKind::BoolLit:
+        return LitClass::Bool;
       case NodeKind::Unary:
         if (has_token(n) && toks_[n->token].kind == Tok::Minus && n->count == 1) {
           LitClass c = literal_class(n->kid(0));
           return c == LitClass::Int || c == LitClass::Float ? c : LitClass::None;
         }
         return LitClass::None;
-      default: return LitClass::None;
+      default:
+        return LitClass::None;
     }
   }
 
   void check_literal(const Node* type, const Node* init, const Ctx& ctx) {
-    if (type == nullptr || init == nullptr || ctx.quiet || type->kind != NodeKind::TypeName || type->count != 0) return;
+    if (type == nullptr || init == nullptr || ctx.quiet || type->kind != NodeKind::TypeName ||
+        type->count != 0)
+      return;
     if (init->completeness != Completeness::Complete) return;
     std::string_view t = text(type);
-    static const std::unordered_set<std::string_view> kInts = {"i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64",
-                                                               "int", "isize", "usize"};
+    static const std::unordered_set<std::string_view> kInts = {"i8",  "i16", "i32", "i64",   "u8",   "u16",
+                                                               "u32", "u64", "int", "isize", "usize"};
     static const std::unordered_set<std::string_view> kFloats = {"f32", "f64", "float"};
     LitClass want;
     if (kInts.count(t)) {
@@ -1021,14 +1144,20 @@ class Analyzer {
     if (got == LitClass::None || got == want || (want == LitClass::Float && got == LitClass::Int)) return;
     auto describe = [](LitClass c) -> std::string_view {
       switch (c) {
-        case LitClass::Int: return "an integer literal";
-        case LitClass::Float: return "a float literal";
-        case LitClass::Text: return "a text literal";
-        case LitClass::Bool: return "a bool literal";
-        default: return "a literal";
+        case LitClass::Int:
+          return "an integer literal";
+        case LitClass::Float:
+          return "a float literal";
+        case LitClass::Text:
+          return "a text literal";
+        case LitClass::Bool:
+          return "a bool literal";
+        default:
+          return "a literal";
       }
     };
-    Diagnostic& d = report("E0408", Severity::Error, fmt::format("mismatched types: expected `{}`, found {}", t, describe(got)),
+    Diagnostic& d = report("E0408", Severity::Error,
+                           fmt::format("mismatched types: expected `{}`, found {}", t, describe(got)),
                            {init->begin, init->end}, fmt::format("this is {}", describe(got)));
     d.labels.push_back(Label{{type->begin, type->end}, "the declared type"});
   }
@@ -1042,7 +1171,8 @@ class Analyzer {
     if (call->kid(0) && call->kid(0)->kind == NodeKind::Call) {
       for (std::uint32_t i = 1; i < call->count; ++i) {
         const Node* k = call->kids[i];
-        bool trailing = k && ((k->kind == NodeKind::Block && k->has(syntax::kFlagBlockArg)) || k->kind == NodeKind::Lambda);
+        bool trailing = k && ((k->kind == NodeKind::Block && k->has(syntax::kFlagBlockArg)) ||
+                              k->kind == NodeKind::Lambda);
         if (!trailing) return;  // f(a)(b): a call of what f returns
       }
       inner = call->kid(0);
@@ -1050,19 +1180,23 @@ class Analyzer {
       extra = call->count - 1;
     }
     const Node* callee = inner->kid(0);
-    if (callee == nullptr || callee->kind != NodeKind::Name || !has_token(callee) || toks_[callee->token].kind != Tok::Ident)
+    if (callee == nullptr || callee->kind != NodeKind::Name || !has_token(callee) ||
+        toks_[callee->token].kind != Tok::Ident)
       return;
     std::string_view name = toks_[callee->token].text(src_);
     Scope* found = nullptr;
     const std::vector<Symbol*>* syms = lookup(ctx.scope, name, &found);
-    if (syms == nullptr || found != module_ || syms->size() != 1 || syms->front()->kind != SymKind::Function) return;
+    if (syms == nullptr || found != module_ || syms->size() != 1 || syms->front()->kind != SymKind::Function)
+      return;
     const Node* fn = syms->front()->decl;
     const Node* params = fn->kid(2);
-    if (fn->completeness != Completeness::Complete || params == nullptr || params->kind != NodeKind::Params) return;
+    if (fn->completeness != Completeness::Complete || params == nullptr || params->kind != NodeKind::Params)
+      return;
     std::size_t want = 0;
     for (std::uint32_t i = 0; i < params->count; ++i) {
       const Node* p = params->kids[i];
-      if (p == nullptr || p->kind != NodeKind::Param || p->has(syntax::kFlagVariadic) || name_of(p) == "self") return;
+      if (p == nullptr || p->kind != NodeKind::Param || p->has(syntax::kFlagVariadic) || name_of(p) == "self")
+        return;
       for (std::uint32_t j = 0; j < p->count; ++j)
         if (p->kids[j] && !is_type_kind(p->kids[j]->kind)) return;  // a default value
       ++want;
@@ -1075,10 +1209,12 @@ class Analyzer {
     }
     if (got == want) return;
     auto args = [](std::size_t k) { return fmt::format("{} argument{}", k, k == 1 ? "" : "s"); };
-    Diagnostic& d = report("E0409", Severity::Error,
-                           fmt::format("`{}` takes {} but {} {} given", name, args(want), got, got == 1 ? "was" : "were"),
-                           {call->begin, call->end}, fmt::format("called with {}", args(got)));
-    d.labels.push_back(Label{syms->front()->span, fmt::format("`{}` is defined here with {} parameter{}", name, want, want == 1 ? "" : "s")});
+    Diagnostic& d =
+        report("E0409", Severity::Error,
+               fmt::format("`{}` takes {} but {} {} given", name, args(want), got, got == 1 ? "was" : "were"),
+               {call->begin, call->end}, fmt::format("called with {}", args(got)));
+    d.labels.push_back(Label{syms->front()->span, fmt::format("`{}` is defined here with {} parameter{}",
+                                                              name, want, want == 1 ? "" : "s")});
   }
 
   // ---- match exhaustiveness ----------------------------------------------------------------
@@ -1091,15 +1227,19 @@ class Analyzer {
   bool irrefutable(const Node* p) const {
     if (p == nullptr) return false;
     switch (p->kind) {
-      case NodeKind::PatWild: case NodeKind::PatRest: return true;
+      case NodeKind::PatWild:
+      case NodeKind::PatRest:
+        return true;
       case NodeKind::PatBind:
         return text(p).find('.') == std::string_view::npos && !is_variant_name(name_of(p));
-      case NodeKind::PatField: return irrefutable(p->kid(0));
+      case NodeKind::PatField:
+        return irrefutable(p->kid(0));
       case NodeKind::PatTuple:
         for (std::uint32_t i = 0; i < p->count; ++i)
           if (!irrefutable(p->kids[i])) return false;
         return true;
-      default: return false;
+      default:
+        return false;
     }
   }
 
@@ -1167,8 +1307,8 @@ class Analyzer {
     const Symbol* s = syms->front();
     const Node* type = nullptr;
     if (s->kind == SymKind::Param && s->decl && s->decl->kind == NodeKind::Param) type = s->decl->kid(0);
-    if ((s->kind == SymKind::Val || s->kind == SymKind::Var) && s->decl && s->decl->kind == NodeKind::Binding &&
-        s->decl->kid(0) && s->decl->kid(0)->kind == NodeKind::PatBind)
+    if ((s->kind == SymKind::Val || s->kind == SymKind::Var) && s->decl &&
+        s->decl->kind == NodeKind::Binding && s->decl->kid(0) && s->decl->kid(0)->kind == NodeKind::PatBind)
       type = s->decl->kid(1);
     if (type == nullptr || type->kind != NodeKind::TypeName || type->count != 0) return {};
     std::string_view t = text(type);
@@ -1217,7 +1357,8 @@ class Analyzer {
         bool ok = true;
         for (const Mention& m : mentions) {
           if (!m.qualifier.empty() && m.qualifier != name) ok = false;
-          if (std::find(info.variants.begin(), info.variants.end(), m.name) == info.variants.end()) ok = false;
+          if (std::find(info.variants.begin(), info.variants.end(), m.name) == info.variants.end())
+            ok = false;
         }
         if (ok) candidates.push_back(name);
       }
@@ -1233,15 +1374,20 @@ class Analyzer {
     if (missing.empty()) return;
     std::string list;
     for (std::size_t i = 0; i < missing.size(); ++i)
-      list += fmt::format("{}`{}{}{}`", i == 0 ? "" : i + 1 == missing.size() ? " and " : ", ", enum_name,
-                          enum_name.empty() ? "" : ".", missing[i]);
+      list += fmt::format("{}`{}{}{}`",
+                          i == 0                    ? ""
+                          : i + 1 == missing.size() ? " and "
+                                                    : ", ",
+                          enum_name, enum_name.empty() ? "" : ".", missing[i]);
     const Node* scrutinee = match->kid(0);
     Span span = scrutinee ? Span{scrutinee->begin, scrutinee->end} : Span{match->begin, match->begin};
     Diagnostic& d = report(strong ? "E0411" : "W0410", strong ? Severity::Error : Severity::Warning,
                            fmt::format("non-exhaustive `match`: {} not covered", list), span,
                            fmt::format("{} not covered", list));
-    d.notes.push_back(fmt::format("add `case {}:`{} or a `case _:` arm", missing.front(), missing.size() > 1 ? " (and the others)" : ""));
-    if (strong) d.notes.push_back(fmt::format("`{}` is `#[strong]`: its matches must cover every variant", enum_name));
+    d.notes.push_back(fmt::format("add `case {}:`{} or a `case _:` arm", missing.front(),
+                                  missing.size() > 1 ? " (and the others)" : ""));
+    if (strong)
+      d.notes.push_back(fmt::format("`{}` is `#[strong]`: its matches must cover every variant", enum_name));
   }
 
   // ---- duplicates and imports --------------------------------------------------------------
@@ -1269,14 +1415,17 @@ class Analyzer {
       std::string sig;
     };
     std::unordered_map<std::string_view, std::vector<Seen>> seen;
-    auto add = [&](const Node* decl, std::string_view name, Span span, std::string sig, std::string_view what) {
+    auto add = [&](const Node* decl, std::string_view name, Span span, std::string sig,
+                   std::string_view what) {
       auto& list = seen[name];
       for (const Seen& s : list) {
         if (s.sig != sig) continue;
-        Diagnostic& d = report("E0405", Severity::Error, fmt::format("the {} `{}` is defined twice", what, name), span,
-                               "defined again here");
+        Diagnostic& d =
+            report("E0405", Severity::Error, fmt::format("the {} `{}` is defined twice", what, name), span,
+                   "defined again here");
         d.labels.push_back(Label{s.span, "first defined here"});
-        if (decl->kind == NodeKind::Fn) d.notes.push_back("functions may share a name only when their parameter types differ");
+        if (decl->kind == NodeKind::Fn)
+          d.notes.push_back("functions may share a name only when their parameter types differ");
         return;
       }
       list.push_back({decl, span, std::move(sig)});
@@ -1286,10 +1435,12 @@ class Analyzer {
       if (n && n->kind == NodeKind::Export && n->count == 1) n = n->kids[0];
       if (n == nullptr) continue;
       if (n->kind == NodeKind::Fn) {
-        if (const Node* name = decl_name(n)) add(n, name_of(name), span_of_token(name), "fn:" + signature(n), "function");
+        if (const Node* name = decl_name(n))
+          add(n, name_of(name), span_of_token(name), "fn:" + signature(n), "function");
       } else if (is_type_decl(n->kind) && module_level) {
         if (const Node* name = decl_name(n)) add(n, name_of(name), span_of_token(name), "type", "type");
-      } else if (n->kind == NodeKind::Binding && module_level && n->kid(0) && n->kid(0)->kind == NodeKind::PatBind) {
+      } else if (n->kind == NodeKind::Binding && module_level && n->kid(0) &&
+                 n->kid(0)->kind == NodeKind::PatBind) {
         std::string_view name = name_of(n->kid(0));
         if (is_ident_text(name) && name != "_") add(n, name, span_of_token(n->kid(0)), "binding", "global");
       }
@@ -1303,7 +1454,8 @@ class Analyzer {
       // Sure only when the name occurs nowhere else in the file, not even as a type or field.
       auto it = ident_count_.find(s->name);
       if (it != ident_count_.end() && it->second > 1) continue;
-      Diagnostic& d = report("W0403", Severity::Warning, fmt::format("unused import `{}`", s->name), s->span, "never used");
+      Diagnostic& d = report("W0403", Severity::Warning, fmt::format("unused import `{}`", s->name), s->span,
+                             "never used");
       d.notes.push_back("remove it from the `use` list");
     }
   }
@@ -1325,7 +1477,8 @@ class Analyzer {
   std::unordered_set<const Node*> no_arity_;
   std::deque<std::string> imported_names_;
   // Undefined names reported so far: the index of the report and the lines of later uses.
-  std::unordered_map<std::string_view, std::pair<std::size_t, std::vector<std::size_t>>> undefined_;  // names brought in by resolved wildcard imports (stable storage)
+  std::unordered_map<std::string_view, std::pair<std::size_t, std::vector<std::size_t>>>
+      undefined_;  // names brought in by resolved wildcard imports (stable storage)
   std::unordered_map<std::string_view, int> type_decls_;
   std::unordered_set<std::string_view> structs_;
   std::unordered_map<std::string_view, std::unordered_map<std::string_view, MethodInfo>> methods_;

@@ -33,7 +33,8 @@ struct Options {
 // The semantic diagnostics of a parsed module (the root returned by syntax::parse), in source
 // order. Never throws on a damaged tree.
 std::vector<syntax::Diagnostic> analyze(const syntax::Node* module, std::string_view source,
-                                        const std::vector<syntax::Token>& tokens, const Options& options = {});
+                                        const std::vector<syntax::Token>& tokens,
+                                        const Options& options = {});
 
 // Options for a file whose parse produced these diagnostics (syntax_errors and their spans).
 Options options_after(const std::vector<syntax::Diagnostic>& syntax_diagnostics);

@@ -81,7 +81,8 @@ TEST(Undefined, ScopingForms) {
       "enum Color:\n    Red\n    Green(v: i64)\n"
       "trait Shape:\n    fn area() -> f64\n    fn twice() -> f64: self.area() * 2.0\n"
       "struct Stack<T>:\n    items: [T]\n"
-      "impl<T> Stack<T>:\n    static fn new() -> Stack<T>: Stack(items: [])\n    me push(item: T): self.items.push(item)\n"
+      "impl<T> Stack<T>:\n    static fn new() -> Stack<T>: Stack(items: [])\n    me push(item: T): "
+      "self.items.push(item)\n"
       "fn outer(xs: [i64], d: {text: i64}) -> i64:\n"
       "    fn inner(y: i64) -> i64: y + xs.len()\n"
       "    var total = 0\n"
@@ -108,7 +109,8 @@ TEST(Undefined, MoreBindingForms) {
   const char* src =
       "enum Msg:\n    Add(amount: i64)\n    Stop\n"
       "actor Counter:\n    var total: i64 = 0\n"
-      "    fn run():\n        receive:\n            case Add(n): self.total += n\n            case Stop: return\n"
+      "    fn run():\n        receive:\n            case Add(n): self.total += n\n            case Stop: "
+      "return\n"
       "fn f(o: i64?, xs: [i64], d: {text: i64}, it: Iter) -> i64:\n"
       "    val Some(x) = o else: return 0\n"
       "    while val Some(w) = it.next():\n        print(w)\n"
@@ -152,7 +154,8 @@ TEST(Undefined, OneReportPerName) {
 }
 
 TEST(Undefined, NamesAfterDotAndLabelsAreNotLookedUp) {
-  EXPECT_EQ(codes("struct P:\n    x: i64\nval p = P(x: 1)\nprint(p.nothing_here, P { x: 2 }.x)\nfn f(port: i64): print(port)\nf(port: 3)\n"),
+  EXPECT_EQ(codes("struct P:\n    x: i64\nval p = P(x: 1)\nprint(p.nothing_here, P { x: 2 }.x)\nfn f(port: "
+                  "i64): print(port)\nf(port: 3)\n"),
             Codes{});
 }
 
@@ -186,12 +189,13 @@ TEST(Unused, LocalValIsReportedWithRenameFix) {
 }
 
 TEST(Unused, ExemptionsAndUses) {
-  EXPECT_EQ(codes("fn main():\n    val _later = 1\n    print(2)\n"), Codes{});           // _-prefixed
-  EXPECT_EQ(codes("val top = 1\n"), Codes{});                                         // module level
-  EXPECT_EQ(codes("fn f(unused_param: i64): print(1)\n"), Codes{});                  // parameters
+  EXPECT_EQ(codes("fn main():\n    val _later = 1\n    print(2)\n"), Codes{});             // _-prefixed
+  EXPECT_EQ(codes("val top = 1\n"), Codes{});                                              // module level
+  EXPECT_EQ(codes("fn f(unused_param: i64): print(1)\n"), Codes{});                        // parameters
   EXPECT_EQ(codes("fn f():\n    var n = 0\n    val g = \\: n += 1\n    g()\n"), Codes{});  // captured
-  EXPECT_EQ(codes("fn f():\n    val (a, b) = (1, 2)\n    print(a)\n"), Codes{"W0402"});  // destructured b
-  EXPECT_EQ(codes("fn f():\n    val v = 1\n    asm volatile(\"mv a0, {v}\", in(reg) v)\n"), Codes{});  // asm operand
+  EXPECT_EQ(codes("fn f():\n    val (a, b) = (1, 2)\n    print(a)\n"), Codes{"W0402"});    // destructured b
+  EXPECT_EQ(codes("fn f():\n    val v = 1\n    asm volatile(\"mv a0, {v}\", in(reg) v)\n"),
+            Codes{});  // asm operand
 }
 
 // ---- W0403 unused imports --------------------------------------------------------------------
@@ -202,7 +206,7 @@ TEST(UnusedImport, ReportedOnlyWhenSure) {
   EXPECT_EQ(d[0].code, "W0403");
   EXPECT_EQ(d[0].message, "unused import `lower`");
   EXPECT_EQ(codes("use std.text.{Widget}\nfn f(w: Widget): print(w)\n"), Codes{});  // used as a type
-  EXPECT_EQ(codes("use std.text.{lower}\nuse std.io.*\n"), Codes{});              // wildcard: not sure
+  EXPECT_EQ(codes("use std.text.{lower}\nuse std.io.*\n"), Codes{});                // wildcard: not sure
   EXPECT_EQ(codes("use std.text.{lower as low}\nprint(low(\"A\"))\n"), Codes{});
 }
 
@@ -217,12 +221,14 @@ TEST(ValAssign, AssignAndCompoundAssign) {
   EXPECT_EQ(d[0].fixits[0].edits[0].replacement, "var");
   EXPECT_EQ(codes("val limit = 1\nfn f(): limit = 2\n"), Codes{"E0404"});
   EXPECT_EQ(codes("fn main():\n    var total = 0\n    total += 1\n    print(total)\n"), Codes{});
-  EXPECT_EQ(codes("val x = 1\nfn f():\n    var x = 2\n    x = 3\n    print(x)\n"), Codes{});  // shadowed by a var
+  EXPECT_EQ(codes("val x = 1\nfn f():\n    var x = 2\n    x = 3\n    print(x)\n"),
+            Codes{});  // shadowed by a var
 }
 
 TEST(ValAssign, MutatingMethodOnValStruct) {
-  const char* decl = "struct Stack:\n    items: [i64]\nimpl Stack:\n    static fn empty() -> Stack: Stack(items: [])\n"
-                     "    me push(x: i64): self.items.push(x)\n    fn size() -> i64: self.items.len()\n";
+  const char* decl =
+      "struct Stack:\n    items: [i64]\nimpl Stack:\n    static fn empty() -> Stack: Stack(items: [])\n"
+      "    me push(x: i64): self.items.push(x)\n    fn size() -> i64: self.items.len()\n";
   auto d = check(std::string(decl) + "val s = Stack.empty()\ns.push(1)\n");
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].code, "E0412");
@@ -230,18 +236,23 @@ TEST(ValAssign, MutatingMethodOnValStruct) {
   ASSERT_EQ(d[0].fixits.size(), 1u);
   EXPECT_EQ(d[0].fixits[0].edits[0].replacement, "var");
   EXPECT_EQ(codes(std::string(decl) + "val s = Stack(items: [])\ns.push(1)\n"), Codes{"E0412"});
-  EXPECT_EQ(codes(std::string(decl) + "val s: Stack = make()\ns.push(1)\nfn make() -> Stack: Stack.empty()\n"), Codes{"E0412"});
+  EXPECT_EQ(
+      codes(std::string(decl) + "val s: Stack = make()\ns.push(1)\nfn make() -> Stack: Stack.empty()\n"),
+      Codes{"E0412"});
   EXPECT_EQ(codes(std::string(decl) + "var s = Stack.empty()\ns.push(1)\n"), Codes{});        // var
   EXPECT_EQ(codes(std::string(decl) + "val s = Stack.empty()\nprint(s.size())\n"), Codes{});  // not `me`
-  EXPECT_EQ(codes(std::string(decl) + "val s = make()\ns.push(1)\nfn make() -> Stack: Stack.empty()\n"), Codes{});  // type unknown
-  EXPECT_EQ(codes("class Box:\n    v: i64\n    me set(x: i64): self.v = x\nval b = Box(v: 1)\nb.set(2)\n"), Codes{});  // a class
+  EXPECT_EQ(codes(std::string(decl) + "val s = make()\ns.push(1)\nfn make() -> Stack: Stack.empty()\n"),
+            Codes{});  // type unknown
+  EXPECT_EQ(codes("class Box:\n    v: i64\n    me set(x: i64): self.v = x\nval b = Box(v: 1)\nb.set(2)\n"),
+            Codes{});  // a class
 }
 
 // ---- E0405 duplicates ------------------------------------------------------------------------
 
 TEST(Duplicate, FunctionsWithTheSameParameterTypes) {
   EXPECT_EQ(codes("fn area(r: f64) -> f64: r\nfn area(r: f64) -> f64: r * 2.0\n"), Codes{"E0405"});
-  EXPECT_EQ(codes("fn expect(value: bool): print(value)\nfn expect(value): print(value)\n"), Codes{});  // overloads
+  EXPECT_EQ(codes("fn expect(value: bool): print(value)\nfn expect(value): print(value)\n"),
+            Codes{});  // overloads
   EXPECT_EQ(codes("fn f(a: i64, a: i64): print(a)\n"), Codes{"E0405"});
   EXPECT_EQ(codes("struct P:\n    x: i64\nstruct P:\n    y: i64\n"), Codes{"E0405"});
   EXPECT_EQ(codes("@when(linux)\nfn f(): print(1)\n@else\nfn f(): print(2)\n@end\n"), Codes{});
@@ -253,10 +264,13 @@ TEST(Jumps, OutsideLoopsAndFunctions) {
   EXPECT_EQ(codes("fn f():\n    break\n"), Codes{"E0406"});
   EXPECT_EQ(codes("fn f():\n    continue\n"), Codes{"E0406"});
   EXPECT_EQ(codes("val x = 1\nreturn x\n"), Codes{"E0407"});
-  EXPECT_EQ(codes("fn f(xs: [i64]):\n    for x in xs:\n        if x > 1: break\n        continue\n    while true: break\n    loop: break\n"),
+  EXPECT_EQ(codes("fn f(xs: [i64]):\n    for x in xs:\n        if x > 1: break\n        continue\n    while "
+                  "true: break\n    loop: break\n"),
             Codes{});
   EXPECT_EQ(codes("for x in [1]:\n    val g = \\: return x\n    print(g)\n"), Codes{});
-  EXPECT_EQ(codes("fn f():\n    for x in [1]:\n        val g = \\:\n            break\n        print(g, x)\n"), Codes{"E0406"});
+  EXPECT_EQ(
+      codes("fn f():\n    for x in [1]:\n        val g = \\:\n            break\n        print(g, x)\n"),
+      Codes{"E0406"});
 }
 
 // ---- E0408 literal types ---------------------------------------------------------------------
@@ -270,9 +284,10 @@ TEST(LiteralType, Mismatches) {
   EXPECT_EQ(codes("val b: bool = 0\n"), Codes{"E0408"});
   EXPECT_EQ(codes("val i: i64 = 1.5\n"), Codes{"E0408"});
   EXPECT_EQ(codes("fn f(x: i64 = \"a\"): print(x)\n"), Codes{"E0408"});
-  EXPECT_EQ(codes("val f: f64 = 1\nval g: f32 = -2.5\nval t: text = \"a{f}\"\nval n: i64 = -3\nval m: Meters = 1\n"
-                  "val u: i64 = 100_km\nval o: i64? = nil\n"),
-            Codes{});
+  EXPECT_EQ(
+      codes("val f: f64 = 1\nval g: f32 = -2.5\nval t: text = \"a{f}\"\nval n: i64 = -3\nval m: Meters = 1\n"
+            "val u: i64 = 100_km\nval o: i64? = nil\n"),
+      Codes{});
 }
 
 // ---- E0409 arity -----------------------------------------------------------------------------
@@ -282,31 +297,43 @@ TEST(Arity, WrongNumberOfArguments) {
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].code, "E0409");
   EXPECT_EQ(d[0].message, "`add` takes 2 arguments but 1 was given");
-  EXPECT_EQ(codes("fn add(a: i64, b: i64) -> i64: a + b\nprint(add(1, b: 2))\n"), Codes{});  // named args count
+  EXPECT_EQ(codes("fn add(a: i64, b: i64) -> i64: a + b\nprint(add(1, b: 2))\n"),
+            Codes{});  // named args count
   EXPECT_EQ(codes("fn add(a: i64, b: i64) -> i64: a + b\nprint(add(a: 1, b: 2, c: 3))\n"), Codes{"E0409"});
   EXPECT_EQ(codes("fn add(a: i64, b: i64 = 2) -> i64: a + b\nprint(add(1))\n"), Codes{});  // defaults
-  EXPECT_EQ(codes("fn add(xs...: i64) -> i64: 0\nprint(add(1, 2, 3))\n"), Codes{});       // variadic
-  EXPECT_EQ(codes("fn run(name: text, body: fn()): body()\nrun \"x\":\n    print(1)\n"), Codes{});  // block argument
-  EXPECT_EQ(codes("fn inc(x: i64) -> i64: x + 1\nprint(1 |> inc)\nprint(2 |> inc())\n"), Codes{});  // pipelines
-  EXPECT_EQ(codes("fn f(a: i64): print(a)\nfn f(a: text, b: text): print(a, b)\nf(1)\n"), Codes{});  // overloads
-  EXPECT_EQ(codes("fn f(a: i64): print(a)\nfn g():\n    val f = \\: 1\n    f()\n"), Codes{});   // shadowed
-  EXPECT_EQ(codes("fn adder(a: i64) -> fn(i64) -> i64: \\b: a + b\nprint(adder(1)(2))\n"), Codes{});  // f(a)(b)
-  EXPECT_EQ(codes("fn each(xs: [i64], f: fn(i64)): print(xs, f)\neach([1]) \\x: print(x)\n"), Codes{});  // trailing lambda
+  EXPECT_EQ(codes("fn add(xs...: i64) -> i64: 0\nprint(add(1, 2, 3))\n"), Codes{});        // variadic
+  EXPECT_EQ(codes("fn run(name: text, body: fn()): body()\nrun \"x\":\n    print(1)\n"),
+            Codes{});  // block argument
+  EXPECT_EQ(codes("fn inc(x: i64) -> i64: x + 1\nprint(1 |> inc)\nprint(2 |> inc())\n"),
+            Codes{});  // pipelines
+  EXPECT_EQ(codes("fn f(a: i64): print(a)\nfn f(a: text, b: text): print(a, b)\nf(1)\n"),
+            Codes{});                                                                          // overloads
+  EXPECT_EQ(codes("fn f(a: i64): print(a)\nfn g():\n    val f = \\: 1\n    f()\n"), Codes{});  // shadowed
+  EXPECT_EQ(codes("fn adder(a: i64) -> fn(i64) -> i64: \\b: a + b\nprint(adder(1)(2))\n"),
+            Codes{});  // f(a)(b)
+  EXPECT_EQ(codes("fn each(xs: [i64], f: fn(i64)): print(xs, f)\neach([1]) \\x: print(x)\n"),
+            Codes{});  // trailing lambda
 }
 
 // ---- W0410 / E0411 exhaustiveness ------------------------------------------------------------
 
 TEST(Exhaustive, EnumOptionResult) {
-  auto d = check("enum Dir:\n    Up\n    Down\n    Left\nfn f(d: Dir) -> i64:\n    match d:\n        case Up: 1\n        case Dir.Left: 2\n");
+  auto d = check(
+      "enum Dir:\n    Up\n    Down\n    Left\nfn f(d: Dir) -> i64:\n    match d:\n        case Up: 1\n       "
+      " case Dir.Left: 2\n");
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].code, "W0410");
   EXPECT_EQ(d[0].message, "non-exhaustive `match`: `Dir.Down` not covered");
-  EXPECT_EQ(codes("#[strong]\nenum Dir:\n    Up\n    Down\nfn f(d: Dir) -> i64:\n    match d:\n        case Dir.Up: 1\n"),
+  EXPECT_EQ(codes("#[strong]\nenum Dir:\n    Up\n    Down\nfn f(d: Dir) -> i64:\n    match d:\n        case "
+                  "Dir.Up: 1\n"),
             Codes{"E0411"});
   EXPECT_EQ(codes("fn f(o: i64?) -> i64:\n    match o:\n        case Some(x): x\n"), Codes{"W0410"});
-  EXPECT_EQ(codes("fn f(o: i64?) -> i64:\n    match o:\n        case Some(x): x\n        case None: 0\n"), Codes{});
-  EXPECT_EQ(codes("fn f(o: i64?) -> i64:\n    match o:\n        case Some(x): x\n        case nil: 0\n"), Codes{});
-  EXPECT_EQ(codes("fn f(r: Result<i64, text>) -> i64:\n    match r:\n        case Err(e): 0\n"), Codes{"W0410"});
+  EXPECT_EQ(codes("fn f(o: i64?) -> i64:\n    match o:\n        case Some(x): x\n        case None: 0\n"),
+            Codes{});
+  EXPECT_EQ(codes("fn f(o: i64?) -> i64:\n    match o:\n        case Some(x): x\n        case nil: 0\n"),
+            Codes{});
+  EXPECT_EQ(codes("fn f(r: Result<i64, text>) -> i64:\n    match r:\n        case Err(e): 0\n"),
+            Codes{"W0410"});
 }
 
 TEST(Exhaustive, CatchAllsGuardsAndUnknowns) {
@@ -314,9 +341,12 @@ TEST(Exhaustive, CatchAllsGuardsAndUnknowns) {
   EXPECT_EQ(codes(std::string(head) + "        case _: 2\n"), Codes{});
   EXPECT_EQ(codes(std::string(head) + "        case other: 2\n"), Codes{});
   EXPECT_EQ(codes(std::string(head) + "        case Down: 2\n"), Codes{});
-  EXPECT_EQ(codes(std::string(head) + "        case Down if true: 2\n"), Codes{"W0410"});  // a guard covers nothing
-  EXPECT_EQ(codes("fn f(o: i64?) -> i64:\n    match o:\n        case Some(0): 0\n        case None: 1\n"), Codes{"W0410"});
-  EXPECT_EQ(codes("fn f(n: i64) -> i64:\n    match n:\n        case 1: 0\n"), Codes{});  // literals: not reasoned about
+  EXPECT_EQ(codes(std::string(head) + "        case Down if true: 2\n"),
+            Codes{"W0410"});  // a guard covers nothing
+  EXPECT_EQ(codes("fn f(o: i64?) -> i64:\n    match o:\n        case Some(0): 0\n        case None: 1\n"),
+            Codes{"W0410"});
+  EXPECT_EQ(codes("fn f(n: i64) -> i64:\n    match n:\n        case 1: 0\n"),
+            Codes{});  // literals: not reasoned about
 }
 
 // ---- partial trees ---------------------------------------------------------------------------
@@ -339,7 +369,8 @@ TEST(Partial, NoWarningsInFilesWithSyntaxErrors) {
 
 TEST(Corpus, NoDiagnosticsOnEveryExample) {
   std::vector<std::string> missing;
-  std::vector<std::string> files = syntax::collect_sources({std::string(SPL_SOURCE_DIR) + "/examples"}, missing);
+  std::vector<std::string> files =
+      syntax::collect_sources({std::string(SPL_SOURCE_DIR) + "/examples"}, missing);
   ASSERT_GE(files.size(), 15u);
   for (const std::string& path : files) {
     auto text = syntax::read_file(path);
@@ -354,7 +385,8 @@ TEST(Corpus, NoDiagnosticsOnEveryExample) {
 TEST(Codes, EveryCodeIsTriggeredByItsExample) {
   for (const syntax::CodeInfo& c : diagnostic_codes()) {
     bool found = false;
-    for (const Diagnostic& d : check(c.example)) found = found || (d.code == c.code && d.severity == c.severity);
+    for (const Diagnostic& d : check(c.example))
+      found = found || (d.code == c.code && d.severity == c.severity);
     EXPECT_TRUE(found) << c.code << " not produced by its example:\n" << c.example;
   }
 }

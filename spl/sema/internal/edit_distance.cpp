@@ -14,7 +14,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     for (std::size_t j = 1; j <= m; ++j) {
       std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
       cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
     }
     std::swap(prev2, prev);
     std::swap(prev, cur);
@@ -24,7 +25,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::size_t typo_limit(std::string_view name) { return name.size() / 3; }
 
-std::vector<std::string_view> closest(std::string_view name, const std::vector<std::string_view>& candidates) {
+std::vector<std::string_view> closest(std::string_view name,
+                                      const std::vector<std::string_view>& candidates) {
   std::size_t limit = typo_limit(name);
   if (limit == 0) return {};
   std::size_t best = limit + 1;

@@ -34,8 +34,13 @@ void add_decl_name(const syntax::Node* n, std::string_view src, const std::vecto
     case NodeKind::Export:
       for (std::uint32_t i = 0; i < n->count; ++i) add_decl_name(n->kids[i], src, toks, out);
       return;
-    case NodeKind::Fn: case NodeKind::Struct: case NodeKind::Class: case NodeKind::Enum: case NodeKind::Trait:
-    case NodeKind::Actor: case NodeKind::TypeAlias:
+    case NodeKind::Fn:
+    case NodeKind::Struct:
+    case NodeKind::Class:
+    case NodeKind::Enum:
+    case NodeKind::Trait:
+    case NodeKind::Actor:
+    case NodeKind::TypeAlias:
       if (n->kid(0) && n->kid(0)->kind == NodeKind::Name) out.push_back(name_text(n->kid(0)));
       return;
     case NodeKind::Binding:
