@@ -13,7 +13,7 @@ constexpr std::string_view kMethod[] = {"self", "Self"};
 
 constexpr std::string_view kEnvironment[] = {
     // actors (simple-syntax.md §8)
-    "send", "reply", "link", "monitor",
+    "send", "reply", "link", "monitor", "future",
     // types written without `use`
     "File", "Map", "List", "Set", "Dict", "Option", "Result", "Channel", "Future",
     // primitive type names as values

@@ -16,7 +16,7 @@ bool is_prelude_name(std::string_view name);
 std::span<const std::string_view> method_names();
 
 // Names Simple's standard environment provides that spl's runtime does not (yet): the actor
-// messaging functions, the collection and file types written without `use`, the primitive type
+// messaging functions and `future`, the collection and file types written without `use`, the primitive type
 // names used as values (`i64.max()`), and `sum`. `spl check` accepts them so valid Simple is not
 // reported; `spl run` does not provide them (a program using them fails when it gets there).
 std::span<const std::string_view> environment_names();

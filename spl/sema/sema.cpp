@@ -432,8 +432,46 @@ class Analyzer {
     }
   }
 
+  // The callee name of a (possibly chained, possibly block-taking) call statement.
+  std::string_view statement_word(const Node* stmt) const {
+    if (stmt == nullptr || stmt->kind != NodeKind::ExprStmt) return {};
+    const Node* e = stmt->kid(0);
+    while (e && e->kind == NodeKind::Call) e = e->kid(0);
+    if (e == nullptr || e->kind != NodeKind::Name || !has_token(e) || toks_[e->token].kind != Tok::Ident)
+      return {};
+    return name_of(e);
+  }
+
+  // Full-tier declarations the parser reads as calls (`mod inner:` + block, `union U:`,
+  // `unit km`): the declared name (the first argument) is defined; the rest is not analysed.
+  static bool is_declaration_word(std::string_view w) {
+    return w == "mod" || w == "extend" || w == "union" || w == "bitfield" || w == "unit" || w == "newtype" ||
+           w == "mixin";
+  }
+
+  // Contract clauses (`requires x > 0`, `ensures result >= 0`) speak of `result` and `old(x)`:
+  // not analysed.
+  static bool is_contract_word(std::string_view w) {
+    return w == "requires" || w == "ensures" || w == "invariant" || w == "decreases" || w == "assume" ||
+           w == "admit" || w == "forall" || w == "out" || w == "out_err" || w == "where";
+  }
+
+  const Node* declared_by_word(const Node* stmt) const {
+    const Node* e = stmt->kid(0);
+    while (e && e->kind == NodeKind::Call && e->kid(0) && e->kid(0)->kind == NodeKind::Call) e = e->kid(0);
+    const Node* arg = e && e->kind == NodeKind::Call ? e->kid(1) : nullptr;
+    return arg && arg->kind == NodeKind::Name && has_token(arg) ? arg : nullptr;
+  }
+
   void collect(const Node* n, Scope& scope) {
     if (n == nullptr) return;
+    if (std::string_view w = statement_word(n);
+        !w.empty() && (is_declaration_word(w) || is_contract_word(w))) {
+      if (is_declaration_word(w))
+        if (const Node* name = declared_by_word(n))
+          declare(scope, name_of(name), SymKind::Type, n, span_of_token(name));
+      return;
+    }
     switch (n->kind) {
       case NodeKind::Binding: {
         SymKind kind = n->has(syntax::kFlagMutable) ? SymKind::Var : SymKind::Val;
@@ -528,6 +566,11 @@ class Analyzer {
         collect_use_item(item->kids[i], scope, use);
       }
     if (nested) return;
+    // `export use a.{x}` re-exports x: it needs no use in this file.
+    bool reexport = text(use).substr(0, 6) == "export";
+    auto track = [&](Symbol* s) {
+      if (!reexport) imports_.push_back(s);
+    };
     const Node* a = item->kid(0);
     const Node* b = item->kid(1);
     bool alias = item->count == 2 && a && b && a->kind == NodeKind::Name && b->kind == NodeKind::Name &&
@@ -535,16 +578,14 @@ class Analyzer {
                  src_.substr(a->end, b->begin - a->end).find("as") != std::string_view::npos;
     if (alias) {
       if (is_ident_text(name_of(b)))
-        imports_.push_back(declare(scope, name_of(b), SymKind::Import, item, span_of_token(b)));
+        track(declare(scope, name_of(b), SymKind::Import, item, span_of_token(b)));
       return;
     }
     for (std::uint32_t i = 0; i < item->count; ++i) {
       const Node* k = item->kids[i];
       if (k && k->kind == NodeKind::Name && is_ident_text(name_of(k)))
-        imports_.push_back(
-            declare(scope, name_of(k), SymKind::Import, item->count == 1 ? item : k, span_of_token(k)));
+        track(declare(scope, name_of(k), SymKind::Import, item->count == 1 ? item : k, span_of_token(k)));
     }
-    (void)use;
   }
 
   // ---- scopes with bodies ------------------------------------------------------------------
@@ -759,6 +800,14 @@ class Analyzer {
   void visit(const Node* n, const Ctx& ctx) {
     if (n == nullptr) return;
     if (is_type_kind(n->kind)) return;
+    if (std::string_view w = statement_word(n);
+        !w.empty() && (is_declaration_word(w) || is_contract_word(w))) {
+      // Not analysed, but the names it reads are used.
+      if (!lookup(ctx.scope, w)) {
+        mark_used(n, ctx);
+        return;
+      }
+    }
     switch (n->kind) {
       case NodeKind::Name:
         reference(n, ctx);

@@ -153,6 +153,16 @@ TEST(Undefined, OneReportPerName) {
   EXPECT_EQ(s[0].primary_label, "only defined inside methods");
 }
 
+TEST(Undefined, FullTierDeclarationsAndContractsAreNotNames) {
+  EXPECT_EQ(codes("mod inner:\n    fn f(): 1\nunion U:\n    a: i64\nbitfield B:\n    a: u8\nunit km\n"
+                  "extend Point:\n    fn g(): 1\nprint(inner, U, km)\n"),
+            Codes{});
+  EXPECT_EQ(codes("fn f(x: i64) -> i64:\n    requires x > 0\n    ensures result >= old(x)\n    x\n"),
+            Codes{});
+  EXPECT_EQ(codes("fn mod(a: i64, b: i64) -> i64: a % b\nmod 1, 2\n"), Codes{});  // a function of that name
+  EXPECT_EQ(codes("export use a.{b}\n"), Codes{});  // a re-export is not an unused import
+}
+
 TEST(Undefined, NamesAfterDotAndLabelsAreNotLookedUp) {
   EXPECT_EQ(codes("struct P:\n    x: i64\nval p = P(x: 1)\nprint(p.nothing_here, P { x: 2 }.x)\nfn f(port: "
                   "i64): print(port)\nf(port: 3)\n"),
