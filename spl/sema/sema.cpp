@@ -981,6 +981,15 @@ class Analyzer {
       return;
     }
     if (is_prelude_name(name) || is_environment_name(name)) return;
+    // `ArrayBuilder__with_capacity(8)`: the desugared spelling of a static method call.
+    if (std::size_t sep = name.find("__"); sep != std::string_view::npos && sep > 0) {
+      std::string_view owner = name.substr(0, sep);
+      if (const std::vector<Symbol*>* syms = lookup(ctx.scope, owner)) {
+        for (Symbol* s : *syms) s->used = true;
+        return;
+      }
+      if (is_environment_name(owner)) return;
+    }
     if (wildcard_ || ctx.quiet) return;
     Span span = has_token(n) ? Span{toks_[n->token].begin, toks_[n->token].end} : Span{n->begin, n->end};
     if (!noisy_) {

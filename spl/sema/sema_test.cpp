@@ -161,6 +161,8 @@ TEST(Undefined, FullTierDeclarationsAndContractsAreNotNames) {
             Codes{});
   EXPECT_EQ(codes("fn mod(a: i64, b: i64) -> i64: a % b\nmod 1, 2\n"), Codes{});  // a function of that name
   EXPECT_EQ(codes("export use a.{b}\n"), Codes{});  // a re-export is not an unused import
+  EXPECT_EQ(codes("use std.array_builder.{ArrayBuilder}\nval b = ArrayBuilder__with_capacity(8)\n"), Codes{});
+  EXPECT_EQ(codes("val b = Nothing__with_capacity(8)\n"), Codes{"E0401"});
 }
 
 TEST(Undefined, NamesAfterDotAndLabelsAreNotLookedUp) {
