@@ -123,6 +123,7 @@ struct MethodInfo {
 struct EnumInfo {
   const Node* node = nullptr;
   std::vector<std::string_view> variants;
+  std::vector<std::size_t> fields;  // payload arity of each variant
   bool strong = false;
 };
 
@@ -355,6 +356,8 @@ class Analyzer {
             const Node* v = k->kids[j];
             if (v && v->kind == NodeKind::Variant && has_token(v) && is_ident_text(name_of(v))) {
               info.variants.push_back(name_of(v));
+              const Node* payload = v->kid(0);
+              info.fields.push_back(payload && payload->kind == NodeKind::Params ? payload->count : 0);
               variant_names_.insert(name_of(v));
             }
           }
@@ -1446,6 +1449,27 @@ class Analyzer {
                                   missing.size() > 1 ? " (and the others)" : ""));
     if (strong)
       d.notes.push_back(fmt::format("`{}` is `#[strong]`: its matches must cover every variant", enum_name));
+    // A fix-it with the missing arms (bodies to be written: not machine-applicable), below the
+    // last arm when that arm starts its own line.
+    const Node* last = match->kids[match->count - 1];
+    std::uint32_t line_start = last->begin;
+    while (line_start > 0 && src_[line_start - 1] != '\n') --line_start;
+    std::string_view indent = src_.substr(line_start, last->begin - line_start);
+    if (indent.find_first_not_of(" \t") == std::string_view::npos && last->end <= src_.size()) {
+      std::string arms;
+      for (std::string_view v : missing) {
+        std::size_t fields = v == "Some" || v == "Ok" || v == "Err" ? 1 : 0;
+        if (!enum_name.empty()) {
+          const EnumInfo& info = enums_.at(enum_name).front();
+          auto at = std::find(info.variants.begin(), info.variants.end(), v);
+          fields = info.fields[static_cast<std::size_t>(at - info.variants.begin())];
+        }
+        std::string wild;
+        for (std::size_t i = 0; i < fields; ++i) wild += i ? ", _" : "_";
+        arms += fmt::format("\n{}case {}{}: pass", indent, v, fields ? "(" + wild + ")" : "");
+      }
+      d.fixits.push_back(FixIt{"add the missing arms", {TextEdit{{last->end, last->end}, arms}}, false});
+    }
   }
 
   // ---- duplicates and imports --------------------------------------------------------------

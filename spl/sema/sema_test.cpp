@@ -340,6 +340,15 @@ TEST(Exhaustive, EnumOptionResult) {
                   "Dir.Up: 1\n"),
             Codes{"E0411"});
   EXPECT_EQ(codes("fn f(o: i64?) -> i64:\n    match o:\n        case Some(x): x\n"), Codes{"W0410"});
+  auto fix = check(
+      "enum S:\n    Dot\n    Box(w: f64, h: f64)\nfn f(s: S) -> f64:\n    match s:\n        case Dot: 0.0\n");
+  ASSERT_EQ(fix.size(), 1u);
+  ASSERT_EQ(fix[0].fixits.size(), 1u);
+  EXPECT_FALSE(fix[0].fixits[0].machine_applicable);
+  EXPECT_EQ(fix[0].fixits[0].edits[0].replacement, "\n        case Box(_, _): pass");
+  auto none = check("fn f(o: i64?) -> i64:\n    match o:\n        case None: 0\n");
+  ASSERT_EQ(none.size(), 1u);
+  EXPECT_EQ(none[0].fixits[0].edits[0].replacement, "\n        case Some(_): pass");
   EXPECT_EQ(codes("fn f(o: i64?) -> i64:\n    match o:\n        case Some(x): x\n        case None: 0\n"),
             Codes{});
   EXPECT_EQ(codes("fn f(o: i64?) -> i64:\n    match o:\n        case Some(x): x\n        case nil: 0\n"),
