@@ -47,6 +47,11 @@ TEST(Parser, Functions) {
   expect_clean("fn map<U>(f: fn(T) -> U) -> PersistentVec<U>:\n    pass\n");
 }
 
+TEST(Parser, ParenthesisedExpressionKeepsItsInnerNode) {
+  auto p = run("val y = (a + 1)\n");
+  EXPECT_NE(p->dump().find("Binary [8,15) \"+\"\n      Name [9,10) \"a\""), std::string::npos) << p->dump();
+}
+
 TEST(Parser, Bindings) {
   expect_clean("val x = 1\nvar y: i64 = 2\nval (a, b) = pair\nval [p, q] = arr\nconst LIMIT = 9\nlazy val z = f()\n");
   expect_clean("val d: Dict<text, i64> = {\"a\": 1}\nval s = {1, 2}\nval e = {}\n");

@@ -114,6 +114,13 @@ std::vector<std::pair<std::string, std::uint32_t>> Vm::module_globals(const std:
   return out;
 }
 
+std::vector<std::string> Vm::builtin_names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, slot] : global_index_)
+    if (name.find("::") == std::string::npos) out.push_back(name);
+  return out;
+}
+
 void Vm::define_native(const std::string& name, NativeFn fn) {
   std::uint32_t slot = global_slot(name);
   Value old = globals_[slot];

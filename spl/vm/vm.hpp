@@ -91,6 +91,8 @@ class Vm {
   bool has_global(const std::string& qualified) const { return global_index_.count(qualified) != 0; }
   // The top-level names of a loaded module and their slots.
   std::vector<std::pair<std::string, std::uint32_t>> module_globals(const std::string& module_path) const;
+  // The runtime's own global functions (print, len, describe, ...).
+  std::vector<std::string> builtin_names() const;
   void define_native(const std::string& name, NativeFn fn);
   void define_method(ObjType type, std::string_view name, NativeFn fn, bool mutating = false);
   void define_value_method(std::uint8_t kind, std::string_view name, NativeFn fn, bool mutating = false);

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <sstream>
+
+#include "spl/sema/prelude.hpp"
 
 namespace spl::vm {
 namespace {
@@ -25,6 +28,18 @@ std::string run(const std::string& source) {
 }
 
 TEST(Vm, ArithmeticAndPrint) { EXPECT_EQ(run("print 1 + 2 * 3\n"), "7\n"); }
+
+// sema's prelude and the runtime's global functions are one list: a builtin sema does not know is
+// reported as undefined by `spl check`, and a prelude name the runtime lacks fails at run time.
+TEST(Vm, PreludeIsWhatTheRuntimeDefines) {
+  Vm vm;
+  std::set<std::string> runtime;
+  for (const std::string& name : vm.builtin_names())
+    if (!name.starts_with("__")) runtime.insert(name);
+  std::set<std::string> prelude(sema::runtime_prelude().begin(), sema::runtime_prelude().end());
+  prelude.erase("None");  // nil, compiled as a literal
+  EXPECT_EQ(runtime, prelude);
+}
 
 }  // namespace
 }  // namespace spl::vm

@@ -6,6 +6,7 @@
 #include "spl/syntax/files.hpp"
 #include "spl/syntax/mistakes.hpp"
 #include "spl/syntax/parser.hpp"
+#include "spl/sema/sema.hpp"
 
 namespace {
 
@@ -19,12 +20,14 @@ struct CheckArgs {
 void list_codes() {
   using namespace spl::syntax;
   for (const CodeInfo& c : diagnostic_codes()) fmt::print("{}\t{}\t{}\n", c.code, severity_name(c.severity), c.summary);
+  for (const CodeInfo& c : spl::sema::diagnostic_codes())
+    fmt::print("{}\t{}\t{}\n", c.code, severity_name(c.severity), c.summary);
   for (const MistakeCase& m : mistake_catalogue()) fmt::print("{}\t{}\t{}\n", m.code, language_name(m.language), m.title);
 }
 
 void setup(CLI::App& app, spl::cli::Outcome& outcome) {
   auto args = std::make_shared<CheckArgs>();
-  auto* cmd = app.add_subcommand("check", "Parse .spl files or folders and report diagnostics (exit 1 on errors)");
+  auto* cmd = app.add_subcommand("check", "Parse and analyse .spl files or folders and report diagnostics (exit 1 on errors)");
   cmd->add_option("PATH", args->paths, "files or folders (searched recursively for .spl files)");
   cmd->add_option("--format", args->format, "text (rustc style) or json (one object per line)")
       ->check(CLI::IsMember({"text", "json"}));
@@ -63,7 +66,13 @@ void setup(CLI::App& app, spl::cli::Outcome& outcome) {
       SourceFile file(path, std::move(*text));
       std::vector<Diagnostic> diags;
       arena.reset();
-      parse(file.text(), arena, diags);
+      ParseResult parsed = parse(file.text(), arena, diags);
+      // Semantic checks run on every tree, partial ones included; after syntax errors they stay
+      // quiet about anything a skipped part could explain (docs/sema.md).
+      spl::sema::Options sema_options = spl::sema::options_after(diags);
+      sema_options.path = path;
+      for (Diagnostic& d : spl::sema::analyze(parsed.root, file.text(), parsed.tokens, sema_options))
+        diags.push_back(std::move(d));
       for (const Diagnostic& d : diags) {
         if (d.severity == Severity::Error) ++errors;
         if (d.severity == Severity::Warning) ++warnings;
