@@ -17,7 +17,7 @@ namespace spl::vm {
   X(GetGlobal) X(SetGlobal) X(GetUp) X(GetCell) X(SetCell) X(NewCell)                                      \
   X(Add) X(Sub) X(Mul) X(Div) X(Mod) X(Pow) X(Neg) X(Not) X(BitAnd) X(BitOr) X(BitXor) X(Shl) X(Shr) X(BitNot) \
   X(Eq) X(Ne) X(Lt) X(Le) X(Gt) X(Ge) X(In)                                                                 \
-  X(Jump) X(JumpIfFalse) X(JumpIfTrue) X(JumpIfNil) X(JumpIfNotNil)                                         \
+  X(Jump) X(JumpIfFalse) X(JumpIfTrue) X(JumpIfNil) X(JumpIfNotNil) X(JumpIfNotLt) X(JumpIfNotLe) X(JumpIfNotGt) X(JumpIfNotGe) X(JumpIfNotEq) X(JumpIfNotNe) X(AddImm)                                         \
   X(ForPrep) X(ForLoop) X(IterPrep) X(IterNext) X(SelfClosure)                                                             \
   X(Call) X(CallMethod) X(Return) X(ReturnNil)                                                              \
   X(NewArray) X(NewTuple) X(NewDict) X(NewSet) X(NewRange) X(NewObject) X(NewEnum) X(Closure)              \

@@ -119,12 +119,19 @@ class ModuleCompiler {
     std::int64_t off = static_cast<std::int64_t>(target) - static_cast<std::int64_t>(at) - 1;
     if (in.op == Op::Jump || in.op == Op::ForPrep || in.op == Op::ForLoop || in.op == Op::IterNext) {
       in.set_sbx(static_cast<std::int32_t>(off));
+    } else if (is_fused_jump(in.op)) {
+      if (off < INT16_MIN || off > INT16_MAX) fail(nullptr, "function too large (a conditional jump exceeds 32767 instructions)");
+      in.c = static_cast<std::uint16_t>(static_cast<std::int16_t>(off));
     } else {
       if (off < INT16_MIN || off > INT16_MAX) fail(nullptr, "function too large (a conditional jump exceeds 32767 instructions)");
       in.b = static_cast<std::uint16_t>(static_cast<std::int16_t>(off));
     }
   }
   void patch_here(std::size_t at) { patch(at, here()); }
+  static bool is_fused_jump(Op op) {
+    return op == Op::JumpIfNotLt || op == Op::JumpIfNotLe || op == Op::JumpIfNotGt || op == Op::JumpIfNotGe ||
+           op == Op::JumpIfNotEq || op == Op::JumpIfNotNe;
+  }
   std::uint16_t constant(Value v) {
     auto& consts = fs_->proto->consts;
     for (std::size_t i = 0; i < consts.size(); ++i) {
@@ -853,6 +860,15 @@ class ModuleCompiler {
       Resolved r = resolve(std::string(text(target)));
       if (r.kind == Resolved::Local && !r.cell) {
         check_assignable(target, r);
+        if ((arith == Op::Add || arith == Op::Sub) && value->kind == NodeKind::IntLit) {
+          std::string err;
+          Value k = number_literal(text(value), err);
+          if (err.empty() && k.is_int48() && k.int48() >= -32767 && k.int48() <= 32767) {
+            std::int64_t imm = arith == Op::Add ? k.int48() : -k.int48();
+            emit(Op::AddImm, r.index, r.index, static_cast<std::uint16_t>(static_cast<std::int16_t>(imm)));
+            return;
+          }
+        }
         std::uint16_t rhs = expr_any(value);
         emit(arith, r.index, r.index, rhs);
         return;
@@ -999,6 +1015,29 @@ class ModuleCompiler {
   // ---- control flow -----------------------------------------------------------------------
   void cond_jump_false(Node* cond, std::vector<std::size_t>& fails) {
     std::uint16_t save = fs_->free;
+    if (cond->kind == NodeKind::Binary) {
+      // A comparison decides the jump itself, without a bool in between.
+      Op fused = Op::Extra;
+      switch (cond->op) {
+        case Tok::Lt: fused = Op::JumpIfNotLt; break;
+        case Tok::LtEq: fused = Op::JumpIfNotLe; break;
+        case Tok::Gt: fused = Op::JumpIfNotGt; break;
+        case Tok::GtEq: fused = Op::JumpIfNotGe; break;
+        case Tok::EqEq: fused = Op::JumpIfNotEq; break;
+        case Tok::NotEq: fused = Op::JumpIfNotNe; break;
+        default: break;
+      }
+      Node* l = cond->kids[0];
+      bool chained = l->kind == NodeKind::Binary && is_comparison(l->op) && is_comparison(cond->op) && text(l).substr(0, 1) != "(";
+      if (fused != Op::Extra && !chained) {
+        std::uint16_t a = expr_any(l);
+        std::uint16_t b = expr_any(cond->kids[1]);
+        fs_->offset = cond->begin;
+        fails.push_back(emit(fused, a, b));
+        fs_->free = save;
+        return;
+      }
+    }
     std::uint16_t c = expr_any(cond);
     fails.push_back(emit(Op::JumpIfFalse, c));
     fs_->free = save;
@@ -1906,6 +1945,15 @@ class ModuleCompiler {
       }
       for (std::size_t f : fails) patch_here(f);
       return;
+    }
+    if ((op == Tok::Plus || op == Tok::Minus) && r->kind == NodeKind::IntLit) {
+      std::string err;
+      Value k = number_literal(text(r), err);
+      if (err.empty() && k.is_int48() && k.int48() >= -32767 && k.int48() <= 32767) {
+        std::int64_t imm = op == Tok::Plus ? k.int48() : -k.int48();
+        emit(Op::AddImm, dst, expr_any(l), static_cast<std::uint16_t>(static_cast<std::int16_t>(imm)));
+        return;
+      }
     }
     std::uint16_t a = expr_any(l);
     std::uint16_t b = expr_any(r);

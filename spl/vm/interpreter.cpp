@@ -130,6 +130,8 @@ Value Vm::execute(std::size_t entry) {
   const Instr* pc = fr->pc;
   Value* base = fr->base;
   Value* k = fr->proto->consts.data();
+  const Instr* code = fr->proto->code.data();
+  std::uint8_t* fb = fr->proto->feedback.data();
   (void)entry;
 
 #define RELOAD()                  \
@@ -138,31 +140,46 @@ Value Vm::execute(std::size_t entry) {
     pc = fr->pc;                  \
     base = fr->base;              \
     k = fr->proto->consts.data(); \
+    code = fr->proto->code.data(); \
+    fb = fr->proto->feedback.data(); \
   } while (0)
 #define R(i) base[i]
-#define FEEDBACK(bits) fr->proto->feedback[static_cast<std::size_t>(pc - 1 - fr->proto->code.data())] |= (bits)
+#define FEEDBACK(bits) fb[pc - 1 - code] |= (bits)
 
-  for (;;) {
-    const Instr I = *pc++;
-    fr->pc = pc;
-    switch (I.op) {
-      case Op::Move: {
+  // Threaded dispatch: every handler jumps straight to the next one.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+  static const void* const kLabels[] = {
+#define SPL_VM_OP_LABEL(name) &&L_##name,
+      SPL_VM_OPS(SPL_VM_OP_LABEL)
+#undef SPL_VM_OP_LABEL
+  };
+#define DISPATCH()                                \
+  do {                                            \
+    I = *pc++;                                    \
+    fr->pc = pc;                                  \
+    goto* kLabels[static_cast<std::size_t>(I.op)]; \
+  } while (0)
+  Instr I;
+  DISPATCH();
+  {
+      L_Move: {
         Value v = R(I.b);
         retain(v);
         set_reg(R(I.a), v);
-        break;
+        DISPATCH();
       }
-      case Op::LoadK: {
+      L_LoadK: {
         Value v = k[I.b];
         retain(v);
         set_reg(R(I.a), v);
-        break;
+        DISPATCH();
       }
-      case Op::LoadInt: set_reg(R(I.a), Value::small_int(static_cast<std::int16_t>(I.b))); break;
-      case Op::LoadNil: set_reg(R(I.a), Value::nil()); break;
-      case Op::LoadTrue: set_reg(R(I.a), Value::of_bool(true)); break;
-      case Op::LoadFalse: set_reg(R(I.a), Value::of_bool(false)); break;
-      case Op::GetGlobal: {
+      L_LoadInt: set_reg(R(I.a), Value::small_int(static_cast<std::int16_t>(I.b))); DISPATCH();
+      L_LoadNil: set_reg(R(I.a), Value::nil()); DISPATCH();
+      L_LoadTrue: set_reg(R(I.a), Value::of_bool(true)); DISPATCH();
+      L_LoadFalse: set_reg(R(I.a), Value::of_bool(false)); DISPATCH();
+      L_GetGlobal: {
         Value& g = globals_[I.b];
         Value v = g;
         if (I.flags) {
@@ -171,47 +188,47 @@ Value Vm::execute(std::size_t entry) {
           retain(v);
         }
         set_reg(R(I.a), v);
-        break;
+        DISPATCH();
       }
-      case Op::SetGlobal: {
+      L_SetGlobal: {
         Value v = R(I.a);
         retain(v);
         set_reg(globals_[I.b], v);
-        break;
+        DISPATCH();
       }
-      case Op::GetUp: {
+      L_GetUp: {
         Value v = fr->closure->up[I.b];
         retain(v);
         set_reg(R(I.a), v);
-        break;
+        DISPATCH();
       }
-      case Op::GetCell: {
+      L_GetCell: {
         Value v = R(I.b).as<CellObj>()->v;
         retain(v);
         set_reg(R(I.a), v);
-        break;
+        DISPATCH();
       }
-      case Op::SetCell: {
+      L_SetCell: {
         Value v = R(I.b);
         retain(v);
         CellObj* c = R(I.a).as<CellObj>();
         set_reg(c->v, v);
-        break;
+        DISPATCH();
       }
-      case Op::NewCell: {
+      L_NewCell: {
         Value v = R(I.a);
         R(I.a) = Value::object(new CellObj(v));
-        break;
+        DISPATCH();
       }
-      case Op::SelfClosure: {
+      L_SelfClosure: {
         Value v = Value::object(fr->closure);
         retain(v);
         set_reg(R(I.a), v);
-        break;
+        DISPATCH();
       }
-      case Op::Add:
-      case Op::Sub:
-      case Op::Mul: {
+      L_Add:
+      L_Sub:
+      L_Mul: {
         Value x = R(I.b), y = R(I.c);
         Value r;
         if (x.is_int48() && y.is_int48()) {
@@ -234,17 +251,28 @@ Value Vm::execute(std::size_t entry) {
           FEEDBACK(kSeenOther);
         }
         set_reg(R(I.a), r);
-        break;
+        DISPATCH();
       }
-      case Op::Div:
-      case Op::Mod:
-      case Op::Pow:
-      case Op::BitAnd:
-      case Op::BitOr:
-      case Op::BitXor:
-      case Op::Shl:
-      case Op::Shr: set_reg(R(I.a), arith(*this, I.op, R(I.b), R(I.c))); break;
-      case Op::Neg: {
+      L_Div:
+      L_Mod: {
+        Value x = R(I.b), y = R(I.c);
+        if (x.is_int48() && y.is_int48() && y.int48() != 0) {
+          // 48-bit operands cannot overflow; C++ division truncates toward zero like Simple's.
+          std::int64_t a = x.int48(), b = y.int48();
+          set_reg(R(I.a), Value::small_int(I.op == Op::Div ? a / b : a % b));
+          FEEDBACK(kSeenInt);
+          DISPATCH();
+        }
+        set_reg(R(I.a), arith(*this, I.op, x, y));
+        DISPATCH();
+      }
+      L_Pow:
+      L_BitAnd:
+      L_BitOr:
+      L_BitXor:
+      L_Shl:
+      L_Shr: set_reg(R(I.a), arith(*this, I.op, R(I.b), R(I.c))); DISPATCH();
+      L_Neg: {
         Value x = R(I.b);
         Value r;
         if (x.is_int48()) {
@@ -259,54 +287,90 @@ Value Vm::execute(std::size_t entry) {
           panic(fmt::format("cannot negate a value of type {}", type_name(x)));
         }
         set_reg(R(I.a), r);
-        break;
+        DISPATCH();
       }
-      case Op::BitNot: {
+      L_BitNot: {
         Value x = R(I.b);
         if (!x.is_int()) panic(fmt::format("`~` needs an integer, found {}", type_name(x)));
         set_reg(R(I.a), Value::integer(~x.as_int()));
-        break;
+        DISPATCH();
       }
-      case Op::Not: set_reg(R(I.a), Value::of_bool(!truthy(R(I.b)))); break;
-      case Op::Truthy: set_reg(R(I.a), Value::of_bool(truthy(R(I.b)))); break;
-      case Op::Eq: set_reg(R(I.a), Value::of_bool(values_equal(R(I.b), R(I.c)))); break;
-      case Op::Ne: set_reg(R(I.a), Value::of_bool(!values_equal(R(I.b), R(I.c)))); break;
-      case Op::Lt:
-      case Op::Le:
-      case Op::Gt:
-      case Op::Ge: {
+      L_Not: set_reg(R(I.a), Value::of_bool(!truthy(R(I.b)))); DISPATCH();
+      L_Truthy: set_reg(R(I.a), Value::of_bool(truthy(R(I.b)))); DISPATCH();
+      L_Eq: set_reg(R(I.a), Value::of_bool(values_equal(R(I.b), R(I.c)))); DISPATCH();
+      L_Ne: set_reg(R(I.a), Value::of_bool(!values_equal(R(I.b), R(I.c)))); DISPATCH();
+      L_Lt:
+      L_Le:
+      L_Gt:
+      L_Ge: {
         Value x = R(I.b), y = R(I.c);
-        int c;
+        bool r;
         if (x.is_int48() && y.is_int48()) {
           std::int64_t a = x.int48(), b = y.int48();
-          c = a < b ? -1 : a > b ? 1 : 0;
+          r = I.op == Op::Lt ? a < b : I.op == Op::Le ? a <= b : I.op == Op::Gt ? a > b : a >= b;
         } else {
-          c = compare(*this, I.op, x, y);
+          r = compare_holds(*this, I.op, x, y);
         }
-        bool r = I.op == Op::Lt ? c < 0 : I.op == Op::Le ? c <= 0 : I.op == Op::Gt ? c > 0 : c >= 0;
-        if (x.is_double() && y.is_double() && (std::isnan(x.dbl()) || std::isnan(y.dbl()))) r = false;
         set_reg(R(I.a), Value::of_bool(r));
-        break;
+        DISPATCH();
       }
-      case Op::In: set_reg(R(I.a), Value::of_bool(contains(*this, R(I.c), R(I.b)))); break;
-      case Op::Jump: pc += I.sbx(); break;
-      case Op::JumpIfFalse: {
+      L_In: set_reg(R(I.a), Value::of_bool(contains(*this, R(I.c), R(I.b)))); DISPATCH();
+      L_Jump: pc += I.sbx(); DISPATCH();
+      L_JumpIfFalse: {
         Value x = R(I.a);
         if (x.bits == Value::of_bool(false).bits || x.is_nil()) pc += static_cast<std::int16_t>(I.b);
-        break;
+        DISPATCH();
       }
-      case Op::JumpIfTrue: {
+      L_JumpIfTrue: {
         Value x = R(I.a);
         if (truthy(x)) pc += static_cast<std::int16_t>(I.b);
-        break;
+        DISPATCH();
       }
-      case Op::JumpIfNil:
+      L_JumpIfNil:
         if (R(I.a).is_nil()) pc += static_cast<std::int16_t>(I.b);
-        break;
-      case Op::JumpIfNotNil:
+        DISPATCH();
+      L_JumpIfNotLt:
+      L_JumpIfNotLe:
+      L_JumpIfNotGt:
+      L_JumpIfNotGe: {
+        // A comparison fused with the conditional jump of an if/while: jump by c when it is false.
+        Value x = R(I.a), y = R(I.b);
+        bool r;
+        if (x.is_int48() && y.is_int48()) {
+          std::int64_t p = x.int48(), q = y.int48();
+          r = I.op == Op::JumpIfNotLt ? p < q : I.op == Op::JumpIfNotLe ? p <= q : I.op == Op::JumpIfNotGt ? p > q : p >= q;
+        } else {
+          Op cmp = I.op == Op::JumpIfNotLt ? Op::Lt : I.op == Op::JumpIfNotLe ? Op::Le : I.op == Op::JumpIfNotGt ? Op::Gt : Op::Ge;
+          r = compare_holds(*this, cmp, x, y);
+        }
+        if (!r) pc += static_cast<std::int16_t>(I.c);
+        DISPATCH();
+      }
+      L_JumpIfNotEq:
+      L_JumpIfNotNe: {
+        Value x = R(I.a), y = R(I.b);
+        bool eq = x.bits == y.bits && !x.is_double() ? true : values_equal(x, y);
+        if (eq != (I.op == Op::JumpIfNotEq)) pc += static_cast<std::int16_t>(I.c);
+        DISPATCH();
+      }
+      L_AddImm: {
+        Value x = R(I.b);
+        std::int64_t imm = static_cast<std::int16_t>(I.c);
+        Value r;
+        if (x.is_int48()) {
+          r = Value::integer(x.int48() + imm);
+          FEEDBACK(kSeenInt);
+        } else {
+          r = arith(*this, Op::Add, x, Value::small_int(imm));
+          FEEDBACK(kSeenOther);
+        }
+        set_reg(R(I.a), r);
+        DISPATCH();
+      }
+      L_JumpIfNotNil:
         if (!R(I.a).is_nil()) pc += static_cast<std::int16_t>(I.b);
-        break;
-      case Op::ForPrep: {
+        DISPATCH();
+      L_ForPrep: {
         // R[a] counter, R[a+1] limit, R[a+2] step, R[a+3] the loop variable; flags: inclusive.
         Value lo = R(I.a), hi = R(I.a + 1), st = R(I.a + 2);
         if (!lo.is_int() || !hi.is_int() || !st.is_int())
@@ -321,9 +385,9 @@ Value Vm::execute(std::size_t entry) {
         } else {
           set_reg(R(I.a + 3), Value::small_int(a));
         }
-        break;
+        DISPATCH();
       }
-      case Op::ForLoop: {
+      L_ForLoop: {
         std::int64_t step = R(I.a + 2).int48();
         std::int64_t next = R(I.a).int48() + step;
         std::int64_t limit = R(I.a + 1).int48();
@@ -333,15 +397,15 @@ Value Vm::execute(std::size_t entry) {
           set_reg(R(I.a + 3), Value::small_int(next));
           pc += I.sbx();
         }
-        break;
+        DISPATCH();
       }
-      case Op::IterPrep: {
+      L_IterPrep: {
         Value it = iterable(*this, R(I.b));
         set_reg(R(I.a), it);
         R(I.a + 1) = Value::small_int(0);
-        break;
+        DISPATCH();
       }
-      case Op::IterNext: {
+      L_IterNext: {
         Value coll = R(I.a);
         std::int64_t i = R(I.a + 1).int48();
         Value item;
@@ -349,38 +413,38 @@ Value Vm::execute(std::size_t entry) {
           auto* r = coll.as<RangeObj>();
           if (i >= r->count()) {
             pc += I.sbx();
-            break;
+            DISPATCH();
           }
           item = Value::integer(r->at(i));
         } else {
           auto& items = coll.as<ArrayObj>()->items;
           if (static_cast<std::size_t>(i) >= items.size()) {
             pc += I.sbx();
-            break;
+            DISPATCH();
           }
           item = items[static_cast<std::size_t>(i)];
           retain(item);
         }
         R(I.a + 1) = Value::small_int(i + 1);
         set_reg(R(I.a + 2), item);
-        break;
+        DISPATCH();
       }
-      case Op::Call: {
+      L_Call: {
         Value* slot = &R(I.a);
         Value f = *slot;
         int n = I.b;
         if (f.is_obj(ObjType::Closure)) {
           enter(f.as<ClosureObj>(), slot + 1, n, slot, nullptr, false);
           RELOAD();
-          break;
+          DISPATCH();
         }
         Value r = call_other(f, slot + 1, n);
         clear_regs(slot + 1, static_cast<std::size_t>(n) + 1);
         set_reg(*slot, r);
         RELOAD();
-        break;
+        DISPATCH();
       }
-      case Op::CallMethod: {
+      L_CallMethod: {
         // R[a] receiver, R[a+1..a+b] arguments, c the name; the next word names the receiver's
         // home register for methods that change it (or kNoReg).
         const Instr X = *pc++;
@@ -415,7 +479,7 @@ Value Vm::execute(std::size_t entry) {
                 clear_regs(&R(I.a + 1), I.b);
                 set_reg(R(I.a), r);
                 RELOAD();
-                break;
+                DISPATCH();
               }
             }
             if (recv.is_nil()) panic(fmt::format("called `{}` on nil", name_of(I.c)));
@@ -437,7 +501,7 @@ Value Vm::execute(std::size_t entry) {
         if (target.is_obj(ObjType::Closure)) {
           enter(target.as<ClosureObj>(), &R(I.a), I.b + 1, &R(I.a), in_place ? &R(X.a) : nullptr, false);
           RELOAD();
-          break;
+          DISPATCH();
         }
         Value r = target.as<NativeObj>()->fn(*this, &R(I.a), I.b + 1);
         if (in_place) {
@@ -447,10 +511,10 @@ Value Vm::execute(std::size_t entry) {
         clear_regs(&R(I.a + 1), I.b);
         set_reg(R(I.a), r);
         RELOAD();
-        break;
+        DISPATCH();
       }
-      case Op::Return:
-      case Op::ReturnNil: {
+      L_Return:
+      L_ReturnNil: {
         Value r = Value::nil();
         if (I.op == Op::Return) {
           r = R(I.a);
@@ -467,42 +531,42 @@ Value Vm::execute(std::size_t entry) {
         if (f.entry) return r;
         set_reg(*f.ret, r);
         RELOAD();
-        break;
+        DISPATCH();
       }
-      case Op::NewArray:
-      case Op::NewTuple: {
+      L_NewArray:
+      L_NewTuple: {
         std::vector<Value> items(I.c);
         for (std::uint16_t i = 0; i < I.c; ++i) {
           items[i] = R(I.b + i);
           retain(items[i]);
         }
         set_reg(R(I.a), make_array(std::move(items), I.op == Op::NewArray ? ObjType::Array : ObjType::Tuple));
-        break;
+        DISPATCH();
       }
-      case Op::NewDict: {
+      L_NewDict: {
         auto* d = new DictObj();
         Value dv = Value::object(d);
         for (std::uint16_t i = 0; i < I.c; ++i)
           d->map = std::move(d->map).insert(Val(R(I.b + 2 * i)), Val(R(I.b + 2 * i + 1)));
         set_reg(R(I.a), dv);
-        break;
+        DISPATCH();
       }
-      case Op::NewSet: {
+      L_NewSet: {
         auto* s = new SetObj();
         Value sv = Value::object(s);
         for (std::uint16_t i = 0; i < I.c; ++i) s->set = std::move(s->set).insert(Val(R(I.b + i)));
         set_reg(R(I.a), sv);
-        break;
+        DISPATCH();
       }
-      case Op::NewRange: {
+      L_NewRange: {
         // R[b] lo, R[b+1] hi, R[b+2] step; flags: inclusive.
         Value lo = R(I.b), hi = R(I.b + 1), st = R(I.b + 2);
         if (!lo.is_int() || !hi.is_int() || !st.is_int()) panic("a range needs integer bounds");
         if (st.as_int() == 0) panic("a range step cannot be 0");
         set_reg(R(I.a), Value::object(new RangeObj(lo.as_int(), hi.as_int(), st.as_int(), I.flags != 0)));
-        break;
+        DISPATCH();
       }
-      case Op::NewObject: {
+      L_NewObject: {
         TypeInfo* t = types_[I.b].get();
         auto* o = new InstanceObj(t);
         o->fields.resize(t->fields.size());
@@ -511,9 +575,9 @@ Value Vm::execute(std::size_t entry) {
           retain(o->fields[i]);
         }
         set_reg(R(I.a), Value::object(o));
-        break;
+        DISPATCH();
       }
-      case Op::NewEnum: {
+      L_NewEnum: {
         const Instr X = *pc++;
         fr->pc = pc;
         auto [t, variant] = variants_[I.b];
@@ -524,9 +588,9 @@ Value Vm::execute(std::size_t entry) {
           retain(e->payload[i]);
         }
         set_reg(R(I.a), Value::object(e));
-        break;
+        DISPATCH();
       }
-      case Op::Closure: {
+      L_Closure: {
         Proto* p = protos_[I.b].get();
         auto* c = new ClosureObj(p);
         c->up.reserve(p->captures.size());
@@ -536,25 +600,25 @@ Value Vm::execute(std::size_t entry) {
           c->up.push_back(v);
         }
         set_reg(R(I.a), Value::object(c));
-        break;
+        DISPATCH();
       }
-      case Op::GetIndex: set_reg(R(I.a), get_index(*this, R(I.b), R(I.c))); break;
-      case Op::SetIndex: {
+      L_GetIndex: set_reg(R(I.a), get_index(*this, R(I.b), R(I.c))); DISPATCH();
+      L_SetIndex: {
         make_unique(R(I.a));
         set_index(*this, R(I.a), R(I.b), R(I.c));
-        break;
+        DISPATCH();
       }
-      case Op::TakeIndex: {
+      L_TakeIndex: {
         make_unique(R(I.b));
         set_reg(R(I.a), take_index(*this, R(I.b), R(I.c)));
-        break;
+        DISPATCH();
       }
-      case Op::GetSlice: {
+      L_GetSlice: {
         // R[b] the value, R[b+1..b+3] start, end, step (nil when absent)
         set_reg(R(I.a), get_slice(*this, R(I.b), R(I.b + 1), R(I.b + 2), R(I.b + 3)));
-        break;
+        DISPATCH();
       }
-      case Op::GetField: {
+      L_GetField: {
         Value o = R(I.b);
         if (o.is_obj(ObjType::Instance)) {
           auto* inst = o.as<InstanceObj>();
@@ -563,7 +627,7 @@ Value Vm::execute(std::size_t entry) {
             Value v = inst->fields[ic.slot];
             retain(v);
             set_reg(R(I.a), v);
-            break;
+            DISPATCH();
           }
           auto f = inst->type->field_index.find(I.c);
           if (f != inst->type->field_index.end()) {
@@ -572,64 +636,64 @@ Value Vm::execute(std::size_t entry) {
             Value v = inst->fields[f->second];
             retain(v);
             set_reg(R(I.a), v);
-            break;
+            DISPATCH();
           }
         }
         set_reg(R(I.a), get_field_slow(*this, o, I.c));
         RELOAD();
-        break;
+        DISPATCH();
       }
-      case Op::SetField: {
+      L_SetField: {
         make_unique(R(I.a));
         set_field(*this, R(I.a), I.b, R(I.c));
-        break;
+        DISPATCH();
       }
-      case Op::TakeField: {
+      L_TakeField: {
         make_unique(R(I.b));
         set_reg(R(I.a), take_field(*this, R(I.b), I.c));
-        break;
+        DISPATCH();
       }
-      case Op::TakeLocal: {
+      L_TakeLocal: {
         Value v = R(I.b);
         R(I.b) = Value::nil();
         set_reg(R(I.a), v);
-        break;
+        DISPATCH();
       }
-      case Op::TupleGet: {
+      L_TupleGet: {
         Value t = R(I.b);
         if (!(t.is_obj(ObjType::Tuple) || t.is_obj(ObjType::Array)) || t.as<ArrayObj>()->items.size() <= I.c) {
           if (t.is_obj(ObjType::Instance) && t.as<InstanceObj>()->fields.size() > I.c) {
             Value v = t.as<InstanceObj>()->fields[I.c];
             retain(v);
             set_reg(R(I.a), v);
-            break;
+            DISPATCH();
           }
           panic(fmt::format("no element .{} in a value of type {}", I.c, type_name(t)));
         }
         Value v = t.as<ArrayObj>()->items[I.c];
         retain(v);
         set_reg(R(I.a), v);
-        break;
+        DISPATCH();
       }
-      case Op::IsVariant: {
+      L_IsVariant: {
         Value v = R(I.b);
         auto [t, variant] = variants_[I.c];
         bool r = v.is_obj(ObjType::Enum) && v.as<EnumObj>()->type == t && v.as<EnumObj>()->variant == variant;
         set_reg(R(I.a), Value::of_bool(r));
-        break;
+        DISPATCH();
       }
-      case Op::GetPayload: {
+      L_GetPayload: {
         Value v = R(I.b);
         auto* e = v.as<EnumObj>();
         if (I.c >= e->payload.size()) panic("pattern has more fields than the variant");
         Value p = e->payload[I.c];
         retain(p);
         set_reg(R(I.a), p);
-        break;
+        DISPATCH();
       }
-      case Op::IsType: set_reg(R(I.a), Value::of_bool(value_kind(R(I.b)) == I.c)); break;
-      case Op::Len: set_reg(R(I.a), Value::integer(length_of(*this, R(I.b)))); break;
-      case Op::ToStr: {
+      L_IsType: set_reg(R(I.a), Value::of_bool(value_kind(R(I.b)) == I.c)); DISPATCH();
+      L_Len: set_reg(R(I.a), Value::integer(length_of(*this, R(I.b)))); DISPATCH();
+      L_ToStr: {
         Value v = R(I.b);
         if (v.is_obj(ObjType::Str)) {
           retain(v);
@@ -637,9 +701,9 @@ Value Vm::execute(std::size_t entry) {
         } else {
           set_reg(R(I.a), make_str(to_display(v)));
         }
-        break;
+        DISPATCH();
       }
-      case Op::Concat: {
+      L_Concat: {
         std::string s;
         for (std::uint16_t i = 0; i < I.c; ++i) {
           Value v = R(I.b + i);
@@ -650,10 +714,10 @@ Value Vm::execute(std::size_t entry) {
           }
         }
         set_reg(R(I.a), make_str(std::move(s)));
-        break;
+        DISPATCH();
       }
-      case Op::Exists: set_reg(R(I.a), exists(R(I.b))); break;
-      case Op::Propagate: {
+      L_Exists: set_reg(R(I.a), exists(R(I.b))); DISPATCH();
+      L_Propagate: {
         // Ok(v) -> v; Some(v) -> v; nil and Err(e) return from the function.
         Value v = R(I.b);
         if (v.is_obj(ObjType::Enum) && v.as<EnumObj>()->type == result_type_) {
@@ -662,12 +726,12 @@ Value Vm::execute(std::size_t entry) {
             Value p = e->payload.empty() ? Value::nil() : e->payload[0];
             retain(p);
             set_reg(R(I.a), p);
-            break;
+            DISPATCH();
           }
         } else if (!v.is_nil()) {
           retain(v);
           set_reg(R(I.a), v);
-          break;
+          DISPATCH();
         }
         retain(v);
         set_reg(R(I.a), v);
@@ -680,17 +744,18 @@ Value Vm::execute(std::size_t entry) {
         if (f.entry) return r;
         set_reg(*f.ret, r);
         RELOAD();
-        break;
+        DISPATCH();
       }
-      case Op::AssertFail: {
+      L_AssertFail: {
         std::string msg = std::string(str_of(k[I.b]));
         if (I.a != kNoReg) msg = to_display(R(I.a)) + " (" + msg + ")";
         assertion_failed(msg);
-        break;
+        DISPATCH();
       }
-      case Op::Extra: break;
+      L_Extra: DISPATCH();
     }
-  }
+#pragma GCC diagnostic pop
+#undef DISPATCH
 #undef R
 #undef RELOAD
 #undef FEEDBACK

@@ -136,6 +136,12 @@ int compare(Vm& vm, Op op, Value a, Value b) {
   return c;
 }
 
+bool compare_holds(Vm& vm, Op op, Value a, Value b) {
+  if ((a.is_double() && std::isnan(a.dbl())) || (b.is_double() && std::isnan(b.dbl()))) return false;
+  int c = compare(vm, op, a, b);
+  return op == Op::Lt ? c < 0 : op == Op::Le ? c <= 0 : op == Op::Gt ? c > 0 : c >= 0;
+}
+
 bool contains(Vm& vm, Value c, Value item) {
   if (c.is_obj()) {
     switch (c.obj()->type) {

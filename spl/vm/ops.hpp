@@ -12,6 +12,8 @@ namespace spl::vm {
 
 Value arith(Vm& vm, Op op, Value a, Value b);
 int compare(Vm& vm, Op op, Value a, Value b);  // <0, 0, >0; panics when unordered
+// Whether `a op b` holds for op in Lt, Le, Gt, Ge (false when a NaN is involved).
+bool compare_holds(Vm& vm, Op op, Value a, Value b);
 bool contains(Vm& vm, Value collection, Value item);
 Value iterable(Vm& vm, Value v);  // an Array, Tuple or Range to walk by index
 Value get_index(Vm& vm, Value v, Value index);
