@@ -434,12 +434,18 @@ Value Vm::execute(std::size_t entry) {
         Value f = *slot;
         int n = I.b;
         if (f.is_obj(ObjType::Closure)) {
-          enter(f.as<ClosureObj>(), slot + 1, n, slot, nullptr, false);
+          auto* c = f.as<ClosureObj>();
+          Proto* p = c->proto;
+          if (n == p->nparams && !p->variadic && slot + p->nregs + 3 <= stack_end_ && frames_.size() < kMaxFrames) {
+            frames_.push_back(Frame{p, c, p->code.data(), slot + 1, slot, nullptr, static_cast<std::uint32_t>(n), false});
+          } else {
+            enter(c, slot + 1, n, slot, nullptr, false);
+          }
           RELOAD();
           DISPATCH();
         }
         Value r = call_other(f, slot + 1, n);
-        clear_regs(slot + 1, static_cast<std::size_t>(n) + 1);
+        clear_regs(slot + 1, static_cast<std::size_t>(n));
         set_reg(*slot, r);
         RELOAD();
         DISPATCH();
@@ -520,16 +526,17 @@ Value Vm::execute(std::size_t entry) {
           r = R(I.a);
           R(I.a).bits = 0;
         }
-        Frame f = *fr;
-        if (f.writeback) {
+        if (fr->writeback) {
           Value self = base[0];
           base[0].bits = 0;
-          set_reg(*f.writeback, self);
+          set_reg(*fr->writeback, self);
         }
-        clear_regs(base, f.proto->nregs + 1u);
+        clear_regs(base, fr->proto->nregs + 1u);
+        Value* ret = fr->ret;
+        bool entry_frame = fr->entry;
         frames_.pop_back();
-        if (f.entry) return r;
-        set_reg(*f.ret, r);
+        if (entry_frame) return r;
+        set_reg(*ret, r);
         RELOAD();
         DISPATCH();
       }

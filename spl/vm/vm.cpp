@@ -14,7 +14,6 @@
 namespace spl::vm {
 
 namespace {
-constexpr std::size_t kMaxFrames = 1u << 20;
 
 const char* const kOpNames[] = {
 #define SPL_VM_OP_NAME(name) #name,

@@ -44,6 +44,9 @@ struct Options {
   bool color = false;
 };
 
+// Frames deeper than this end in a "stack overflow" panic (besides the register stack's own limit).
+inline constexpr std::size_t kMaxFrames = 1u << 20;
+
 struct Frame {
   Proto* proto;
   ClosureObj* closure;
