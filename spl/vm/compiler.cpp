@@ -1160,9 +1160,8 @@ class ModuleCompiler {
       for (std::size_t f : fails) patch_here(f);
     }
     std::uint16_t k = constant(make_str("no match arm matches the value"));
-    std::uint16_t shown = alloc();
-    emit(Op::Move, shown, subject);
-    emit(Op::AssertFail, shown, k);
+    fs_->offset = n->begin;
+    emit(Op::AssertFail, subject, k, 0, /*value after the message*/ 1);
     for (std::size_t e : ends) patch_here(e);
     fs_->free = save;
   }

@@ -755,7 +755,7 @@ Value Vm::execute(std::size_t entry) {
       }
       L_AssertFail: {
         std::string msg = std::string(str_of(k[I.b]));
-        if (I.a != kNoReg) msg = to_display(R(I.a)) + " (" + msg + ")";
+        if (I.a != kNoReg) msg = I.flags ? msg + " " + to_repr(R(I.a)) : to_display(R(I.a)) + " (" + msg + ")";
         assertion_failed(msg);
         DISPATCH();
       }

@@ -43,3 +43,107 @@ TEST(Vm, PreludeIsWhatTheRuntimeDefines) {
 
 }  // namespace
 }  // namespace spl::vm
+
+namespace spl::vm {
+namespace {
+
+// Runs source and returns the panic it raised (fails the test when it raised none).
+Panic panic_of(const std::string& source) {
+  Options o;
+  o.std_root = std::string(SPL_SOURCE_DIR) + "/lib/std";
+  Vm vm(o);
+  testing::internal::CaptureStdout();
+  try {
+    vm.run_source("errors.spl", source, {});
+  } catch (const Panic& p) {
+    testing::internal::GetCapturedStdout();
+    return p;
+  }
+  testing::internal::GetCapturedStdout();
+  ADD_FAILURE() << "no panic from:\n" << source;
+  return Panic("");
+}
+
+struct ErrorCase {
+  const char* name;
+  const char* source;
+  const char* message;        // a part of the panic message
+  std::uint32_t line;         // where the innermost frame stopped
+  const char* function;       // the innermost frame
+};
+
+class RuntimeErrors : public testing::TestWithParam<ErrorCase> {};
+
+TEST_P(RuntimeErrors, HaveAMessageAndASimpleStackTrace) {
+  const ErrorCase& c = GetParam();
+  Panic p = panic_of(c.source);
+  EXPECT_NE(std::string(p.what()).find(c.message), std::string::npos) << p.what();
+  ASSERT_FALSE(p.trace.empty());
+  EXPECT_EQ(p.trace.front().function, c.function);
+  EXPECT_EQ(p.trace.front().file, "errors.spl");
+  EXPECT_EQ(p.trace.front().line, c.line);
+  EXPECT_GT(p.trace.front().column, 0u);
+  EXPECT_EQ(p.trace.back().function, "<module>");
+  std::ostringstream shown;
+  Vm::print_panic(p, shown);
+  EXPECT_NE(shown.str().find("panic: "), std::string::npos);
+  EXPECT_NE(shown.str().find(std::string("at ") + c.function + " (errors.spl:" + std::to_string(c.line) + ":"), std::string::npos)
+      << shown.str();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Vm, RuntimeErrors,
+    testing::Values(
+        ErrorCase{"DivisionByZero", "fn f(a: i64, b: i64) -> i64:\n    a / b\nprint f(1, 0)\n", "division by zero", 2, "f"},
+        ErrorCase{"ModuloByZero", "fn f(a: i64) -> i64:\n    a % 0\nprint f(1)\n", "division by zero", 2, "f"},
+        ErrorCase{"IndexOutOfRange", "fn f(xs: [i64]) -> i64:\n    xs[5]\nprint f([1, 2])\n", "index out of range: 5", 2, "f"},
+        ErrorCase{"KeyNotFound", "fn f(d: {text: i64}) -> i64:\n    d[\"z\"]\nprint f({\"a\": 1})\n", "key not found", 2, "f"},
+        ErrorCase{"UnwrapNone", "fn f(x: i64?) -> i64:\n    x.unwrap()\nprint f(nil)\n", "unwrap on None", 2, "f"},
+        ErrorCase{"UnwrapErr", "fn f() -> i64:\n    Err(\"bad\").unwrap()\nprint f()\n", "unwrap on Err(\"bad\")", 2, "f"},
+        ErrorCase{"AddOverflow", "fn f(x: i64) -> i64:\n    x + 1\nprint f(9223372036854775807)\n", "integer overflow", 2, "f"},
+        ErrorCase{"MulOverflow", "fn f(x: i64) -> i64:\n    x * x\nprint f(4294967296)\n", "integer overflow", 2, "f"},
+        ErrorCase{"NegateMinimum", "fn f(x: i64) -> i64:\n    -x\nprint f(-9223372036854775807 - 1)\n", "integer overflow", 2, "f"},
+        ErrorCase{"StackOverflow", "fn down(n: i64) -> i64:\n    down(n + 1) + 1\nprint down(0)\n", "stack overflow", 2, "down"},
+        ErrorCase{"FailedAssert", "fn f(x: i64):\n    assert x > 1, \"x must be big\"\nf(0)\n", "x must be big", 2, "f"},
+        ErrorCase{"MissingMethod", "fn f(x: i64) -> i64:\n    x.frobnicate()\nprint f(1)\n", "no method `frobnicate`", 2, "f"},
+        ErrorCase{"CallOnNil", "fn f(x: text?) -> text:\n    x.upper()\nprint f(nil)\n", "called `upper` on nil", 2, "f"},
+        ErrorCase{"ExplicitPanic", "fn f():\n    panic(\"boom\")\nf()\n", "boom", 2, "f"},
+        ErrorCase{"NoMatchingArm", "fn f(x: i64) -> i64:\n    match x:\n        case 1: 1\nprint f(2)\n", "no match arm", 2, "f"}),
+    [](const testing::TestParamInfo<ErrorCase>& info) { return info.param.name; });
+
+TEST(Vm, StackOverflowIsAPanicNotACrashAtAnyDepth) {
+  // Deep but finite recursion runs; unbounded recursion is a panic.
+  Options o;
+  Vm vm(o);
+  testing::internal::CaptureStdout();
+  vm.run_source("deep.spl", "fn depth(n: i64) -> i64:\n    if n == 0: 0 else: depth(n - 1) + 1\nprint depth(100000)\n", {});
+  EXPECT_EQ(testing::internal::GetCapturedStdout(), "100000\n");
+}
+
+TEST(Vm, PanicInsideACallbackUnwindsThroughNatives) {
+  Panic p = panic_of("fn boom(x: i64) -> i64:\n    x / 0\nprint [1, 2].map(boom)\n");
+  EXPECT_NE(std::string(p.what()).find("division by zero"), std::string::npos);
+  ASSERT_GE(p.trace.size(), 2u);
+  EXPECT_EQ(p.trace.front().function, "boom");
+}
+
+TEST(Vm, ValueSemanticsCopyOnWrite) {
+  EXPECT_EQ(run("var a = [1, 2]\nval b = a\na.push(3)\nprint a, b\n"), "[1, 2, 3] [1, 2]\n");
+  EXPECT_EQ(run("var d = {\"k\": 1}\nval e = d\nd[\"k\"] = 2\nprint d[\"k\"], e[\"k\"]\n"), "2 1\n");
+  EXPECT_EQ(run("var xs = []\nxs = xs.push(1)\nxs.push(2)\nprint xs\n"), "[1, 2]\n");
+}
+
+TEST(Vm, ExternFnCallsTheRuntimeCAbi) {
+  EXPECT_EQ(run("extern fn rt_persistent_dict_empty() -> i64\n"
+                "extern fn rt_persistent_dict_insert(d: i64, k: i64, v: i64) -> i64\n"
+                "extern fn rt_persistent_dict_len(d: i64) -> i64\n"
+                "extern fn rt_persistent_dict_free(d: i64)\n"
+                "val e = rt_persistent_dict_empty()\n"
+                "val d = rt_persistent_dict_insert(e, 1, 10)\n"
+                "print rt_persistent_dict_len(e), rt_persistent_dict_len(d)\n"
+                "rt_persistent_dict_free(e)\nrt_persistent_dict_free(d)\n"),
+            "0 1\n");
+}
+
+}  // namespace
+}  // namespace spl::vm
