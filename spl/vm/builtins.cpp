@@ -41,6 +41,9 @@ double num_arg(Vm& vm, Value v, const char* what) {
   if (v.is_int()) return static_cast<double>(v.as_int());
   vm.panic(fmt::format("{} needs a number, found {}", what, type_name(v)));
 }
+void no_io(Vm& vm) {
+  if (!vm.options().allow_io) vm.panic("input and output are disabled in this VM");
+}
 Value own(Value v) {
   retain(v);
   return v;
@@ -209,6 +212,7 @@ Value g_range(Vm& vm, Value* a, int n) {
   return Value::object(new RangeObj(lo, hi, step, false));
 }
 Value g_read_file(Vm& vm, Value* a, int n) {
+  no_io(vm);
   need(vm, "read_file", n, 1, 1);
   std::string path(text_arg(vm, a[0], "read_file"));
   std::ifstream in(path, std::ios::binary);
@@ -218,6 +222,7 @@ Value g_read_file(Vm& vm, Value* a, int n) {
   return vm.make_result(true, make_str(ss.str()));
 }
 Value g_write_file(Vm& vm, Value* a, int n) {
+  no_io(vm);
   need(vm, "write_file", n, 2, 2);
   std::string path(text_arg(vm, a[0], "write_file"));
   std::ofstream out(path, std::ios::binary);
@@ -228,6 +233,7 @@ Value g_write_file(Vm& vm, Value* a, int n) {
   return vm.make_result(true, Value::nil());
 }
 Value g_read_line(Vm& vm, Value*, int) {
+  no_io(vm);
   vm.out().flush();
   std::string line;
   if (!std::getline(std::cin, line)) return Value::nil();
@@ -247,6 +253,7 @@ Value g_time_unix(Vm&, Value*, int) {
   return Value::of_double(std::chrono::duration<double>(t).count());
 }
 Value g_sleep_ms(Vm& vm, Value* a, int n) {
+  no_io(vm);
   need(vm, "sleep_ms", n, 1, 1);
   std::this_thread::sleep_for(std::chrono::milliseconds(int_arg(vm, a[0], "sleep_ms")));
   return Value::nil();

@@ -315,7 +315,13 @@ Value Vm::execute(std::size_t entry) {
         DISPATCH();
       }
       L_In: set_reg(R(I.a), Value::of_bool(contains(*this, R(I.c), R(I.b)))); DISPATCH();
-      L_Jump: pc += I.sbx(); DISPATCH();
+      L_Jump: {
+        std::int32_t off = I.sbx();
+        // Backward jumps are loop back-edges: they spend the step budget (the preemption point).
+        if (off < 0 && --steps_left_ == 0) out_of_steps();
+        pc += off;
+        DISPATCH();
+      }
       L_JumpIfFalse: {
         Value x = R(I.a);
         if (x.bits == Value::of_bool(false).bits || x.is_nil()) pc += static_cast<std::int16_t>(I.b);
@@ -393,6 +399,7 @@ Value Vm::execute(std::size_t entry) {
         std::int64_t limit = R(I.a + 1).int48();
         bool more = step > 0 ? (I.flags ? next <= limit : next < limit) : (I.flags ? next >= limit : next > limit);
         if (more) {
+          if (--steps_left_ == 0) out_of_steps();
           R(I.a) = Value::small_int(next);
           set_reg(R(I.a + 3), Value::small_int(next));
           pc += I.sbx();
@@ -433,6 +440,7 @@ Value Vm::execute(std::size_t entry) {
         Value* slot = &R(I.a);
         Value f = *slot;
         int n = I.b;
+        if (--steps_left_ == 0) out_of_steps();
         if (f.is_obj(ObjType::Closure)) {
           auto* c = f.as<ClosureObj>();
           Proto* p = c->proto;

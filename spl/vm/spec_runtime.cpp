@@ -277,7 +277,7 @@ SpecState::~SpecState() {
 SpecState& spec_state(Vm& vm) {
   if (!vm.spec) {
     vm.spec = std::make_shared<SpecState>();
-    vm.spec->out = &std::cout;
+    vm.spec->out = &vm.out();
   }
   return *vm.spec;
 }

@@ -53,6 +53,7 @@ std::string find_std_root() {
 
 Vm::Vm(Options options) : options_(std::move(options)) {
   if (options_.std_root.empty()) options_.std_root = find_std_root();
+  if (options_.max_steps != 0) steps_left_ = options_.max_steps;
   // calloc: zero bits are the double 0.0, which owns nothing; pages are touched only when used.
   stack_ = static_cast<Value*>(std::calloc(options_.stack_slots, sizeof(Value)));
   if (stack_ == nullptr) throw std::bad_alloc();
@@ -195,7 +196,7 @@ Value Vm::make_result(bool ok, Value payload) {
   return Value::object(e);
 }
 
-std::ostream& Vm::out() { return std::cout; }
+std::ostream& Vm::out() { return options_.out ? *options_.out : std::cout; }
 
 Value* Vm::frame_top() const {
   if (frames_.empty()) return top_;
@@ -321,6 +322,15 @@ void Vm::panic(std::string message) {
 
 void Vm::assertion_failed(std::string message) { panic(std::move(message)); }
 
+void Vm::out_of_steps() {
+  if (options_.max_steps == 0) {
+    steps_left_ = ~std::uint64_t{0};  // 2^64 steps: never reached in practice
+    return;
+  }
+  steps_left_ = 1;  // stays exhausted: every later step panics too
+  panic(fmt::format("step limit exceeded ({} loop iterations and calls)", options_.max_steps));
+}
+
 void Vm::print_panic(const Panic& p, std::ostream& err) {
   err << "panic: " << p.what() << "\n";
   err << "stack trace (most recent call first):\n";
@@ -384,7 +394,7 @@ void Vm::load_module(const std::string& path) {
   file->path = path;
   file->text = ss.str();
   file->index_lines();
-  CompiledModule m = compile_module(*this, file, path, std::cerr, options_.color);
+  CompiledModule m = compile_module(*this, file, path, options_.diagnostics ? *options_.diagnostics : std::cerr, options_.color);
   Value r = run_proto(m.init);
   release(r);
 }
@@ -397,7 +407,7 @@ int Vm::run_source(const std::string& path, std::string text, const std::vector<
   file->index_lines();
   std::string key = std::filesystem::weakly_canonical(std::filesystem::path(path)).string();
   loaded_[key] = true;
-  CompiledModule m = compile_module(*this, file, key, std::cerr, options_.color);
+  CompiledModule m = compile_module(*this, file, key, options_.diagnostics ? *options_.diagnostics : std::cerr, options_.color);
   Value r = run_proto(m.init);
   release(r);
   if (m.has_main && !m.calls_main) {

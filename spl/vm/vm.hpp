@@ -42,6 +42,12 @@ struct Options {
   std::size_t stack_slots = 1u << 22;  // VM registers for all frames
   std::size_t max_native_depth = 180;  // natives calling back into Simple (map, sort, ...)
   bool color = false;
+  // Loop back-edges and calls a program may take before it panics ("step limit"); 0: no limit.
+  // Fuzzing and tests use it to bound a run; later the scheduler will use the same counter.
+  std::uint64_t max_steps = 0;
+  std::ostream* out = nullptr;          // where print writes (default: stdout)
+  std::ostream* diagnostics = nullptr;  // compile errors (default: stderr)
+  bool allow_io = true;  // false: files, stdin and sleeping panic (fuzzing runs untrusted programs)
 };
 
 // Frames deeper than this end in a "stack overflow" panic (besides the register stack's own limit).
@@ -163,6 +169,8 @@ class Vm {
   Value* top_ = nullptr;  // first free slot above the newest frame
   std::vector<Frame> frames_;
   std::size_t native_depth_ = 0;
+  std::uint64_t steps_left_ = ~std::uint64_t{0};
+  void out_of_steps();  // panics when a step limit is set
 };
 
 // Kinds for builtin method tables (value_kind).
