@@ -1990,9 +1990,16 @@ class Parser {
         Mark em = mark();
         if (at(Tok::KwElse)) advance();
         advance();
+        NodeKind elif_kind = NodeKind::If;
+        if (at(Tok::KwVal) || at(Tok::KwVar)) {  // elif val Some(x) = e:
+          elif_kind = NodeKind::IfVal;
+          advance();
+          push(pattern());
+          expect(Tok::Eq);
+        }
         push(condition());
         push(colon_block());
-        push(finish(NodeKind::If, em));
+        push(finish(elif_kind, em));
         continue;
       }
       if ((at_word("elseif") || at_word("elsif")) && i_ == block_end_) {

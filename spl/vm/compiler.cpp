@@ -1070,12 +1070,12 @@ class ModuleCompiler {
     for (; i < n->count; ++i) {
       Node* k = n->kids[i];
       if (k == nullptr) continue;
-      if (k->kind == NodeKind::If && k->count == 2) {  // elif, or `else if` (parsed the same way)
+      if ((k->kind == NodeKind::If && k->count == 2) || (k->kind == NodeKind::IfVal && k->count == 3)) {
+        // elif, `else if` (parsed the same way) or `elif val`
         ends.push_back(emit(Op::Jump));
         for (std::size_t f : fails) patch_here(f);
         fails.clear();
-        cond_jump_false(k->kids[0], fails);
-        branch(k->kids[1], dst);
+        elif_branch(k, dst, fails);
       } else {
         else_part = k;
       }
@@ -1088,6 +1088,23 @@ class ModuleCompiler {
     }
     for (std::size_t f : fails) patch_here(f);
     for (std::size_t e : ends) patch_here(e);
+  }
+
+  // One elif: a condition and its block, or `elif val pattern = value` and its block.
+  void elif_branch(Node* k, std::uint16_t dst, std::vector<std::size_t>& fails) {
+    if (k->kind == NodeKind::If) {
+      cond_jump_false(k->kids[0], fails);
+      branch(k->kids[1], dst);
+      return;
+    }
+    std::uint16_t save = fs_->free;
+    push_scope();
+    std::uint16_t v = alloc();
+    expr_into(k->kids[1], v);
+    if (k->kids[0]->kind == NodeKind::PatBind) fails.push_back(emit(Op::JumpIfNil, v));
+    pattern(k->kids[0], v, fails, false);
+    branch(k->kids[2], dst);
+    pop_scope(save);
   }
 
   // IfVal kids: pattern, value, then, [elif Ifs], [else].
@@ -1106,12 +1123,11 @@ class ModuleCompiler {
     for (std::uint32_t i = 3; i < n->count; ++i) {
       Node* k = n->kids[i];
       if (k == nullptr) continue;
-      if (k->kind == NodeKind::If && k->count == 2) {
+      if ((k->kind == NodeKind::If && k->count == 2) || (k->kind == NodeKind::IfVal && k->count == 3)) {
         ends.push_back(emit(Op::Jump));
         for (std::size_t f : fails) patch_here(f);
         fails.clear();
-        cond_jump_false(k->kids[0], fails);
-        branch(k->kids[1], dst);
+        elif_branch(k, dst, fails);
       } else {
         else_part = k;
       }
