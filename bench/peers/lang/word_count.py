@@ -23,8 +23,9 @@ def main():
     for i in range(N):
         seed = (seed * 16807) % 2147483647
         w = VOCAB[seed % v]
-        if w in counts:
-            counts[w] = counts[w] + 1
+        c = counts.get(w)
+        if c is not None:
+            counts[w] = c + 1
         else:
             counts[w] = 1
     total = 0
