@@ -409,7 +409,7 @@ Value Vm::execute(std::size_t entry) {
       L_IterPrep: {
         Value it = iterable(*this, R(I.b));
         set_reg(R(I.a), it);
-        R(I.a + 1) = Value::small_int(0);
+        set_reg(R(I.a + 1), Value::small_int(0));
         DISPATCH();
       }
       L_IterNext: {

@@ -68,7 +68,7 @@ struct Variant {
   std::string name;
   std::vector<std::string> fields;  // named payload fields (empty names for positional)
   std::size_t arity = 0;
-  Value unit;  // the shared value of a variant without payload
+  Value unit = Value::nil();  // the shared value of a variant without payload (owned)
 };
 
 // A struct, class or enum declared in Simple (or built in, like Result).
