@@ -90,26 +90,14 @@ void ActorBase::handle_system(SystemMessage& msg) {
     case SystemMessage::Kind::kExit: {
       std::erase(links_, msg.from);
       if (trap_exit_) {
-        if (on_exit_) {
-          try {
-            on_exit_(ExitSignal{msg.from, msg.reason});
-          } catch (...) {
-            crash_from_exception();
-          }
-        }
+        call_handler(on_exit_, exit_handler_changes_, ExitSignal{msg.from, msg.reason});
       } else if (!msg.reason.normal()) {
         terminate(msg.reason);
       }
       break;
     }
     case SystemMessage::Kind::kDown:
-      if (on_down_) {
-        try {
-          on_down_(DownNotice{msg.from, msg.reason});
-        } catch (...) {
-          crash_from_exception();
-        }
-      }
+      call_handler(on_down_, down_handler_changes_, DownNotice{msg.from, msg.reason});
       break;
     case SystemMessage::Kind::kLink:
       if (std::find(links_.begin(), links_.end(), msg.from) == links_.end()) links_.push_back(msg.from);
@@ -131,6 +119,22 @@ void ActorBase::handle_system(SystemMessage& msg) {
       terminate(msg.reason);
       break;
   }
+}
+
+// The handler may replace or clear itself: the running closure is held here until it returns,
+// and put back only if the call installed no other handler and did not end the actor.
+template <class Arg>
+void ActorBase::call_handler(std::function<void(const Arg&)>& slot, const std::uint32_t& changes, const Arg& arg) {
+  if (!slot) return;
+  std::function<void(const Arg&)> running = std::exchange(slot, nullptr);
+  const std::uint32_t before = changes;
+  try {
+    running(arg);
+  } catch (...) {
+    crash_from_exception();
+    return;
+  }
+  if (changes == before && !terminated_) slot = std::move(running);
 }
 
 void ActorBase::link(const AnyRef& other) {

@@ -116,8 +116,15 @@ class ActorBase : public Schedulable {
   void unlink(const AnyRef& other);
   void monitor(const AnyRef& other);
   void set_trap_exit(bool on) noexcept { trap_exit_ = on; }
-  void set_exit_handler(std::function<void(const ExitSignal&)> fn) { on_exit_ = std::move(fn); }
-  void set_down_handler(std::function<void(const DownNotice&)> fn) { on_down_ = std::move(fn); }
+  // May be called from inside the handler being replaced: it finishes with its own captures.
+  void set_exit_handler(std::function<void(const ExitSignal&)> fn) {
+    on_exit_ = std::move(fn);
+    ++exit_handler_changes_;
+  }
+  void set_down_handler(std::function<void(const DownNotice&)> fn) {
+    on_down_ = std::move(fn);
+    ++down_handler_changes_;
+  }
   void stop(ExitReason reason = {}) { stop_requested_ = std::move(reason); }
   void terminate(ExitReason reason);  // the actor's own thread, or the system at shutdown
 
@@ -135,6 +142,8 @@ class ActorBase : public Schedulable {
  private:
   void schedule_self(bool urgent);
   void handle_system(SystemMessage& msg);
+  template <class Arg>
+  void call_handler(std::function<void(const Arg&)>& slot, const std::uint32_t& changes, const Arg& arg);
 
   ActorSystem& system_;
   ActorId id_ = 0;
@@ -150,6 +159,8 @@ class ActorBase : public Schedulable {
   bool trap_exit_ = false;
   std::function<void(const ExitSignal&)> on_exit_;
   std::function<void(const DownNotice&)> on_down_;
+  std::uint32_t exit_handler_changes_ = 0;
+  std::uint32_t down_handler_changes_ = 0;
   std::optional<ExitReason> stop_requested_;
   bool terminated_ = false;  // only the actor's own turn (or shutdown, with workers stopped) terminates
 };
@@ -342,7 +353,9 @@ class ActorContext {
   void on_exit(std::function<void(const ExitSignal&)> fn) { cell_.set_exit_handler(std::move(fn)); }
   void on_down(std::function<void(const DownNotice&)> fn) { cell_.set_down_handler(std::move(fn)); }
   void stop(ExitReason reason = {}) { cell_.stop(std::move(reason)); }
-  void become(Behavior<Msg> behavior) { cell_.behavior_ = std::move(behavior); }
+  // Takes effect from the next message: the running behaviour (and its captures) stays alive
+  // until it returns.
+  void become(Behavior<Msg> behavior) { cell_.next_behavior_ = std::move(behavior); }
 
   // Erlang `receive ... after`: the next message satisfying pred goes to on_match; messages
   // passed over stay queued, in order, for the normal behaviour afterwards. If none arrives
@@ -391,18 +404,26 @@ class ActorCell final : public ActorBase {
   void process_user(int budget) override {
     ActorContext<Msg> ctx(*this);
     for (int n = 0; n < budget && !stopping(); ++n) {
+      adopt_next_behavior();
       if (pending_) {
         std::optional<Msg> m = mailbox_.try_receive_if(pending_->pred);
-        if (!m) return;
+        if (!m) break;
         PendingReceive done = std::move(*pending_);
         pending_.reset();
         done.on_match(ctx, *m);
         continue;
       }
       std::optional<Msg> m = mailbox_.try_receive();
-      if (!m) return;
+      if (!m) break;
       behavior_(ctx, *m);
     }
+    adopt_next_behavior();  // frees the replaced behaviour's captures now, not at the next message
+  }
+
+  void adopt_next_behavior() {
+    if (!next_behavior_) return;
+    behavior_ = std::move(*next_behavior_);
+    next_behavior_.reset();
   }
 
   // With a selective receive pending, only new arrivals can change anything.
@@ -422,6 +443,7 @@ class ActorCell final : public ActorBase {
 
   Mailbox<Msg> mailbox_;
   Behavior<Msg> behavior_;
+  std::optional<Behavior<Msg>> next_behavior_;  // set by become(), adopted between messages
   std::optional<PendingReceive> pending_;
   std::uint64_t next_token_ = 1;
 };

@@ -1,0 +1,105 @@
+// Regression tests for the actor runtime's hardening findings (issue 16). Several show only
+// under a sanitizer: ASan for freed handlers, TSan for the shutdown race.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <future>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "spl/actor/actor.hpp"
+
+namespace spl::actor {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr auto kGuard = 30s;  // deadlock guard only
+
+template <class Pred>
+bool eventually(Pred pred) {
+  const auto deadline = std::chrono::steady_clock::now() + kGuard;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
+}
+
+// Long enough to live on the heap, so reading it after its closure died is a use after free.
+const std::string kText(200, 'x');
+
+TEST(ActorHardening, BecomeKeepsTheRunningBehaviourAlive) {
+  ActorSystem sys(SchedulerOptions{1});
+  auto seen = std::make_shared<std::promise<std::string>>();
+  auto f = seen->get_future();
+  auto a = sys.spawn<int>([text = kText, seen](ActorContext<int>& ctx, int&) {
+    ctx.become([](ActorContext<int>&, int&) {});
+    seen->set_value(text);  // the captures must outlive become()
+  });
+  a.tell(1);
+  ASSERT_EQ(f.wait_for(kGuard), std::future_status::ready);
+  EXPECT_EQ(f.get(), kText);
+}
+
+TEST(ActorHardening, BecomeTakesEffectFromTheNextMessage) {
+  ActorSystem sys(SchedulerOptions{1});
+  auto log = std::make_shared<std::promise<int>>();
+  auto f = log->get_future();
+  auto a = sys.spawn<int>([log](ActorContext<int>& ctx, int& n) {
+    ctx.become([log](ActorContext<int>&, int& m) { log->set_value(m * 10); });
+    ctx.become([log](ActorContext<int>&, int& m) { log->set_value(m * 100); });  // the last one wins
+    (void)n;
+  });
+  a.tell(1);
+  a.tell(2);
+  ASSERT_EQ(f.wait_for(kGuard), std::future_status::ready);
+  EXPECT_EQ(f.get(), 200);
+}
+
+TEST(ActorHardening, ExitHandlerReplacedInsideItselfKeepsItsCaptures) {
+  ActorSystem sys(SchedulerOptions{1});
+  auto seen = std::make_shared<std::promise<std::string>>();
+  auto f = seen->get_future();
+  auto other = sys.spawn<int>([](ActorContext<int>&, int&) {});
+  auto a = sys.spawn<int>(
+      [other, seen](ActorContext<int>& ctx, int&) {
+        ctx.on_exit([self = ctx, text = kText, seen](const ExitSignal&) mutable {
+          self.on_exit([](const ExitSignal&) {});
+          seen->set_value(text);
+        });
+        ctx.link(other.any());
+      },
+      SpawnOptions{{}, "", true});
+  a.tell(1);
+  ASSERT_TRUE(eventually([&] { return sys.live_actors() == 2 && a.stats().dequeued == 1; }));
+  sys.stop(other.any());
+  ASSERT_EQ(f.wait_for(kGuard), std::future_status::ready);
+  EXPECT_EQ(f.get(), kText);
+}
+
+TEST(ActorHardening, DownHandlerReplacedInsideItselfKeepsItsCaptures) {
+  ActorSystem sys(SchedulerOptions{1});
+  auto seen = std::make_shared<std::promise<std::string>>();
+  auto f = seen->get_future();
+  auto other = sys.spawn<int>([](ActorContext<int>&, int&) {});
+  auto a = sys.spawn<int>([other, seen](ActorContext<int>& ctx, int&) {
+    ctx.on_down([self = ctx, text = kText, seen](const DownNotice&) mutable {
+      self.on_down([](const DownNotice&) {});
+      seen->set_value(text);
+    });
+    ctx.monitor(other.any());
+  });
+  a.tell(1);
+  ASSERT_TRUE(eventually([&] { return a.stats().dequeued == 1; }));
+  sys.stop(other.any());
+  ASSERT_EQ(f.wait_for(kGuard), std::future_status::ready);
+  EXPECT_EQ(f.get(), kText);
+}
+
+}  // namespace
+}  // namespace spl::actor
