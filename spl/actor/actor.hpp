@@ -169,7 +169,8 @@ template <class Msg>
 using Behavior = std::function<void(ActorContext<Msg>&, Msg&)>;
 
 // A typed, counted reference to an actor. Sending to a stopped actor is not an error to the
-// program's health: the message becomes a dead letter and the status says kClosed.
+// program's health: the status says kClosed. Every message that is not delivered (any status
+// but kOk, and each one a kDropOldest mailbox evicts) counts once as a dead letter.
 template <class Msg>
 class ActorRef {
  public:
@@ -187,7 +188,10 @@ class ActorRef {
     if (cell_) cell_->release();
   }
 
-  SendStatus tell(Msg msg, Lane lane = Lane::kNormal) const;
+  // As Mailbox::send: an rvalue is moved from (an lvalue copied) only when the status is kOk,
+  // so on failure the caller still has the message.
+  SendStatus tell(Msg&& msg, Lane lane = Lane::kNormal) const { return cell_ ? cell_->tell(std::move(msg), lane) : SendStatus::kClosed; }
+  SendStatus tell(const Msg& msg, Lane lane = Lane::kNormal) const { return cell_ ? cell_->tell(msg, lane) : SendStatus::kClosed; }
   ActorId id() const noexcept { return cell_ ? cell_->id() : 0; }
   bool alive() const noexcept { return cell_ && cell_->alive(); }
   AnyRef any() const { return AnyRef(cell_); }
@@ -375,12 +379,13 @@ class ActorCell final : public ActorBase {
     mailbox_.set_dead_letter_handler([this](Msg&&) { this->system().note_dead_letter(id(), typeid(Msg).name()); });
   }
 
-  SendStatus tell(Msg&& msg, Lane lane) {
+  template <class M>
+  SendStatus tell(M&& msg, Lane lane) {
     ActorBase* sender = ActorSystem::current_actor();
     const auto sender_slot = static_cast<std::uint32_t>(sender ? sender->id() : 0);
-    SendStatus status = mailbox_.send(std::move(msg), lane, sender_slot);
+    SendStatus status = mailbox_.send(std::forward<M>(msg), lane, sender_slot);
     if (status != SendStatus::kOk) {
-      if (status != SendStatus::kDropped) system().note_dead_letter(id(), typeid(Msg).name());
+      system().note_dead_letter(id(), typeid(Msg).name());
       return status;
     }
     system().scheduler().note_send();
@@ -449,12 +454,6 @@ class ActorCell final : public ActorBase {
 };
 
 // ---- inline definitions ----------------------------------------------------------------------
-
-template <class Msg>
-SendStatus ActorRef<Msg>::tell(Msg msg, Lane lane) const {
-  if (cell_ == nullptr) return SendStatus::kClosed;
-  return cell_->tell(std::move(msg), lane);
-}
 
 template <class Msg>
 ActorRef<Msg> ActorContext<Msg>::self() const {

@@ -101,5 +101,61 @@ TEST(ActorHardening, DownHandlerReplacedInsideItselfKeepsItsCaptures) {
   EXPECT_EQ(f.get(), kText);
 }
 
+TEST(ActorHardening, FailedTellLeavesTheMessageWithTheCaller) {
+  ActorSystem sys(SchedulerOptions{1});
+  auto release = std::make_shared<std::promise<void>>();
+  auto started = std::make_shared<std::promise<void>>();
+  std::shared_future<void> open = release->get_future().share();
+  SpawnOptions opts;
+  opts.mailbox.capacity = 1;
+  opts.mailbox.overflow = Overflow::kFail;
+  auto a = sys.spawn<std::string>(
+      [open, started, first = true](ActorContext<std::string>&, std::string&) mutable {
+        if (std::exchange(first, false)) {
+          started->set_value();
+          open.wait();
+        }
+      },
+      opts);
+  ASSERT_EQ(a.tell(std::string("first")), SendStatus::kOk);
+  started->get_future().wait();
+  ASSERT_EQ(a.tell(std::string("fills the mailbox")), SendStatus::kOk);
+  const auto dead_before = sys.dead_letters();
+  std::string msg = kText;
+  EXPECT_EQ(a.tell(std::move(msg)), SendStatus::kFull);
+  EXPECT_EQ(msg, kText);  // moved from only on kOk, as Mailbox::send promises
+  EXPECT_EQ(sys.dead_letters(), dead_before + 1);
+  const std::string copy = kText;
+  EXPECT_EQ(a.tell(copy), SendStatus::kFull);  // an lvalue is copied only when it is delivered
+  release->set_value();
+}
+
+TEST(ActorHardening, EveryOverflowPolicyCountsItsDropsAsDeadLetters) {
+  for (Overflow policy : {Overflow::kDropNewest, Overflow::kDropOldest, Overflow::kFail}) {
+    ActorSystem sys(SchedulerOptions{1});
+    auto release = std::make_shared<std::promise<void>>();
+    auto started = std::make_shared<std::promise<void>>();
+    std::shared_future<void> open = release->get_future().share();
+    SpawnOptions opts;
+    opts.mailbox.capacity = 1;
+    opts.mailbox.overflow = policy;
+    auto a = sys.spawn<int>(
+        [open, started](ActorContext<int>&, int& n) {
+          if (n == 0) {
+            started->set_value();
+            open.wait();
+          }
+        },
+        opts);
+    ASSERT_EQ(a.tell(0), SendStatus::kOk);
+    started->get_future().wait();
+    ASSERT_EQ(a.tell(1), SendStatus::kOk);
+    const auto dead_before = sys.dead_letters();
+    for (int i = 2; i < 5; ++i) a.tell(i);  // each of the three loses one message
+    EXPECT_EQ(sys.dead_letters(), dead_before + 3) << "policy " << static_cast<int>(policy);
+    release->set_value();
+  }
+}
+
 }  // namespace
 }  // namespace spl::actor

@@ -31,7 +31,7 @@ namespace spl::actor {
 enum class Overflow : std::uint8_t {
   kBlock,       // the sender parks until there is space, up to MailboxOptions::block_timeout
   kDropNewest,  // the new message is not delivered (SendStatus::kDropped)
-  kDropOldest,  // the oldest message of the lowest non-empty lane is discarded to make room
+  kDropOldest,  // the oldest message of the lowest non-empty lane goes to the dead-letter handler
   kFail,        // the send fails with SendStatus::kFull
 };
 
@@ -340,7 +340,9 @@ class Mailbox {
       if (h != nullptr) {
         evicted_.fetch_add(1, std::memory_order_release);
         reserved_.fetch_sub(1, std::memory_order_seq_cst);
+        Msg msg(std::move(static_cast<internal::Envelope<Msg>*>(h)->payload));
         internal::destroy_envelope<Msg>(h);
+        dead_letter(std::move(msg));
         return;
       }
     }
