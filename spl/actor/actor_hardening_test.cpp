@@ -157,5 +157,31 @@ TEST(ActorHardening, EveryOverflowPolicyCountsItsDropsAsDeadLetters) {
   }
 }
 
+// A message whose send raced with the actor's death must not land in the discarded mailbox:
+// it would sit there (an ask inside it waiting its whole timeout) until the cell is freed.
+TEST(ActorHardening, NoMessageLandsAfterTheMailboxIsDiscarded) {
+  for (int round = 0; round < 200; ++round) {
+    ActorSystem sys(SchedulerOptions{2});
+    auto a = sys.spawn<int>([](ActorContext<int>&, int&) {});
+    std::atomic<bool> go{false};
+    std::vector<std::thread> senders;
+    for (int t = 0; t < 2; ++t) {
+      senders.emplace_back([&] {
+        while (!go.load()) {
+        }
+        while (a.tell(1) != SendStatus::kClosed) {
+        }
+      });
+    }
+    go = true;
+    std::this_thread::sleep_for(50us);
+    sys.stop(a.any());
+    for (auto& s : senders) s.join();
+    ASSERT_TRUE(eventually([&] { return !a.alive(); }));  // terminate() has discarded the mailbox
+    const MailboxStats st = a.stats();
+    ASSERT_EQ(st.depth, 0u) << "round " << round << ": a message arrived after the close";
+  }
+}
+
 }  // namespace
 }  // namespace spl::actor

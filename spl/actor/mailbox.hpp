@@ -146,8 +146,9 @@ class Mailbox {
     }
   }
 
-  // Afterwards every send returns kClosed and parked senders and receiver wake. kDrain may be
-  // called from any thread; kDeadLetter only by the consumer.
+  // Afterwards every send returns kClosed and parked senders and receiver wake; sends already
+  // past their closed check have landed when it returns. kDrain may be called from any thread;
+  // kDeadLetter only by the consumer. Not from inside a send (a dead-letter handler).
   void close(CloseMode mode = CloseMode::kDrain) {
     {
       std::lock_guard lock(wait_mu_);
@@ -156,6 +157,8 @@ class Mailbox {
     }
     space_cv_.notify_all();
     arrival_cv_.notify_all();
+    // A few instructions of each sender, or a parked Block sender that the notify just woke.
+    while (senders_.load(std::memory_order_seq_cst) != 0) std::this_thread::yield();
     if (dead_letter_on_close_) discard_all();
   }
 
@@ -288,9 +291,23 @@ class Mailbox {
     Mailbox& m_;
   };
 
+  // Counts a send from its closed_ check to its push, so close() can wait for sends that
+  // passed the check: no message lands after close() returns.
+  class InFlight {
+   public:
+    explicit InFlight(Mailbox& m) : m_(m) { m_.senders_.fetch_add(1, std::memory_order_seq_cst); }
+    ~InFlight() { m_.senders_.fetch_sub(1, std::memory_order_release); }
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+
+   private:
+    Mailbox& m_;
+  };
+
   template <class M>
   SendStatus send_impl(M&& msg, Lane lane, std::uint32_t sender) {
-    if (closed_.load(std::memory_order_acquire)) return SendStatus::kClosed;
+    InFlight in_flight(*this);
+    if (closed_.load(std::memory_order_seq_cst)) return SendStatus::kClosed;
     if (options_.capacity != 0) {
       SendStatus reserved = reserve();
       if (reserved != SendStatus::kOk) return reserved;
@@ -539,6 +556,7 @@ class Mailbox {
   std::atomic<std::uint32_t> blocked_senders_{0};
   std::atomic<bool> waiting_{false};
   std::atomic<bool> closed_{false};
+  std::atomic<std::uint32_t> senders_{0};  // sends between their closed check and their push
 
   alignas(64) std::atomic<std::uint64_t> dequeued_{0};
   std::atomic<std::uint64_t> high_water_{0};
