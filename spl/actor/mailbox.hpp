@@ -41,7 +41,7 @@ const char* send_status_name(SendStatus s) noexcept;
 
 enum class CloseMode : std::uint8_t {
   kDrain,       // pending messages stay receivable; receive reports kClosed once they are gone
-  kDeadLetter,  // pending (and any late) messages go to the dead-letter handler
+  kDeadLetter,  // pending messages go to the dead-letter handler
 };
 
 struct MailboxOptions {
