@@ -286,8 +286,9 @@ class ActorSystem {
     std::size_t actors_left = 0;    // still alive at the end, terminated by shutdown
     std::size_t messages_left = 0;  // undelivered messages that became dead letters
   };
-  // Waits up to drain_timeout for the actors to go quiet, stops the workers and terminates
-  // every actor still alive. Not from inside an actor.
+  // Waits up to drain_timeout for the actors to go quiet, stops the workers (each after its
+  // current turn, so actors that keep each other busy cannot hold it) and terminates every
+  // actor still alive. Not from inside an actor.
   ShutdownReport shutdown(std::chrono::nanoseconds drain_timeout = std::chrono::seconds(5));
 
   Scheduler& scheduler() noexcept { return scheduler_; }

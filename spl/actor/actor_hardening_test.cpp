@@ -183,5 +183,67 @@ TEST(ActorHardening, NoMessageLandsAfterTheMailboxIsDiscarded) {
   }
 }
 
+// Runs fn on another thread; a hang is reported as a failure instead of hanging the suite.
+template <class Fn>
+void within(std::chrono::seconds limit, Fn fn) {
+  auto done = std::make_shared<std::promise<void>>();
+  auto f = done->get_future();
+  std::thread([fn, done]() mutable {
+    fn();
+    done->set_value();
+  }).detach();
+  if (f.wait_for(limit) != std::future_status::ready) {
+    ADD_FAILURE() << "did not finish within " << limit.count() << " s";
+    std::quick_exit(1);  // the hung threads cannot be joined
+  }
+}
+
+TEST(ActorHardening, ShutdownEndsAPerpetualPingPong) {
+  within(20s, [] {
+    auto sys = std::make_unique<ActorSystem>(SchedulerOptions{2});
+    auto a = sys->spawn<int>([](ActorContext<int>& ctx, int& n) { ctx.self().tell(n + 1); });
+    a.tell(0);
+    const auto report = sys->shutdown(10ms);
+    EXPECT_EQ(report.actors_left, 1u);
+    sys.reset();
+  });
+}
+
+TEST(ActorHardening, DestructorEndsATimerDrivenActor) {
+  within(20s, [] {
+    auto sys = std::make_unique<ActorSystem>(SchedulerOptions{1});
+    for (int i = 0; i < 20; ++i) {  // enough that the worker always finds one runnable
+      auto a = sys->spawn<int>([](ActorContext<int>& ctx, int&) {
+        ctx.receive([](const int&) { return false; }, 0ns, [](ActorContext<int>&, int&) {},
+                    [](ActorContext<int>& c) { c.self().tell(0); });
+      });
+      a.tell(0);
+    }
+    std::this_thread::sleep_for(10ms);
+    sys.reset();
+  });
+}
+
+// Outside threads keep pushing into the global queue while the system shuts down; the queue
+// must be emptied under its lock and nothing pushed later may keep an actor alive.
+TEST(ActorHardening, ShutdownRacesWithOutsideSenders) {
+  for (int round = 0; round < 30; ++round) {
+    auto sys = std::make_unique<ActorSystem>(SchedulerOptions{1});
+    std::vector<ActorRef<int>> actors;
+    for (int i = 0; i < 8; ++i) actors.push_back(sys->spawn<int>([](ActorContext<int>&, int&) {}));
+    std::atomic<bool> stop{false};
+    std::thread sender([&] {
+      while (!stop.load()) {
+        for (auto& a : actors) a.tell(1);
+      }
+    });
+    std::this_thread::sleep_for(200us);
+    sys->shutdown(0ns);
+    stop = true;
+    sender.join();
+    sys.reset();
+  }
+}
+
 }  // namespace
 }  // namespace spl::actor
