@@ -189,7 +189,9 @@ class ActorRef {
   }
 
   // As Mailbox::send: an rvalue is moved from (an lvalue copied) only when the status is kOk,
-  // so on failure the caller still has the message.
+  // so on failure the caller still has the message. From inside an actor a full kBlock mailbox
+  // answers kFull at once: parking a worker could starve the very receiver it waits for (the
+  // only worker, or the sender itself).
   SendStatus tell(Msg&& msg, Lane lane = Lane::kNormal) const { return cell_ ? cell_->tell(std::move(msg), lane) : SendStatus::kClosed; }
   SendStatus tell(const Msg& msg, Lane lane = Lane::kNormal) const { return cell_ ? cell_->tell(msg, lane) : SendStatus::kClosed; }
   ActorId id() const noexcept { return cell_ ? cell_->id() : 0; }
@@ -384,7 +386,8 @@ class ActorCell final : public ActorBase {
   SendStatus tell(M&& msg, Lane lane) {
     ActorBase* sender = ActorSystem::current_actor();
     const auto sender_slot = static_cast<std::uint32_t>(sender ? sender->id() : 0);
-    SendStatus status = mailbox_.send(std::forward<M>(msg), lane, sender_slot);
+    const bool may_park = !system().scheduler().on_worker_thread();
+    SendStatus status = mailbox_.send(std::forward<M>(msg), lane, sender_slot, may_park);
     if (status != SendStatus::kOk) {
       system().note_dead_letter(id(), typeid(Msg).name());
       return status;

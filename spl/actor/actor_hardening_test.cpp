@@ -183,6 +183,42 @@ TEST(ActorHardening, NoMessageLandsAfterTheMailboxIsDiscarded) {
   }
 }
 
+// A kBlock send from inside an actor must not park its worker: with one worker the receiver can
+// never run meanwhile, so the sender used to wait out the whole block timeout.
+TEST(ActorHardening, BlockingSendFromTheOnlyWorkerDoesNotWaitOutTheTimeout) {
+  ActorSystem sys(SchedulerOptions{1});
+  SpawnOptions opts;
+  opts.mailbox.capacity = 1;
+  opts.mailbox.overflow = Overflow::kBlock;
+  opts.mailbox.block_timeout = 3s;
+  auto sink = sys.spawn<int>([](ActorContext<int>&, int&) {}, opts);
+  auto result = std::make_shared<std::promise<std::pair<SendStatus, std::chrono::nanoseconds>>>();
+  auto f = result->get_future();
+  auto self_full = std::make_shared<std::promise<SendStatus>>();
+  auto g = self_full->get_future();
+  auto sender = sys.spawn<int>([sink, result](ActorContext<int>&, int&) {
+    sink.tell(1);  // fills the mailbox: sink cannot run until this turn ends
+    const auto start = std::chrono::steady_clock::now();
+    const SendStatus st = sink.tell(2);
+    result->set_value({st, std::chrono::steady_clock::now() - start});
+  });
+  auto to_self = sys.spawn<int>(
+      [self_full](ActorContext<int>& ctx, int& n) {
+        if (n != 0) return;
+        ctx.self().tell(1);
+        self_full->set_value(ctx.self().tell(2));  // its own mailbox: only it could make room
+      },
+      opts);
+  sender.tell(0);
+  ASSERT_EQ(f.wait_for(kGuard), std::future_status::ready);
+  const auto [status, waited] = f.get();
+  EXPECT_EQ(status, SendStatus::kFull);
+  EXPECT_LT(waited, 1s);
+  to_self.tell(0);
+  ASSERT_EQ(g.wait_for(kGuard), std::future_status::ready);
+  EXPECT_EQ(g.get(), SendStatus::kFull);
+}
+
 // Runs fn on another thread; a hang is reported as a failure instead of hanging the suite.
 template <class Fn>
 void within(std::chrono::seconds limit, Fn fn) {

@@ -30,6 +30,7 @@ namespace spl::actor {
 
 enum class Overflow : std::uint8_t {
   kBlock,       // the sender parks until there is space, up to MailboxOptions::block_timeout
+                // (kFull at once for a send that may not park, as one from inside an actor)
   kDropNewest,  // the new message is not delivered (SendStatus::kDropped)
   kDropOldest,  // the oldest message of the lowest non-empty lane goes to the dead-letter handler
   kFail,        // the send fails with SendStatus::kFull
@@ -87,12 +88,13 @@ class Mailbox {
 
   void set_dead_letter_handler(DeadLetterHandler handler) { dead_letters_ = std::move(handler); }
 
-  // The message is moved from only when the status is kOk.
-  SendStatus send(Msg&& msg, Lane lane = Lane::kNormal, std::uint32_t sender = 0) {
-    return send_impl(std::move(msg), lane, sender);
+  // The message is moved from only when the status is kOk. may_park false: a full kBlock
+  // mailbox answers kFull at once instead of parking the sender.
+  SendStatus send(Msg&& msg, Lane lane = Lane::kNormal, std::uint32_t sender = 0, bool may_park = true) {
+    return send_impl(std::move(msg), lane, sender, may_park);
   }
-  SendStatus send(const Msg& msg, Lane lane = Lane::kNormal, std::uint32_t sender = 0) {
-    return send_impl(msg, lane, sender);
+  SendStatus send(const Msg& msg, Lane lane = Lane::kNormal, std::uint32_t sender = 0, bool may_park = true) {
+    return send_impl(msg, lane, sender, may_park);
   }
 
   std::optional<Msg> try_receive() {
@@ -305,11 +307,11 @@ class Mailbox {
   };
 
   template <class M>
-  SendStatus send_impl(M&& msg, Lane lane, std::uint32_t sender) {
+  SendStatus send_impl(M&& msg, Lane lane, std::uint32_t sender, bool may_park) {
     InFlight in_flight(*this);
     if (closed_.load(std::memory_order_seq_cst)) return SendStatus::kClosed;
     if (options_.capacity != 0) {
-      SendStatus reserved = reserve();
+      SendStatus reserved = reserve(may_park);
       if (reserved != SendStatus::kOk) return reserved;
     }
     Header* h;
@@ -328,7 +330,7 @@ class Mailbox {
     return SendStatus::kOk;
   }
 
-  SendStatus reserve() {
+  SendStatus reserve(bool may_park) {
     if (reserved_.fetch_add(1, std::memory_order_seq_cst) < options_.capacity) return SendStatus::kOk;
     switch (options_.overflow) {
       case Overflow::kDropNewest:
@@ -343,7 +345,7 @@ class Mailbox {
         return SendStatus::kOk;
       case Overflow::kBlock:
         reserved_.fetch_sub(1, std::memory_order_seq_cst);
-        return block_for_space();
+        return may_park ? block_for_space() : SendStatus::kFull;
     }
     return SendStatus::kFull;
   }
