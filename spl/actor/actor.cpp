@@ -275,12 +275,29 @@ std::size_t ActorSystem::live_actors() {
   return slots_.size() - free_slots_.size();
 }
 
-void ActorSystem::start_timer(ActorBase* cell, std::chrono::nanoseconds after, std::uint64_t token) {
+std::optional<ActorSystem::TimerKey> ActorSystem::start_timer(ActorBase* cell, std::chrono::nanoseconds after,
+                                                              std::uint64_t token) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point now = Clock::now();
+  after = std::max(after, std::chrono::nanoseconds(0));
+  if (after >= Clock::time_point::max() - now) return std::nullopt;  // now + after would overflow
+  TimerKey key{now + after, 0};
   {
     std::lock_guard lock(timer_mu_);
-    timers_.push(Timer{std::chrono::steady_clock::now() + after, AnyRef(cell), token});
+    key.seq = next_timer_seq_++;
+    timers_.emplace(key, Timer{AnyRef(cell), token});
   }
   timer_cv_.notify_one();
+  return key;
+}
+
+void ActorSystem::cancel_timer(const TimerKey& key) {
+  Timer dropped;  // released outside the lock: it may hold the last reference to its actor
+  std::lock_guard lock(timer_mu_);
+  auto it = timers_.find(key);
+  if (it == timers_.end()) return;  // fired already
+  dropped = std::move(it->second);
+  timers_.erase(it);
 }
 
 void ActorSystem::timer_loop() {
@@ -290,15 +307,16 @@ void ActorSystem::timer_loop() {
       timer_cv_.wait(lock);
       continue;
     }
-    const auto when = timers_.top().when;
+    const auto when = timers_.begin()->first.when;
     if (std::chrono::steady_clock::now() < when) {
       timer_cv_.wait_until(lock, when);
       continue;
     }
-    Timer t = timers_.top();
-    timers_.pop();
+    Timer t = std::move(timers_.begin()->second);
+    timers_.erase(timers_.begin());
     lock.unlock();
     t.target.cell()->post_system({SystemMessage::Kind::kTimeout, {}, {}, t.token});
+    t = Timer{};
     lock.lock();
   }
 }
@@ -310,10 +328,11 @@ ActorSystem::ShutdownReport ActorSystem::shutdown(std::chrono::nanoseconds drain
     if (timer_stop_) return report;
   }
   const spl::actor::ShutdownReport sched = scheduler_.shutdown(drain_timeout);
+  std::map<TimerKey, Timer> dropped_timers;  // released outside the lock
   {
     std::lock_guard lock(timer_mu_);
     timer_stop_ = true;
-    while (!timers_.empty()) timers_.pop();
+    dropped_timers.swap(timers_);
   }
   timer_cv_.notify_one();
   timer_thread_.join();

@@ -10,10 +10,10 @@
 #include <cstdint>
 #include <functional>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <queue>
 #include <string>
 #include <thread>
 #include <typeinfo>
@@ -299,7 +299,16 @@ class ActorSystem {
   void note_dead_letter(ActorId to, const char* what);
   ActorId admit(ActorBase* cell);
   void retire(ActorBase* cell);
-  void start_timer(ActorBase* cell, std::chrono::nanoseconds after, std::uint64_t token);
+  struct TimerKey {
+    std::chrono::steady_clock::time_point when;
+    std::uint64_t seq;
+    auto operator<=>(const TimerKey&) const = default;
+  };
+  // Posts a kTimeout carrying `token` to cell after `after`. nullopt: it would never fire (too
+  // long to represent), so nothing is queued. A queued timer holds a reference to the actor
+  // until it fires or cancel_timer drops it.
+  std::optional<TimerKey> start_timer(ActorBase* cell, std::chrono::nanoseconds after, std::uint64_t token);
+  void cancel_timer(const TimerKey& key);
   static ActorBase* current_actor() noexcept;
 
  private:
@@ -323,14 +332,13 @@ class ActorSystem {
   std::atomic<std::size_t> messages_left_{0};
 
   struct Timer {
-    std::chrono::steady_clock::time_point when;
     AnyRef target;
     std::uint64_t token;
-    bool operator>(const Timer& o) const { return when > o.when; }
   };
   std::mutex timer_mu_;
   std::condition_variable timer_cv_;
-  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  std::map<TimerKey, Timer> timers_;  // earliest first; erasable, so a finished receive cancels
+  std::uint64_t next_timer_seq_ = 0;
   bool timer_stop_ = false;
   std::thread timer_thread_;
 };
@@ -408,7 +416,17 @@ class ActorCell final : public ActorBase {
     std::function<void(ActorContext<Msg>&, Msg&)> on_match;
     std::function<void(ActorContext<Msg>&)> on_timeout;
     std::uint64_t token = 0;
+    std::optional<ActorSystem::TimerKey> timer;
   };
+
+  // Drops the pending receive and its timer, whose reference would otherwise keep this actor
+  // alive until the timeout.
+  std::optional<PendingReceive> take_pending() {
+    std::optional<PendingReceive> p = std::move(pending_);
+    pending_.reset();
+    if (p && p->timer) system().cancel_timer(*p->timer);
+    return p;
+  }
 
   void process_user(int budget) override {
     ActorContext<Msg> ctx(*this);
@@ -417,9 +435,7 @@ class ActorCell final : public ActorBase {
       if (pending_) {
         std::optional<Msg> m = mailbox_.try_receive_if(pending_->pred);
         if (!m) break;
-        PendingReceive done = std::move(*pending_);
-        pending_.reset();
-        done.on_match(ctx, *m);
+        take_pending()->on_match(ctx, *m);
         continue;
       }
       std::optional<Msg> m = mailbox_.try_receive();
@@ -439,7 +455,7 @@ class ActorCell final : public ActorBase {
   bool user_work_ready() override { return pending_ ? mailbox_.lanes_nonempty() : mailbox_.any_pending(); }
   std::uint64_t user_arrivals() const noexcept override { return mailbox_.arrivals(); }
   void close_user_mailbox() override {
-    pending_.reset();
+    take_pending();
     mailbox_.close(CloseMode::kDeadLetter);
   }
   void on_receive_timeout(std::uint64_t token) override {
@@ -470,9 +486,9 @@ void ActorContext<Msg>::receive(std::function<bool(const Msg&)> pred, std::chron
                                 std::function<void(ActorContext&, Msg&)> on_match,
                                 std::function<void(ActorContext&)> on_timeout) {
   const std::uint64_t token = cell_.next_token_++;
-  cell_.pending_ = typename ActorCell<Msg>::PendingReceive{std::move(pred), std::move(on_match),
-                                                           std::move(on_timeout), token};
-  system().start_timer(&cell_, timeout, token);
+  cell_.take_pending();  // a receive replacing an unfinished one
+  cell_.pending_ = typename ActorCell<Msg>::PendingReceive{std::move(pred), std::move(on_match), std::move(on_timeout),
+                                                           token, system().start_timer(&cell_, timeout, token)};
 }
 
 template <class Msg>

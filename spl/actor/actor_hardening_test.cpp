@@ -219,6 +219,41 @@ TEST(ActorHardening, BlockingSendFromTheOnlyWorkerDoesNotWaitOutTheTimeout) {
   EXPECT_EQ(g.get(), SendStatus::kFull);
 }
 
+// A receive that matched must not leave its timer holding the actor until the timeout.
+TEST(ActorHardening, AFinishedReceiveCancelsItsTimer) {
+  ActorSystem sys(SchedulerOptions{1});
+  auto marker = std::make_shared<int>(0);
+  std::weak_ptr<int> watch = marker;
+  {
+    auto a = sys.spawn<int>([marker](ActorContext<int>& ctx, int& n) {
+      if (n == 0) {
+        ctx.receive([](const int& m) { return m == 1; }, std::chrono::hours(1),
+                    [](ActorContext<int>& c, int&) { c.stop(); }, [](ActorContext<int>&) {});
+      }
+    });
+    marker.reset();
+    a.tell(0);
+    a.tell(1);
+    ASSERT_TRUE(eventually([&] { return !a.alive(); }));
+  }
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (!watch.expired() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  EXPECT_TRUE(watch.expired()) << "the stopped actor is still referenced (by its receive's timer)";
+}
+
+// nanoseconds::max means "no timeout": now + max used to overflow into the past and fire at once.
+TEST(ActorHardening, ReceiveWithTheLongestTimeoutNeverTimesOut) {
+  ActorSystem sys(SchedulerOptions{1});
+  auto timed_out = std::make_shared<std::atomic<bool>>(false);
+  auto a = sys.spawn<int>([timed_out](ActorContext<int>& ctx, int&) {
+    ctx.receive([](const int&) { return false; }, std::chrono::nanoseconds::max(), [](ActorContext<int>&, int&) {},
+                [timed_out](ActorContext<int>&) { *timed_out = true; });
+  });
+  a.tell(0);
+  std::this_thread::sleep_for(50ms);
+  EXPECT_FALSE(timed_out->load());
+}
+
 // Runs fn on another thread; a hang is reported as a failure instead of hanging the suite.
 template <class Fn>
 void within(std::chrono::seconds limit, Fn fn) {
