@@ -93,6 +93,21 @@ inline std::uint16_t owner_for_new_object() noexcept {
 
 }  // namespace biased
 
+// While one is alive, the objects this thread makes have no owner: they are counted atomically
+// from the start, so whichever thread drops the last reference frees them at once. For objects
+// whose destruction must not wait for the thread that made them (their destructors call back
+// into a caller who may tear down the callbacks' state once the last reference is gone).
+class UnownedScope {
+ public:
+  UnownedScope() noexcept : saved_(biased::t_token) { biased::t_token = biased::kRetired; }
+  ~UnownedScope() { biased::t_token = saved_; }
+  UnownedScope(const UnownedScope&) = delete;
+  UnownedScope& operator=(const UnownedScope&) = delete;
+
+ private:
+  std::uint16_t saved_;
+};
+
 // Frees what other threads have handed back to this thread's objects (see above). Threads that
 // make persistent values call it implicitly; one that made values and then only waits can call
 // it to return their memory sooner.

@@ -2,10 +2,11 @@
  * the caller: every function that returns a handle returns a new one, and the argument
  * handles stay valid and unchanged. A NULL or freed handle is reported (NULL or a negative
  * result, with rt_last_error() saying why), never a crash; debug builds also recognise a
- * handle freed twice. Handles may be shared across threads. Reference counts are biased to the
- * thread that made each node (docs/persistent.md): nodes that other threads free are returned
- * to that thread, which reclaims them whenever it next builds a version, when it exits, or when
- * it calls rt_persistent_reclaim(). */
+ * handle freed twice. Handles may be shared across threads. Reference counts of the int64
+ * collections are biased to the thread that made each node (docs/persistent.md): nodes that
+ * other threads free are returned to that thread, which reclaims them whenever it next builds a
+ * version, when it exits, or when it calls rt_persistent_reclaim(). Pointer collections are not
+ * biased: freeing the last handle, on any thread, releases every item at once. */
 #ifndef SPL_PERSISTENT_C_API_H
 #define SPL_PERSISTENT_C_API_H
 
