@@ -32,7 +32,8 @@ enum class Overflow : std::uint8_t {
   kBlock,       // the sender parks until there is space, up to MailboxOptions::block_timeout
                 // (kFull at once for a send that may not park, as one from inside an actor)
   kDropNewest,  // the new message is not delivered (SendStatus::kDropped)
-  kDropOldest,  // the oldest message of the lowest non-empty lane goes to the dead-letter handler
+  kDropOldest,  // the oldest message holding a slot, of the lowest non-empty lane, goes to the
+                // dead-letter handler
   kFail,        // the send fails with SendStatus::kFull
 };
 
@@ -46,7 +47,10 @@ enum class CloseMode : std::uint8_t {
 };
 
 struct MailboxOptions {
-  std::size_t capacity = 0;  // 0: unbounded
+  // 0: unbounded. Bounds the messages no receive has looked at yet: one a selective receive
+  // passes over gives its slot back, or the reply it waits for could be refused (Erlang's save
+  // queue is likewise unbounded).
+  std::size_t capacity = 0;
   Overflow overflow = Overflow::kFail;
   std::chrono::nanoseconds block_timeout = std::chrono::seconds(1);
 };
@@ -350,13 +354,12 @@ class Mailbox {
     return SendStatus::kFull;
   }
 
-  // Keeps the caller's reservation and removes one queued message, if one is visible.
+  // Keeps the caller's reservation and removes one queued message holding a slot, if one is
+  // visible (saved messages hold none: evicting one would make no room).
   void evict_oldest() {
     std::lock_guard lock(consumer_mu_);
     for (int l = kLaneCount - 1; l >= 0; --l) {
-      Header* h = saved_[l].pop_front();
-      if (h == nullptr) h = pop_lane(l);
-      if (h != nullptr) {
+      if (Header* h = pop_lane(l)) {
         evicted_.fetch_add(1, std::memory_order_release);
         reserved_.fetch_sub(1, std::memory_order_seq_cst);
         Msg msg(std::move(static_cast<internal::Envelope<Msg>*>(h)->payload));
@@ -463,34 +466,41 @@ class Mailbox {
         try {
           hit = matches(pred, sel, h);
         } catch (...) {
-          saved.append(h);  // a throwing predicate loses no message
+          save(saved, h);  // a throwing predicate loses no message
           throw;
         }
         if (hit) return h;
-        saved.append(h);
+        save(saved, h);
       }
     }
     return nullptr;
+  }
+
+  void save(SavedList& saved, Header* h) {
+    h->saved = true;
+    saved.append(h);
+    if (options_.capacity != 0) release_slot();
   }
 
   Msg finish(Header* h) {
     auto* env = static_cast<internal::Envelope<Msg>*>(h);
     Msg msg(std::move(env->payload));
     const std::uint64_t enqueued_at = env->enqueued_at;
+    const bool holds_slot = !h->saved;
     if (lanes_[static_cast<int>(h->lane)].is_retained(h)) {
       internal::destroy_payload<Msg>(h);  // the lane still links through it; memory comes back later
     } else {
       internal::destroy_envelope<Msg>(h);
     }
-    record_dequeue(enqueued_at);
+    record_dequeue(enqueued_at, holds_slot);
     return msg;
   }
 
-  void record_dequeue(std::uint64_t enqueued_at) {
+  void record_dequeue(std::uint64_t enqueued_at, bool holds_slot) {
     const std::uint64_t dequeued = dequeued_.load(std::memory_order_relaxed) + 1;
     dequeued_.store(dequeued, std::memory_order_release);
     if ((dequeued & 63u) == 1) sample_high_water(dequeued - 1);
-    if (options_.capacity != 0) release_slot();
+    if (options_.capacity != 0 && holds_slot) release_slot();
     if (enqueued_at != 0) {
       auto* hist = histogram_.load(std::memory_order_relaxed);
       if (hist == nullptr) {
@@ -522,9 +532,10 @@ class Mailbox {
       while ((h = saved_[l].pop_front()) != nullptr || (h = pop_lane(l)) != nullptr) {
         auto* env = static_cast<internal::Envelope<Msg>*>(h);
         Msg msg(std::move(env->payload));
+        const bool holds_slot = !h->saved;
         internal::destroy_envelope<Msg>(h);
         evicted_.fetch_add(1, std::memory_order_release);
-        if (options_.capacity != 0) release_slot();
+        if (options_.capacity != 0 && holds_slot) release_slot();
         dead_letter(std::move(msg));
       }
     }
