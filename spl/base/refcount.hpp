@@ -152,9 +152,12 @@ class RefCount<Atomic> {
   }
 
   // Whether the caller holds the only reference. Conservative (false) on a thread other than
-  // the owner before the object is merged: the owner's count is not readable there.
+  // the owner before the object is merged: the owner's count is not readable there. False
+  // while a deferred release is queued, even if the counts add up to one: a caller that freed
+  // the object in place would leave the queued record pointing at freed memory.
   bool unique() const noexcept {
     const std::uint32_t w = shared_.load(std::memory_order_acquire);
+    if (w & kQueued) return false;
     if (owned_here()) return biased_ + count(w) == 1;
     return (w & kMerged) && count(w) == 1;
   }
