@@ -1,4 +1,6 @@
-# Checks the command line contract: help lists subcommands, version prints, misuse exits 2.
+# Checks the command line contract: help lists subcommands, version prints, misuse exits 2, and
+# check, fix and jit exit 0 on success, 1 when they find problems, 2 on a bad command line.
+# Needs SPL (the binary), SOURCE_DIR (the repository) and WORK_DIR (scratch space).
 function(run_spl expected_code)
   execute_process(COMMAND ${SPL} ${ARGN} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT code EQUAL expected_code)
@@ -22,3 +24,48 @@ if(NOT spl_out MATCHES "error")
 endif()
 run_spl(2 --no-such-flag)
 run_spl(2)
+
+# check: clean source 0, errors 1, a missing path 2.
+set(examples ${SOURCE_DIR}/examples)
+file(REMOVE_RECURSE ${WORK_DIR})
+file(MAKE_DIRECTORY ${WORK_DIR})
+run_spl(0 check ${examples}/hello.spl)
+file(WRITE ${WORK_DIR}/broken.spl "fn f()\n    1\n")
+run_spl(1 check ${WORK_DIR}/broken.spl)
+if(NOT spl_out MATCHES "E0210")
+  message(FATAL_ERROR "spl check did not report the missing colon:\n${spl_out}")
+endif()
+run_spl(2 check ${WORK_DIR}/no-such-file.spl)
+run_spl(2 check)
+
+# fix: --diff shows and writes nothing; a fixable file is fixed (0); what needs a person stays (1).
+run_spl(0 fix --diff ${WORK_DIR}/broken.spl)
+if(NOT spl_out MATCHES "\\+fn f\\(\\):")
+  message(FATAL_ERROR "spl fix --diff did not show the fix:\n${spl_out}")
+endif()
+file(READ ${WORK_DIR}/broken.spl text)
+if(NOT text STREQUAL "fn f()\n    1\n")
+  message(FATAL_ERROR "spl fix --diff changed the file:\n${text}")
+endif()
+run_spl(0 fix ${WORK_DIR}/broken.spl)
+file(READ ${WORK_DIR}/broken.spl text)
+if(NOT text STREQUAL "fn f():\n    1\n")
+  message(FATAL_ERROR "spl fix did not apply the fix-it:\n${text}")
+endif()
+run_spl(0 check ${WORK_DIR}/broken.spl)
+file(WRITE ${WORK_DIR}/hopeless.spl "val x = ) ( 2 3\n")
+run_spl(1 fix ${WORK_DIR}/hopeless.spl)
+run_spl(2 fix ${WORK_DIR}/no-such-file.spl)
+
+# jit: a run prints its result (0); an invalid module 1; a bad entry or argument list 2.
+set(ir ${SOURCE_DIR}/spl/jit/testdata)
+run_spl(0 jit ${ir}/fib.ir --run fib 10)
+if(NOT spl_out MATCHES "^55\n")
+  message(FATAL_ERROR "spl jit fib 10 printed: ${spl_out}")
+endif()
+run_spl(1 jit ${ir}/bad_types.ir)
+run_spl(1 jit ${ir}/bad_garbage.ir)
+run_spl(1 jit ${ir}/fib.ir --run no_such_function 1)
+run_spl(2 jit ${ir}/fib.ir --run fib)
+run_spl(2 jit ${ir}/fib.ir --run fib ten)
+run_spl(2 jit ${WORK_DIR}/no-such-file.ir)
