@@ -97,7 +97,11 @@ void ActorBase::handle_system(SystemMessage& msg) {
       break;
     }
     case SystemMessage::Kind::kDown:
-      call_handler(on_down_, down_handler_changes_, DownNotice{msg.from, msg.reason});
+      // Only for a monitor still in place: demonitor() took it off before the notice arrived.
+      if (auto it = std::find(monitoring_.begin(), monitoring_.end(), msg.from); it != monitoring_.end()) {
+        monitoring_.erase(it);
+        call_handler(on_down_, down_handler_changes_, DownNotice{msg.from, msg.reason});
+      }
       break;
     case SystemMessage::Kind::kLink:
       if (std::find(links_.begin(), links_.end(), msg.from) == links_.end()) links_.push_back(msg.from);
@@ -107,6 +111,9 @@ void ActorBase::handle_system(SystemMessage& msg) {
       break;
     case SystemMessage::Kind::kMonitor:
       monitors_.push_back(msg.from);
+      break;
+    case SystemMessage::Kind::kDemonitor:
+      forget_watcher(msg.from);
       break;
     case SystemMessage::Kind::kTimeout:
       try {
@@ -153,9 +160,21 @@ void ActorBase::unlink(const AnyRef& other) {
 
 void ActorBase::monitor(const AnyRef& other) {
   if (!other) return;
+  monitoring_.push_back(other);
   if (!other.cell()->post_system({SystemMessage::Kind::kMonitor, AnyRef(this), {}, 0})) {
     post_system({SystemMessage::Kind::kDown, other, {ExitReason::Kind::kNoProc, "no such actor"}, 0});
   }
+}
+
+void ActorBase::demonitor(const AnyRef& other) {
+  auto it = std::find(monitoring_.begin(), monitoring_.end(), other);
+  if (it == monitoring_.end()) return;
+  monitoring_.erase(it);
+  other.cell()->post_system({SystemMessage::Kind::kDemonitor, AnyRef(this), {}, 0});
+}
+
+void ActorBase::forget_watcher(const AnyRef& watcher) {
+  if (auto it = std::find(monitors_.begin(), monitors_.end(), watcher); it != monitors_.end()) monitors_.erase(it);
 }
 
 void ActorBase::terminate(ExitReason reason) {
@@ -172,13 +191,17 @@ void ActorBase::terminate(ExitReason reason) {
   while (std::optional<SystemMessage> m = system_mailbox_.try_receive()) {
     if (m->kind == SystemMessage::Kind::kLink) links_.push_back(m->from);
     if (m->kind == SystemMessage::Kind::kMonitor) monitors_.push_back(m->from);
+    if (m->kind == SystemMessage::Kind::kDemonitor) forget_watcher(m->from);
     if (m->kind == SystemMessage::Kind::kUnlink) std::erase(links_, m->from);
   }
   AnyRef self(this);
   for (const AnyRef& l : links_) l.cell()->post_system({SystemMessage::Kind::kExit, self, reason, 0});
   for (const AnyRef& m : monitors_) m.cell()->post_system({SystemMessage::Kind::kDown, self, reason, 0});
+  // The actors this one watched would otherwise hold it (and its memory) until they end.
+  for (const AnyRef& m : monitoring_) m.cell()->post_system({SystemMessage::Kind::kDemonitor, self, {}, 0});
   links_.clear();
   monitors_.clear();
+  monitoring_.clear();
   on_exit_ = nullptr;
   on_down_ = nullptr;
   system_.retire(this);

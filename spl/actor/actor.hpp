@@ -80,7 +80,7 @@ struct DownNotice {
 
 // Control traffic travels in its own mailbox and is handled before ordinary messages.
 struct SystemMessage {
-  enum class Kind : std::uint8_t { kExit, kDown, kLink, kUnlink, kMonitor, kTimeout, kStop };
+  enum class Kind : std::uint8_t { kExit, kDown, kLink, kUnlink, kMonitor, kDemonitor, kTimeout, kStop };
   Kind kind = Kind::kStop;
   AnyRef from;
   ExitReason reason;
@@ -115,6 +115,9 @@ class ActorBase : public Schedulable {
   void link(const AnyRef& other);
   void unlink(const AnyRef& other);
   void monitor(const AnyRef& other);
+  // Undoes one monitor() of `other`: its Down notice, even one already on its way, is not
+  // delivered, and `other` drops its reference to this actor.
+  void demonitor(const AnyRef& other);
   void set_trap_exit(bool on) noexcept { trap_exit_ = on; }
   // May be called from inside the handler being replaced: it finishes with its own captures.
   void set_exit_handler(std::function<void(const ExitSignal&)> fn) {
@@ -142,6 +145,7 @@ class ActorBase : public Schedulable {
  private:
   void schedule_self(bool urgent);
   void handle_system(SystemMessage& msg);
+  void forget_watcher(const AnyRef& watcher);
   template <class Arg>
   void call_handler(std::function<void(const Arg&)>& slot, const std::uint32_t& changes, const Arg& arg);
 
@@ -155,7 +159,8 @@ class ActorBase : public Schedulable {
   std::mutex system_send_mu_;
   Mailbox<SystemMessage> system_mailbox_;
   std::vector<AnyRef> links_;
-  std::vector<AnyRef> monitors_;
+  std::vector<AnyRef> monitors_;    // actors watching this one (one entry per monitor call)
+  std::vector<AnyRef> monitoring_;  // actors this one watches: told to forget it when it ends
   bool trap_exit_ = false;
   std::function<void(const ExitSignal&)> on_exit_;
   std::function<void(const DownNotice&)> on_down_;
@@ -364,6 +369,7 @@ class ActorContext {
   void link(const AnyRef& other) { cell_.link(other); }
   void unlink(const AnyRef& other) { cell_.unlink(other); }
   void monitor(const AnyRef& other) { cell_.monitor(other); }
+  void demonitor(const AnyRef& other) { cell_.demonitor(other); }
   void trap_exit(bool on) { cell_.set_trap_exit(on); }
   void on_exit(std::function<void(const ExitSignal&)> fn) { cell_.set_exit_handler(std::move(fn)); }
   void on_down(std::function<void(const DownNotice&)> fn) { cell_.set_down_handler(std::move(fn)); }

@@ -254,6 +254,53 @@ TEST(ActorHardening, ReceiveWithTheLongestTimeoutNeverTimesOut) {
   EXPECT_FALSE(timed_out->load());
 }
 
+// A watcher that ends must not stay referenced by the actor it monitored (which may live on).
+TEST(ActorHardening, AnEndedWatcherIsForgottenByWhatItMonitored) {
+  ActorSystem sys(SchedulerOptions{1});
+  auto target = sys.spawn<int>([](ActorContext<int>&, int&) {});
+  auto marker = std::make_shared<int>(0);
+  std::weak_ptr<int> watch = marker;
+  {
+    auto watcher = sys.spawn<int>([marker, target](ActorContext<int>& ctx, int&) {
+      ctx.monitor(target.any());
+      ctx.stop();
+    });
+    marker.reset();
+    watcher.tell(0);
+    ASSERT_TRUE(eventually([&] { return !watcher.alive(); }));
+  }
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (!watch.expired() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  EXPECT_TRUE(watch.expired()) << "the ended watcher is still held by the monitored actor";
+  EXPECT_TRUE(target.alive());
+}
+
+TEST(ActorHardening, DemonitorStopsTheDownNotice) {
+  ActorSystem sys(SchedulerOptions{1});
+  auto target = sys.spawn<int>([](ActorContext<int>&, int&) {});
+  auto downs = std::make_shared<std::atomic<int>>(0);
+  auto done = std::make_shared<std::promise<void>>();
+  auto f = done->get_future();
+  auto watcher = sys.spawn<int>([target, downs, done](ActorContext<int>& ctx, int& n) {
+    if (n == 0) {
+      ctx.on_down([downs](const DownNotice&) { ++*downs; });
+      ctx.monitor(target.any());
+      ctx.monitor(target.any());
+      ctx.demonitor(target.any());  // one of the two stays
+    } else {
+      done->set_value();
+    }
+  });
+  watcher.tell(0);
+  ASSERT_TRUE(eventually([&] { return watcher.stats().dequeued == 1; }));
+  sys.stop(target.any());
+  ASSERT_TRUE(eventually([&] { return !target.alive(); }));
+  ASSERT_TRUE(eventually([&] { return downs->load() == 1; }));
+  watcher.tell(1);  // the watcher has handled its system mail by its next message
+  ASSERT_EQ(f.wait_for(kGuard), std::future_status::ready);
+  EXPECT_EQ(downs->load(), 1);
+}
+
 // Runs fn on another thread; a hang is reported as a failure instead of hanging the suite.
 template <class Fn>
 void within(std::chrono::seconds limit, Fn fn) {
