@@ -90,25 +90,17 @@ void ActorBase::handle_system(SystemMessage& msg) {
     case SystemMessage::Kind::kExit: {
       std::erase(links_, msg.from);
       if (trap_exit_) {
-        if (on_exit_) {
-          try {
-            on_exit_(ExitSignal{msg.from, msg.reason});
-          } catch (...) {
-            crash_from_exception();
-          }
-        }
+        call_handler(on_exit_, exit_handler_changes_, ExitSignal{msg.from, msg.reason});
       } else if (!msg.reason.normal()) {
         terminate(msg.reason);
       }
       break;
     }
     case SystemMessage::Kind::kDown:
-      if (on_down_) {
-        try {
-          on_down_(DownNotice{msg.from, msg.reason});
-        } catch (...) {
-          crash_from_exception();
-        }
+      // Only for a monitor still in place: demonitor() took it off before the notice arrived.
+      if (auto it = std::find(monitoring_.begin(), monitoring_.end(), msg.from); it != monitoring_.end()) {
+        monitoring_.erase(it);
+        call_handler(on_down_, down_handler_changes_, DownNotice{msg.from, msg.reason});
       }
       break;
     case SystemMessage::Kind::kLink:
@@ -119,6 +111,9 @@ void ActorBase::handle_system(SystemMessage& msg) {
       break;
     case SystemMessage::Kind::kMonitor:
       monitors_.push_back(msg.from);
+      break;
+    case SystemMessage::Kind::kDemonitor:
+      forget_watcher(msg.from);
       break;
     case SystemMessage::Kind::kTimeout:
       try {
@@ -131,6 +126,22 @@ void ActorBase::handle_system(SystemMessage& msg) {
       terminate(msg.reason);
       break;
   }
+}
+
+// The handler may replace or clear itself: the running closure is held here until it returns,
+// and put back only if the call installed no other handler and did not end the actor.
+template <class Arg>
+void ActorBase::call_handler(std::function<void(const Arg&)>& slot, const std::uint32_t& changes, const Arg& arg) {
+  if (!slot) return;
+  std::function<void(const Arg&)> running = std::exchange(slot, nullptr);
+  const std::uint32_t before = changes;
+  try {
+    running(arg);
+  } catch (...) {
+    crash_from_exception();
+    return;
+  }
+  if (changes == before && !terminated_) slot = std::move(running);
 }
 
 void ActorBase::link(const AnyRef& other) {
@@ -149,9 +160,21 @@ void ActorBase::unlink(const AnyRef& other) {
 
 void ActorBase::monitor(const AnyRef& other) {
   if (!other) return;
+  monitoring_.push_back(other);
   if (!other.cell()->post_system({SystemMessage::Kind::kMonitor, AnyRef(this), {}, 0})) {
     post_system({SystemMessage::Kind::kDown, other, {ExitReason::Kind::kNoProc, "no such actor"}, 0});
   }
+}
+
+void ActorBase::demonitor(const AnyRef& other) {
+  auto it = std::find(monitoring_.begin(), monitoring_.end(), other);
+  if (it == monitoring_.end()) return;
+  monitoring_.erase(it);
+  other.cell()->post_system({SystemMessage::Kind::kDemonitor, AnyRef(this), {}, 0});
+}
+
+void ActorBase::forget_watcher(const AnyRef& watcher) {
+  if (auto it = std::find(monitors_.begin(), monitors_.end(), watcher); it != monitors_.end()) monitors_.erase(it);
 }
 
 void ActorBase::terminate(ExitReason reason) {
@@ -168,13 +191,17 @@ void ActorBase::terminate(ExitReason reason) {
   while (std::optional<SystemMessage> m = system_mailbox_.try_receive()) {
     if (m->kind == SystemMessage::Kind::kLink) links_.push_back(m->from);
     if (m->kind == SystemMessage::Kind::kMonitor) monitors_.push_back(m->from);
+    if (m->kind == SystemMessage::Kind::kDemonitor) forget_watcher(m->from);
     if (m->kind == SystemMessage::Kind::kUnlink) std::erase(links_, m->from);
   }
   AnyRef self(this);
   for (const AnyRef& l : links_) l.cell()->post_system({SystemMessage::Kind::kExit, self, reason, 0});
   for (const AnyRef& m : monitors_) m.cell()->post_system({SystemMessage::Kind::kDown, self, reason, 0});
+  // The actors this one watched would otherwise hold it (and its memory) until they end.
+  for (const AnyRef& m : monitoring_) m.cell()->post_system({SystemMessage::Kind::kDemonitor, self, {}, 0});
   links_.clear();
   monitors_.clear();
+  monitoring_.clear();
   on_exit_ = nullptr;
   on_down_ = nullptr;
   system_.retire(this);
@@ -271,12 +298,29 @@ std::size_t ActorSystem::live_actors() {
   return slots_.size() - free_slots_.size();
 }
 
-void ActorSystem::start_timer(ActorBase* cell, std::chrono::nanoseconds after, std::uint64_t token) {
+std::optional<ActorSystem::TimerKey> ActorSystem::start_timer(ActorBase* cell, std::chrono::nanoseconds after,
+                                                              std::uint64_t token) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point now = Clock::now();
+  after = std::max(after, std::chrono::nanoseconds(0));
+  if (after >= Clock::time_point::max() - now) return std::nullopt;  // now + after would overflow
+  TimerKey key{now + after, 0};
   {
     std::lock_guard lock(timer_mu_);
-    timers_.push(Timer{std::chrono::steady_clock::now() + after, AnyRef(cell), token});
+    key.seq = next_timer_seq_++;
+    timers_.emplace(key, Timer{AnyRef(cell), token});
   }
   timer_cv_.notify_one();
+  return key;
+}
+
+void ActorSystem::cancel_timer(const TimerKey& key) {
+  Timer dropped;  // released outside the lock: it may hold the last reference to its actor
+  std::lock_guard lock(timer_mu_);
+  auto it = timers_.find(key);
+  if (it == timers_.end()) return;  // fired already
+  dropped = std::move(it->second);
+  timers_.erase(it);
 }
 
 void ActorSystem::timer_loop() {
@@ -286,15 +330,16 @@ void ActorSystem::timer_loop() {
       timer_cv_.wait(lock);
       continue;
     }
-    const auto when = timers_.top().when;
+    const auto when = timers_.begin()->first.when;
     if (std::chrono::steady_clock::now() < when) {
       timer_cv_.wait_until(lock, when);
       continue;
     }
-    Timer t = timers_.top();
-    timers_.pop();
+    Timer t = std::move(timers_.begin()->second);
+    timers_.erase(timers_.begin());
     lock.unlock();
     t.target.cell()->post_system({SystemMessage::Kind::kTimeout, {}, {}, t.token});
+    t = Timer{};
     lock.lock();
   }
 }
@@ -306,10 +351,11 @@ ActorSystem::ShutdownReport ActorSystem::shutdown(std::chrono::nanoseconds drain
     if (timer_stop_) return report;
   }
   const spl::actor::ShutdownReport sched = scheduler_.shutdown(drain_timeout);
+  std::map<TimerKey, Timer> dropped_timers;  // released outside the lock
   {
     std::lock_guard lock(timer_mu_);
     timer_stop_ = true;
-    while (!timers_.empty()) timers_.pop();
+    dropped_timers.swap(timers_);
   }
   timer_cv_.notify_one();
   timer_thread_.join();

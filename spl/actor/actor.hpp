@@ -10,10 +10,10 @@
 #include <cstdint>
 #include <functional>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <queue>
 #include <string>
 #include <thread>
 #include <typeinfo>
@@ -80,7 +80,7 @@ struct DownNotice {
 
 // Control traffic travels in its own mailbox and is handled before ordinary messages.
 struct SystemMessage {
-  enum class Kind : std::uint8_t { kExit, kDown, kLink, kUnlink, kMonitor, kTimeout, kStop };
+  enum class Kind : std::uint8_t { kExit, kDown, kLink, kUnlink, kMonitor, kDemonitor, kTimeout, kStop };
   Kind kind = Kind::kStop;
   AnyRef from;
   ExitReason reason;
@@ -115,9 +115,19 @@ class ActorBase : public Schedulable {
   void link(const AnyRef& other);
   void unlink(const AnyRef& other);
   void monitor(const AnyRef& other);
+  // Undoes one monitor() of `other`: its Down notice, even one already on its way, is not
+  // delivered, and `other` drops its reference to this actor.
+  void demonitor(const AnyRef& other);
   void set_trap_exit(bool on) noexcept { trap_exit_ = on; }
-  void set_exit_handler(std::function<void(const ExitSignal&)> fn) { on_exit_ = std::move(fn); }
-  void set_down_handler(std::function<void(const DownNotice&)> fn) { on_down_ = std::move(fn); }
+  // May be called from inside the handler being replaced: it finishes with its own captures.
+  void set_exit_handler(std::function<void(const ExitSignal&)> fn) {
+    on_exit_ = std::move(fn);
+    ++exit_handler_changes_;
+  }
+  void set_down_handler(std::function<void(const DownNotice&)> fn) {
+    on_down_ = std::move(fn);
+    ++down_handler_changes_;
+  }
   void stop(ExitReason reason = {}) { stop_requested_ = std::move(reason); }
   void terminate(ExitReason reason);  // the actor's own thread, or the system at shutdown
 
@@ -135,6 +145,9 @@ class ActorBase : public Schedulable {
  private:
   void schedule_self(bool urgent);
   void handle_system(SystemMessage& msg);
+  void forget_watcher(const AnyRef& watcher);
+  template <class Arg>
+  void call_handler(std::function<void(const Arg&)>& slot, const std::uint32_t& changes, const Arg& arg);
 
   ActorSystem& system_;
   ActorId id_ = 0;
@@ -146,10 +159,13 @@ class ActorBase : public Schedulable {
   std::mutex system_send_mu_;
   Mailbox<SystemMessage> system_mailbox_;
   std::vector<AnyRef> links_;
-  std::vector<AnyRef> monitors_;
+  std::vector<AnyRef> monitors_;    // actors watching this one (one entry per monitor call)
+  std::vector<AnyRef> monitoring_;  // actors this one watches: told to forget it when it ends
   bool trap_exit_ = false;
   std::function<void(const ExitSignal&)> on_exit_;
   std::function<void(const DownNotice&)> on_down_;
+  std::uint32_t exit_handler_changes_ = 0;
+  std::uint32_t down_handler_changes_ = 0;
   std::optional<ExitReason> stop_requested_;
   bool terminated_ = false;  // only the actor's own turn (or shutdown, with workers stopped) terminates
 };
@@ -158,7 +174,8 @@ template <class Msg>
 using Behavior = std::function<void(ActorContext<Msg>&, Msg&)>;
 
 // A typed, counted reference to an actor. Sending to a stopped actor is not an error to the
-// program's health: the message becomes a dead letter and the status says kClosed.
+// program's health: the status says kClosed. Every message that is not delivered (any status
+// but kOk, and each one a kDropOldest mailbox evicts) counts once as a dead letter.
 template <class Msg>
 class ActorRef {
  public:
@@ -176,7 +193,12 @@ class ActorRef {
     if (cell_) cell_->release();
   }
 
-  SendStatus tell(Msg msg, Lane lane = Lane::kNormal) const;
+  // As Mailbox::send: an rvalue is moved from (an lvalue copied) only when the status is kOk,
+  // so on failure the caller still has the message. From inside an actor a full kBlock mailbox
+  // answers kFull at once: parking a worker could starve the very receiver it waits for (the
+  // only worker, or the sender itself).
+  SendStatus tell(Msg&& msg, Lane lane = Lane::kNormal) const { return cell_ ? cell_->tell(std::move(msg), lane) : SendStatus::kClosed; }
+  SendStatus tell(const Msg& msg, Lane lane = Lane::kNormal) const { return cell_ ? cell_->tell(msg, lane) : SendStatus::kClosed; }
   ActorId id() const noexcept { return cell_ ? cell_->id() : 0; }
   bool alive() const noexcept { return cell_ && cell_->alive(); }
   AnyRef any() const { return AnyRef(cell_); }
@@ -271,8 +293,9 @@ class ActorSystem {
     std::size_t actors_left = 0;    // still alive at the end, terminated by shutdown
     std::size_t messages_left = 0;  // undelivered messages that became dead letters
   };
-  // Waits up to drain_timeout for the actors to go quiet, stops the workers and terminates
-  // every actor still alive. Not from inside an actor.
+  // Waits up to drain_timeout for the actors to go quiet, stops the workers (each after its
+  // current turn, so actors that keep each other busy cannot hold it) and terminates every
+  // actor still alive. Not from inside an actor.
   ShutdownReport shutdown(std::chrono::nanoseconds drain_timeout = std::chrono::seconds(5));
 
   Scheduler& scheduler() noexcept { return scheduler_; }
@@ -281,7 +304,16 @@ class ActorSystem {
   void note_dead_letter(ActorId to, const char* what);
   ActorId admit(ActorBase* cell);
   void retire(ActorBase* cell);
-  void start_timer(ActorBase* cell, std::chrono::nanoseconds after, std::uint64_t token);
+  struct TimerKey {
+    std::chrono::steady_clock::time_point when;
+    std::uint64_t seq;
+    auto operator<=>(const TimerKey&) const = default;
+  };
+  // Posts a kTimeout carrying `token` to cell after `after`. nullopt: it would never fire (too
+  // long to represent), so nothing is queued. A queued timer holds a reference to the actor
+  // until it fires or cancel_timer drops it.
+  std::optional<TimerKey> start_timer(ActorBase* cell, std::chrono::nanoseconds after, std::uint64_t token);
+  void cancel_timer(const TimerKey& key);
   static ActorBase* current_actor() noexcept;
 
  private:
@@ -305,14 +337,13 @@ class ActorSystem {
   std::atomic<std::size_t> messages_left_{0};
 
   struct Timer {
-    std::chrono::steady_clock::time_point when;
     AnyRef target;
     std::uint64_t token;
-    bool operator>(const Timer& o) const { return when > o.when; }
   };
   std::mutex timer_mu_;
   std::condition_variable timer_cv_;
-  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  std::map<TimerKey, Timer> timers_;  // earliest first; erasable, so a finished receive cancels
+  std::uint64_t next_timer_seq_ = 0;
   bool timer_stop_ = false;
   std::thread timer_thread_;
 };
@@ -338,11 +369,14 @@ class ActorContext {
   void link(const AnyRef& other) { cell_.link(other); }
   void unlink(const AnyRef& other) { cell_.unlink(other); }
   void monitor(const AnyRef& other) { cell_.monitor(other); }
+  void demonitor(const AnyRef& other) { cell_.demonitor(other); }
   void trap_exit(bool on) { cell_.set_trap_exit(on); }
   void on_exit(std::function<void(const ExitSignal&)> fn) { cell_.set_exit_handler(std::move(fn)); }
   void on_down(std::function<void(const DownNotice&)> fn) { cell_.set_down_handler(std::move(fn)); }
   void stop(ExitReason reason = {}) { cell_.stop(std::move(reason)); }
-  void become(Behavior<Msg> behavior) { cell_.behavior_ = std::move(behavior); }
+  // Takes effect from the next message: the running behaviour (and its captures) stays alive
+  // until it returns.
+  void become(Behavior<Msg> behavior) { cell_.next_behavior_ = std::move(behavior); }
 
   // Erlang `receive ... after`: the next message satisfying pred goes to on_match; messages
   // passed over stay queued, in order, for the normal behaviour afterwards. If none arrives
@@ -362,12 +396,14 @@ class ActorCell final : public ActorBase {
     mailbox_.set_dead_letter_handler([this](Msg&&) { this->system().note_dead_letter(id(), typeid(Msg).name()); });
   }
 
-  SendStatus tell(Msg&& msg, Lane lane) {
+  template <class M>
+  SendStatus tell(M&& msg, Lane lane) {
     ActorBase* sender = ActorSystem::current_actor();
     const auto sender_slot = static_cast<std::uint32_t>(sender ? sender->id() : 0);
-    SendStatus status = mailbox_.send(std::move(msg), lane, sender_slot);
+    const bool may_park = !system().scheduler().on_worker_thread();
+    SendStatus status = mailbox_.send(std::forward<M>(msg), lane, sender_slot, may_park);
     if (status != SendStatus::kOk) {
-      if (status != SendStatus::kDropped) system().note_dead_letter(id(), typeid(Msg).name());
+      system().note_dead_letter(id(), typeid(Msg).name());
       return status;
     }
     system().scheduler().note_send();
@@ -386,30 +422,46 @@ class ActorCell final : public ActorBase {
     std::function<void(ActorContext<Msg>&, Msg&)> on_match;
     std::function<void(ActorContext<Msg>&)> on_timeout;
     std::uint64_t token = 0;
+    std::optional<ActorSystem::TimerKey> timer;
   };
+
+  // Drops the pending receive and its timer, whose reference would otherwise keep this actor
+  // alive until the timeout.
+  std::optional<PendingReceive> take_pending() {
+    std::optional<PendingReceive> p = std::move(pending_);
+    pending_.reset();
+    if (p && p->timer) system().cancel_timer(*p->timer);
+    return p;
+  }
 
   void process_user(int budget) override {
     ActorContext<Msg> ctx(*this);
     for (int n = 0; n < budget && !stopping(); ++n) {
+      adopt_next_behavior();
       if (pending_) {
         std::optional<Msg> m = mailbox_.try_receive_if(pending_->pred);
-        if (!m) return;
-        PendingReceive done = std::move(*pending_);
-        pending_.reset();
-        done.on_match(ctx, *m);
+        if (!m) break;
+        take_pending()->on_match(ctx, *m);
         continue;
       }
       std::optional<Msg> m = mailbox_.try_receive();
-      if (!m) return;
+      if (!m) break;
       behavior_(ctx, *m);
     }
+    adopt_next_behavior();  // frees the replaced behaviour's captures now, not at the next message
+  }
+
+  void adopt_next_behavior() {
+    if (!next_behavior_) return;
+    behavior_ = std::move(*next_behavior_);
+    next_behavior_.reset();
   }
 
   // With a selective receive pending, only new arrivals can change anything.
   bool user_work_ready() override { return pending_ ? mailbox_.lanes_nonempty() : mailbox_.any_pending(); }
   std::uint64_t user_arrivals() const noexcept override { return mailbox_.arrivals(); }
   void close_user_mailbox() override {
-    pending_.reset();
+    take_pending();
     mailbox_.close(CloseMode::kDeadLetter);
   }
   void on_receive_timeout(std::uint64_t token) override {
@@ -422,17 +474,12 @@ class ActorCell final : public ActorBase {
 
   Mailbox<Msg> mailbox_;
   Behavior<Msg> behavior_;
+  std::optional<Behavior<Msg>> next_behavior_;  // set by become(), adopted between messages
   std::optional<PendingReceive> pending_;
   std::uint64_t next_token_ = 1;
 };
 
 // ---- inline definitions ----------------------------------------------------------------------
-
-template <class Msg>
-SendStatus ActorRef<Msg>::tell(Msg msg, Lane lane) const {
-  if (cell_ == nullptr) return SendStatus::kClosed;
-  return cell_->tell(std::move(msg), lane);
-}
 
 template <class Msg>
 ActorRef<Msg> ActorContext<Msg>::self() const {
@@ -445,9 +492,9 @@ void ActorContext<Msg>::receive(std::function<bool(const Msg&)> pred, std::chron
                                 std::function<void(ActorContext&, Msg&)> on_match,
                                 std::function<void(ActorContext&)> on_timeout) {
   const std::uint64_t token = cell_.next_token_++;
-  cell_.pending_ = typename ActorCell<Msg>::PendingReceive{std::move(pred), std::move(on_match),
-                                                           std::move(on_timeout), token};
-  system().start_timer(&cell_, timeout, token);
+  cell_.take_pending();  // a receive replacing an unfinished one
+  cell_.pending_ = typename ActorCell<Msg>::PendingReceive{std::move(pred), std::move(on_match), std::move(on_timeout),
+                                                           token, system().start_timer(&cell_, timeout, token)};
 }
 
 template <class Msg>

@@ -30,8 +30,10 @@ namespace spl::actor {
 
 enum class Overflow : std::uint8_t {
   kBlock,       // the sender parks until there is space, up to MailboxOptions::block_timeout
+                // (kFull at once for a send that may not park, as one from inside an actor)
   kDropNewest,  // the new message is not delivered (SendStatus::kDropped)
-  kDropOldest,  // the oldest message of the lowest non-empty lane is discarded to make room
+  kDropOldest,  // the oldest message holding a slot, of the lowest non-empty lane, goes to the
+                // dead-letter handler
   kFail,        // the send fails with SendStatus::kFull
 };
 
@@ -41,11 +43,14 @@ const char* send_status_name(SendStatus s) noexcept;
 
 enum class CloseMode : std::uint8_t {
   kDrain,       // pending messages stay receivable; receive reports kClosed once they are gone
-  kDeadLetter,  // pending (and any late) messages go to the dead-letter handler
+  kDeadLetter,  // pending messages go to the dead-letter handler
 };
 
 struct MailboxOptions {
-  std::size_t capacity = 0;  // 0: unbounded
+  // 0: unbounded. Bounds the messages no receive has looked at yet: one a selective receive
+  // passes over gives its slot back, or the reply it waits for could be refused (Erlang's save
+  // queue is likewise unbounded).
+  std::size_t capacity = 0;
   Overflow overflow = Overflow::kFail;
   std::chrono::nanoseconds block_timeout = std::chrono::seconds(1);
 };
@@ -87,12 +92,13 @@ class Mailbox {
 
   void set_dead_letter_handler(DeadLetterHandler handler) { dead_letters_ = std::move(handler); }
 
-  // The message is moved from only when the status is kOk.
-  SendStatus send(Msg&& msg, Lane lane = Lane::kNormal, std::uint32_t sender = 0) {
-    return send_impl(std::move(msg), lane, sender);
+  // The message is moved from only when the status is kOk. may_park false: a full kBlock
+  // mailbox answers kFull at once instead of parking the sender.
+  SendStatus send(Msg&& msg, Lane lane = Lane::kNormal, std::uint32_t sender = 0, bool may_park = true) {
+    return send_impl(std::move(msg), lane, sender, may_park);
   }
-  SendStatus send(const Msg& msg, Lane lane = Lane::kNormal, std::uint32_t sender = 0) {
-    return send_impl(msg, lane, sender);
+  SendStatus send(const Msg& msg, Lane lane = Lane::kNormal, std::uint32_t sender = 0, bool may_park = true) {
+    return send_impl(msg, lane, sender, may_park);
   }
 
   std::optional<Msg> try_receive() {
@@ -146,8 +152,9 @@ class Mailbox {
     }
   }
 
-  // Afterwards every send returns kClosed and parked senders and receiver wake. kDrain may be
-  // called from any thread; kDeadLetter only by the consumer.
+  // Afterwards every send returns kClosed and parked senders and receiver wake; sends already
+  // past their closed check have landed when it returns. kDrain may be called from any thread;
+  // kDeadLetter only by the consumer. Not from inside a send (a dead-letter handler).
   void close(CloseMode mode = CloseMode::kDrain) {
     {
       std::lock_guard lock(wait_mu_);
@@ -156,6 +163,8 @@ class Mailbox {
     }
     space_cv_.notify_all();
     arrival_cv_.notify_all();
+    // A few instructions of each sender, or a parked Block sender that the notify just woke.
+    while (senders_.load(std::memory_order_seq_cst) != 0) std::this_thread::yield();
     if (dead_letter_on_close_) discard_all();
   }
 
@@ -288,11 +297,25 @@ class Mailbox {
     Mailbox& m_;
   };
 
+  // Counts a send from its closed_ check to its push, so close() can wait for sends that
+  // passed the check: no message lands after close() returns.
+  class InFlight {
+   public:
+    explicit InFlight(Mailbox& m) : m_(m) { m_.senders_.fetch_add(1, std::memory_order_seq_cst); }
+    ~InFlight() { m_.senders_.fetch_sub(1, std::memory_order_release); }
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+
+   private:
+    Mailbox& m_;
+  };
+
   template <class M>
-  SendStatus send_impl(M&& msg, Lane lane, std::uint32_t sender) {
-    if (closed_.load(std::memory_order_acquire)) return SendStatus::kClosed;
+  SendStatus send_impl(M&& msg, Lane lane, std::uint32_t sender, bool may_park) {
+    InFlight in_flight(*this);
+    if (closed_.load(std::memory_order_seq_cst)) return SendStatus::kClosed;
     if (options_.capacity != 0) {
-      SendStatus reserved = reserve();
+      SendStatus reserved = reserve(may_park);
       if (reserved != SendStatus::kOk) return reserved;
     }
     Header* h;
@@ -311,7 +334,7 @@ class Mailbox {
     return SendStatus::kOk;
   }
 
-  SendStatus reserve() {
+  SendStatus reserve(bool may_park) {
     if (reserved_.fetch_add(1, std::memory_order_seq_cst) < options_.capacity) return SendStatus::kOk;
     switch (options_.overflow) {
       case Overflow::kDropNewest:
@@ -326,21 +349,22 @@ class Mailbox {
         return SendStatus::kOk;
       case Overflow::kBlock:
         reserved_.fetch_sub(1, std::memory_order_seq_cst);
-        return block_for_space();
+        return may_park ? block_for_space() : SendStatus::kFull;
     }
     return SendStatus::kFull;
   }
 
-  // Keeps the caller's reservation and removes one queued message, if one is visible.
+  // Keeps the caller's reservation and removes one queued message holding a slot, if one is
+  // visible (saved messages hold none: evicting one would make no room).
   void evict_oldest() {
     std::lock_guard lock(consumer_mu_);
     for (int l = kLaneCount - 1; l >= 0; --l) {
-      Header* h = saved_[l].pop_front();
-      if (h == nullptr) h = pop_lane(l);
-      if (h != nullptr) {
+      if (Header* h = pop_lane(l)) {
         evicted_.fetch_add(1, std::memory_order_release);
         reserved_.fetch_sub(1, std::memory_order_seq_cst);
+        Msg msg(std::move(static_cast<internal::Envelope<Msg>*>(h)->payload));
         internal::destroy_envelope<Msg>(h);
+        dead_letter(std::move(msg));
         return;
       }
     }
@@ -442,34 +466,41 @@ class Mailbox {
         try {
           hit = matches(pred, sel, h);
         } catch (...) {
-          saved.append(h);  // a throwing predicate loses no message
+          save(saved, h);  // a throwing predicate loses no message
           throw;
         }
         if (hit) return h;
-        saved.append(h);
+        save(saved, h);
       }
     }
     return nullptr;
+  }
+
+  void save(SavedList& saved, Header* h) {
+    h->saved = true;
+    saved.append(h);
+    if (options_.capacity != 0) release_slot();
   }
 
   Msg finish(Header* h) {
     auto* env = static_cast<internal::Envelope<Msg>*>(h);
     Msg msg(std::move(env->payload));
     const std::uint64_t enqueued_at = env->enqueued_at;
+    const bool holds_slot = !h->saved;
     if (lanes_[static_cast<int>(h->lane)].is_retained(h)) {
       internal::destroy_payload<Msg>(h);  // the lane still links through it; memory comes back later
     } else {
       internal::destroy_envelope<Msg>(h);
     }
-    record_dequeue(enqueued_at);
+    record_dequeue(enqueued_at, holds_slot);
     return msg;
   }
 
-  void record_dequeue(std::uint64_t enqueued_at) {
+  void record_dequeue(std::uint64_t enqueued_at, bool holds_slot) {
     const std::uint64_t dequeued = dequeued_.load(std::memory_order_relaxed) + 1;
     dequeued_.store(dequeued, std::memory_order_release);
     if ((dequeued & 63u) == 1) sample_high_water(dequeued - 1);
-    if (options_.capacity != 0) release_slot();
+    if (options_.capacity != 0 && holds_slot) release_slot();
     if (enqueued_at != 0) {
       auto* hist = histogram_.load(std::memory_order_relaxed);
       if (hist == nullptr) {
@@ -501,9 +532,10 @@ class Mailbox {
       while ((h = saved_[l].pop_front()) != nullptr || (h = pop_lane(l)) != nullptr) {
         auto* env = static_cast<internal::Envelope<Msg>*>(h);
         Msg msg(std::move(env->payload));
+        const bool holds_slot = !h->saved;
         internal::destroy_envelope<Msg>(h);
         evicted_.fetch_add(1, std::memory_order_release);
-        if (options_.capacity != 0) release_slot();
+        if (options_.capacity != 0 && holds_slot) release_slot();
         dead_letter(std::move(msg));
       }
     }
@@ -537,6 +569,7 @@ class Mailbox {
   std::atomic<std::uint32_t> blocked_senders_{0};
   std::atomic<bool> waiting_{false};
   std::atomic<bool> closed_{false};
+  std::atomic<std::uint32_t> senders_{0};  // sends between their closed check and their push
 
   alignas(64) std::atomic<std::uint64_t> dequeued_{0};
   std::atomic<std::uint64_t> high_water_{0};

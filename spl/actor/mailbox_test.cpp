@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -151,6 +152,25 @@ TEST(Mailbox, FailPolicyReturnsFullAndKeepsTheMessage) {
   EXPECT_EQ(mb.send(std::move(c)), SendStatus::kOk);
 }
 
+// Messages a selective receive passed over give their capacity slots back: otherwise the one
+// it waits for is refused (kFail, kDropNewest) or blocked while the mailbox holds only saved ones.
+TEST(Mailbox, SavedMessagesDoNotHoldCapacity) {
+  for (Overflow policy : {Overflow::kFail, Overflow::kDropNewest, Overflow::kBlock, Overflow::kDropOldest}) {
+    Mailbox<int> mb(MailboxOptions{2, policy, 1ms});
+    ASSERT_EQ(mb.send(1), SendStatus::kOk);
+    ASSERT_EQ(mb.send(2), SendStatus::kOk);
+    auto is_reply = [](const int& m) { return m == 99; };
+    EXPECT_EQ(mb.try_receive_if(is_reply), std::nullopt);  // 1 and 2 are saved
+    EXPECT_EQ(mb.send(99), SendStatus::kOk) << "policy " << static_cast<int>(policy);
+    EXPECT_EQ(mb.try_receive_if(is_reply), 99);
+    EXPECT_EQ(mb.try_receive(), 1);  // nothing saved was evicted or lost
+    EXPECT_EQ(mb.try_receive(), 2);
+    EXPECT_EQ(mb.send(3), SendStatus::kOk);
+    EXPECT_EQ(mb.send(4), SendStatus::kOk);
+    EXPECT_EQ(mb.stats().dropped, 0u);
+  }
+}
+
 TEST(Mailbox, DropNewestDiscardsTheNewMessage) {
   Mailbox<int> mb(MailboxOptions{2, Overflow::kDropNewest});
   mb.send(1);
@@ -275,24 +295,36 @@ TEST(Mailbox, PayloadsWithDestructorsAreReleased) {
 // --- property test against a sequential model ---------------------------------------------
 
 struct Model {
+  struct Entry {
+    TestMsg msg;
+    bool saved = false;  // passed over by a selective receive: no longer counts against capacity
+  };
   MailboxOptions options;
-  std::deque<TestMsg> lanes[kLaneCount];
+  std::deque<Entry> lanes[kLaneCount];
   bool closed = false;
   std::uint64_t enqueued = 0, dequeued = 0, dropped = 0;
 
   std::size_t size() const { return lanes[0].size() + lanes[1].size() + lanes[2].size(); }
+  std::size_t holding_slots() const {
+    std::size_t n = 0;
+    for (const auto& lane : lanes) {
+      for (const Entry& e : lane) n += e.saved ? 0 : 1;
+    }
+    return n;
+  }
 
   SendStatus send(const TestMsg& m, Lane lane) {
     if (closed) return SendStatus::kClosed;
-    if (options.capacity != 0 && size() >= options.capacity) {
+    if (options.capacity != 0 && holding_slots() >= options.capacity) {
       switch (options.overflow) {
         case Overflow::kFail: return SendStatus::kFull;
         case Overflow::kBlock: return SendStatus::kTimeout;
         case Overflow::kDropNewest: ++dropped; return SendStatus::kDropped;
         case Overflow::kDropOldest:
           for (int l = kLaneCount - 1; l >= 0; --l) {
-            if (!lanes[l].empty()) {
-              lanes[l].pop_front();
+            auto it = std::find_if(lanes[l].begin(), lanes[l].end(), [](const Entry& e) { return !e.saved; });
+            if (it != lanes[l].end()) {
+              lanes[l].erase(it);
               ++dropped;
               break;
             }
@@ -300,21 +332,23 @@ struct Model {
           break;
       }
     }
-    lanes[static_cast<int>(lane)].push_back(m);
+    lanes[static_cast<int>(lane)].push_back({m});
     ++enqueued;
     return SendStatus::kOk;
   }
 
+  // Lanes in order, each in arrival order; what the scan passes over is saved.
   template <class Pred>
   std::optional<TestMsg> receive(Pred pred) {
     for (auto& lane : lanes) {
       for (auto it = lane.begin(); it != lane.end(); ++it) {
-        if (pred(*it)) {
-          TestMsg m = *it;
+        if (pred(it->msg)) {
+          TestMsg m = it->msg;
           lane.erase(it);
           ++dequeued;
           return m;
         }
+        it->saved = true;
       }
     }
     return std::nullopt;

@@ -88,10 +88,20 @@ void Scheduler::push_local(Worker& w, Schedulable* task) {
 }
 
 void Scheduler::push_global(Schedulable* task, bool urgent) {
+  bool refused;
   {
     std::lock_guard lock(global_mu_);
-    (urgent ? global_urgent_ : global_).push_back(task);
-    global_size_.fetch_add(1, std::memory_order_seq_cst);
+    // Checked under the lock shutdown empties the queue with: a late push is refused, not leaked.
+    refused = stopped_.load(std::memory_order_relaxed);
+    if (!refused) {
+      (urgent ? global_urgent_ : global_).push_back(task);
+      global_size_.fetch_add(1, std::memory_order_seq_cst);
+    }
+  }
+  if (refused) {
+    task->release();
+    pending_.fetch_sub(1, std::memory_order_relaxed);
+    return;
   }
   if (idle_count_.load(std::memory_order_seq_cst) > 0) wake_idle_worker();
 }
@@ -207,14 +217,15 @@ void Scheduler::run_task(Worker& w, Schedulable* task) {
 void Scheduler::run_worker(Worker& w) {
   current_worker = &w;
   current_scheduler = this;
-  for (;;) {
+  // Once stopping, a worker leaves between turns even if work remains (an actor that keeps
+  // itself busy would otherwise hold shutdown forever); what is left is dropped by shutdown.
+  while (!stopping_.load(std::memory_order_seq_cst)) {
     Schedulable* task = find_local(w);
     if (task == nullptr) task = find_elsewhere(w);
     if (task != nullptr) {
       run_task(w, task);
       continue;
     }
-    if (stopping_.load(std::memory_order_seq_cst)) break;
     park(w);
   }
   current_worker = nullptr;
@@ -229,8 +240,8 @@ ShutdownReport Scheduler::shutdown(std::chrono::nanoseconds drain_timeout) {
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
   stopping_.store(true, std::memory_order_seq_cst);
-  // Workers finish what they find and exit when they find nothing; parked ones are woken (a
-  // worker that parks after this sees stopping_ in park() and leaves at once).
+  // Workers finish their current turn and exit; parked ones are woken (a worker that parks
+  // after this sees stopping_ in park() and leaves at once).
   for (;;) {
     {
       std::lock_guard lock(idle_mu_);
@@ -239,8 +250,9 @@ ShutdownReport Scheduler::shutdown(std::chrono::nanoseconds drain_timeout) {
     wake_idle_worker();
   }
   for (auto& w : workers_) w->thread.join();
-  stopped_.store(true, std::memory_order_release);
-  // Anything still queued (scheduled after the workers stopped) is reported and released.
+  // Anything still queued is reported and released. Outside threads (senders, the actor
+  // system's timer) may still schedule: the global queue is emptied under its lock together
+  // with setting stopped_, after which push_global refuses.
   auto drop = [&](Schedulable* t) {
     ++report.tasks_left;
     t->release();
@@ -250,10 +262,16 @@ ShutdownReport Scheduler::shutdown(std::chrono::nanoseconds drain_timeout) {
     if (Schedulable* t = w->runnext.exchange(nullptr)) drop(t);
     while (Schedulable* t = w->deque.steal()) drop(t);
   }
-  for (Schedulable* t : global_urgent_) drop(t);
-  for (Schedulable* t : global_) drop(t);
-  global_urgent_.clear();
-  global_.clear();
+  std::deque<Schedulable*> left;
+  {
+    std::lock_guard lock(global_mu_);
+    stopped_.store(true, std::memory_order_release);
+    left.swap(global_urgent_);
+    left.insert(left.end(), global_.begin(), global_.end());
+    global_.clear();
+    global_size_.store(0, std::memory_order_seq_cst);
+  }
+  for (Schedulable* t : left) drop(t);
   report.drained = report.tasks_left == 0;
   return report;
 }

@@ -56,7 +56,9 @@ class Scheduler {
   // an idle worker instead of letting it wait for the turn to end.
   void note_send() noexcept;
 
-  // Waits up to `drain_timeout` for all runnable work to finish, then stops the workers.
+  // Waits up to `drain_timeout` for all runnable work to finish, then stops the workers, each
+  // after its current turn: it returns within drain_timeout plus one turn even while tasks keep
+  // each other busy (a turn that never ends still holds it). Tasks left are dropped and counted.
   ShutdownReport shutdown(std::chrono::nanoseconds drain_timeout = std::chrono::seconds(5));
 
   unsigned worker_count() const noexcept { return static_cast<unsigned>(workers_.size()); }

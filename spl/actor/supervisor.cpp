@@ -11,7 +11,9 @@ struct SupervisorState {
   SupervisorSpec spec;
   std::shared_ptr<SupervisorStatus> status;
   std::vector<AnyRef> running;   // parallel to spec.children
-  std::vector<AnyRef> retired;   // children we stopped on purpose: their exits are expected
+  // Children we stopped on purpose. Each stays linked, so exactly one exit signal comes back
+  // for it, which is expected (not a crash) and takes it off this list.
+  std::vector<AnyRef> retired;
   std::deque<std::chrono::steady_clock::time_point> restart_times;
 
   void start(ActorContext<SupervisorMsg>& ctx, std::size_t i) {
@@ -22,7 +24,6 @@ struct SupervisorState {
 
   void stop_child(ActorContext<SupervisorMsg>& ctx, std::size_t i) {
     if (!running[i]) return;
-    ctx.unlink(running[i]);
     ctx.system().stop(running[i], {ExitReason::Kind::kShutdown, "stopped by supervisor"});
     retired.push_back(std::move(running[i]));
     running[i] = AnyRef();
@@ -44,7 +45,10 @@ struct SupervisorState {
   void on_exit(ActorContext<SupervisorMsg>& ctx, const ExitSignal& sig) {
     auto child = std::find(running.begin(), running.end(), sig.from);
     if (child == running.end() || !sig.from) {
-      if (std::find(retired.begin(), retired.end(), sig.from) != retired.end()) return;
+      if (auto r = std::find(retired.begin(), retired.end(), sig.from); r != retired.end()) {
+        retired.erase(r);
+        return;
+      }
       if (sig.reason.normal()) return;
       stop_all(ctx);  // our parent went down: take the children with us
       ctx.stop(sig.reason);

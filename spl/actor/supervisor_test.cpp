@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -185,6 +188,48 @@ TEST(Supervisor, NestedSupervisorEscalationRestartsTheSubtree) {
     std::lock_guard lock(*inner_mu);
     return inner_status->size() == 2;
   }));
+}
+
+// Children the supervisor stopped itself must not stay referenced once their exit came back:
+// the list of them used to grow by one dead actor per restarted sibling, forever.
+TEST(Supervisor, StoppedChildrenAreNotKeptAfterTheyExit) {
+  ActorSystem sys(SchedulerOptions{2});
+  // One marker per child cell, owned by its behaviour: expired once the cell is freed.
+  struct Cells {
+    std::mutex mu;
+    std::vector<std::weak_ptr<int>> markers;
+    int alive() {
+      std::lock_guard lock(mu);
+      return static_cast<int>(std::count_if(markers.begin(), markers.end(), [](auto& w) { return !w.expired(); }));
+    }
+  };
+  auto cells = std::make_shared<Cells>();
+  auto child = [cells](std::string id) {
+    return ChildSpec{id, [cells](ActorSystem& s) {
+                       auto marker = std::make_shared<int>(0);
+                       {
+                         std::lock_guard lock(cells->mu);
+                         cells->markers.push_back(marker);
+                       }
+                       return s.spawn<int>([marker](ActorContext<int>&, int&) { throw std::runtime_error("crash"); })
+                           .any();
+                     }};
+  };
+  SupervisorSpec spec;
+  spec.strategy = Strategy::kOneForAll;
+  spec.max_restarts = 1000;
+  spec.within = 60s;
+  spec.children = {child("a"), child("b")};
+  Supervisor sup = spawn_supervisor(sys, spec);
+  constexpr int kRestarts = 20;
+  for (int i = 1; i <= kRestarts; ++i) {
+    crash(settled_children(sys, sup)[0], sys);
+    ASSERT_TRUE(eventually([&] { return sup.status->restarts.load() == static_cast<std::uint64_t>(i); }));
+  }
+  settled_children(sys, sup);
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (cells->alive() > 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(cells->alive(), 2) << "only the two running children";
 }
 
 }  // namespace

@@ -93,6 +93,21 @@ inline std::uint16_t owner_for_new_object() noexcept {
 
 }  // namespace biased
 
+// While one is alive, the objects this thread makes have no owner: they are counted atomically
+// from the start, so whichever thread drops the last reference frees them at once. For objects
+// whose destruction must not wait for the thread that made them (their destructors call back
+// into a caller who may tear down the callbacks' state once the last reference is gone).
+class UnownedScope {
+ public:
+  UnownedScope() noexcept : saved_(biased::t_token) { biased::t_token = biased::kRetired; }
+  ~UnownedScope() { biased::t_token = saved_; }
+  UnownedScope(const UnownedScope&) = delete;
+  UnownedScope& operator=(const UnownedScope&) = delete;
+
+ private:
+  std::uint16_t saved_;
+};
+
 // Frees what other threads have handed back to this thread's objects (see above). Threads that
 // make persistent values call it implicitly; one that made values and then only waits can call
 // it to return their memory sooner.
@@ -137,9 +152,12 @@ class RefCount<Atomic> {
   }
 
   // Whether the caller holds the only reference. Conservative (false) on a thread other than
-  // the owner before the object is merged: the owner's count is not readable there.
+  // the owner before the object is merged: the owner's count is not readable there. False
+  // while a deferred release is queued, even if the counts add up to one: a caller that freed
+  // the object in place would leave the queued record pointing at freed memory.
   bool unique() const noexcept {
     const std::uint32_t w = shared_.load(std::memory_order_acquire);
+    if (w & kQueued) return false;
     if (owned_here()) return biased_ + count(w) == 1;
     return (w & kMerged) && count(w) == 1;
   }

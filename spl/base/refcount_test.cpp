@@ -90,6 +90,21 @@ TEST(RefCount, ReferencesDroppedElsewhereReturnToTheOwner) {
   EXPECT_EQ(frees.load(), 1);
 }
 
+// A reference another thread dropped is queued to the owner; until the owner settles it the
+// object is not the caller's alone although its counts add up to one (biased 2, shared -1): a
+// caller that took unique() to free it in place would leave the queue pointing at freed memory.
+TEST(RefCount, NotUniqueWhileAReleaseIsQueued) {
+  std::atomic<int> frees{0};
+  auto* o = new Obj<Atomic>{{}, &frees};
+  o->rc.retain();
+  std::thread([&] { o->release(); }).join();
+  EXPECT_FALSE(o->rc.unique());
+  drain_deferred_releases();  // settled: the one reference left is ours
+  EXPECT_TRUE(o->rc.unique());
+  o->release();
+  EXPECT_EQ(frees.load(), 1);
+}
+
 // Objects whose owner has exited are merged by whoever drops them.
 TEST(RefCount, ObjectsOutliveTheThreadThatMadeThem) {
   std::atomic<int> frees{0};

@@ -12,6 +12,7 @@
 
 #include "spl/base/c_error.hpp"
 #include "spl/base/c_handle.hpp"
+#include "spl/base/refcount.hpp"
 #include "spl/persistent/map.hpp"
 #include "spl/persistent/set.hpp"
 #include "spl/persistent/vector.hpp"
@@ -113,6 +114,16 @@ Callbacks adopt_callbacks(const rt_ptr_callbacks* callbacks) noexcept {
     return nullptr;
   }
   return guarded<Callbacks>(nullptr, [&] { return std::make_shared<const rt_ptr_callbacks>(*callbacks); });
+}
+
+// Nodes of pointer collections are made inside an UnownedScope: their destructors call the
+// caller's release, which must all have run once the last handle is freed (the caller may then
+// free `context` and the callbacks block goes with the handle), so no node may wait in a
+// biased count's queue for the thread that made it.
+template <class F>
+auto unowned(F&& f) {
+  spl::UnownedScope scope;
+  return f();
 }
 
 // A lookup key borrowing `key` under h's callbacks.
@@ -257,14 +268,15 @@ rt_pdict* rt_persistent_pdict_insert(const rt_pdict* d, const void* key, const v
   return guarded<rt_pdict*>(nullptr, [&] {
     const PtrMap& m = d->value;
     const rt_ptr_callbacks* cb = m.callbacks.get();
-    return wrap<rt_pdict>(PtrMap(m.callbacks, m.items.insert(PtrItem(key, cb, true), PtrItem(value, cb, true))));
+    return wrap<rt_pdict>(
+        PtrMap(m.callbacks, unowned([&] { return m.items.insert(PtrItem(key, cb, true), PtrItem(value, cb, true)); })));
   });
 }
 
 rt_pdict* rt_persistent_pdict_remove(const rt_pdict* d, const void* key) {
   if (!check(d)) return nullptr;
   return guarded<rt_pdict*>(nullptr,
-                            [&] { return wrap<rt_pdict>(PtrMap(d->value.callbacks, d->value.items.remove(probe(d, key)))); });
+                            [&] { return wrap<rt_pdict>(PtrMap(d->value.callbacks, unowned([&] { return d->value.items.remove(probe(d, key)); }))); });
 }
 
 int rt_persistent_pdict_get(const rt_pdict* d, const void* key, const void** value_out) {
@@ -296,14 +308,15 @@ rt_pset* rt_persistent_pset_insert(const rt_pset* s, const void* key) {
   if (!check(s)) return nullptr;
   return guarded<rt_pset*>(nullptr, [&] {
     const PtrSet& set = s->value;
-    return wrap<rt_pset>(PtrSet(set.callbacks, set.items.insert(PtrItem(key, set.callbacks.get(), true))));
+    return wrap<rt_pset>(
+        PtrSet(set.callbacks, unowned([&] { return set.items.insert(PtrItem(key, set.callbacks.get(), true)); })));
   });
 }
 
 rt_pset* rt_persistent_pset_remove(const rt_pset* s, const void* key) {
   if (!check(s)) return nullptr;
   return guarded<rt_pset*>(nullptr,
-                           [&] { return wrap<rt_pset>(PtrSet(s->value.callbacks, s->value.items.remove(probe(s, key)))); });
+                           [&] { return wrap<rt_pset>(PtrSet(s->value.callbacks, unowned([&] { return s->value.items.remove(probe(s, key)); }))); });
 }
 
 int rt_persistent_pset_contains(const rt_pset* s, const void* key) {

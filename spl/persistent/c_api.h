@@ -1,11 +1,15 @@
 /* C ABI of spl's persistent collections (C99). Each handle is one immutable version owned by
  * the caller: every function that returns a handle returns a new one, and the argument
- * handles stay valid and unchanged. A NULL or freed handle is reported (NULL or a negative
- * result, with rt_last_error() saying why), never a crash; debug builds also recognise a
- * handle freed twice. Handles may be shared across threads. Reference counts are biased to the
- * thread that made each node (docs/persistent.md): nodes that other threads free are returned
- * to that thread, which reclaims them whenever it next builds a version, when it exits, or when
- * it calls rt_persistent_reclaim(). */
+ * handles stay valid and unchanged. A NULL handle is reported (NULL or a negative result,
+ * with rt_last_error() saying why), never a crash. A freed handle is reported only while its
+ * memory is not reused: debug builds keep freed handles in a quarantine, so a use after free or
+ * a second free is reliably reported there; in release builds using a freed handle is undefined
+ * behaviour, as for any freed C object. A failed allocation gives NULL with rt_last_error()
+ * saying "out of memory". Handles may be shared across threads. Reference counts of the int64
+ * collections are biased to the thread that made each node (docs/persistent.md): nodes that
+ * other threads free are returned to that thread, which reclaims them whenever it next builds a
+ * version, when it exits, or when it calls rt_persistent_reclaim(). Pointer collections are not
+ * biased: freeing the last handle, on any thread, releases every item at once. */
 #ifndef SPL_PERSISTENT_C_API_H
 #define SPL_PERSISTENT_C_API_H
 
@@ -100,7 +104,7 @@ void rt_persistent_reclaim(void);
 /* Negative results of the int-returning functions. */
 #define RT_ERR_NULL_HANDLE (-1)
 #define RT_ERR_BAD_HANDLE (-2)
-#define RT_ERR_OUT_OF_MEMORY (-3)
+#define RT_ERR_OUT_OF_MEMORY (-3) /* reserved: no int-returning function allocates */
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <thread>
 #include <tuple>
 #include <vector>
@@ -198,6 +199,40 @@ TEST(PersistentPtrCApi, HandlesShareAcrossThreads) {
   rt_persistent_pdict_free(base);
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(ledger.retains.load(), ledger.releases.load());
+}
+
+// Freeing the last handle on a thread other than the one that built the version still ends
+// every hold at once: after it, the caller may free `context`, and the building thread's later
+// allocations and reclaim must not reach the callbacks (heap-use-after-free under ASan before).
+TEST(PersistentPtrCApi, LastFreeOnAnotherThreadReleasesEverythingAtOnce) {
+  auto ledger = std::make_unique<Ledger>();
+  const rt_ptr_callbacks cb = obj_callbacks(*ledger);
+  std::vector<rt_pdict*> dicts;
+  std::vector<rt_pset*> sets;
+  rt_pdict* d = rt_persistent_pdict_empty(&cb);
+  rt_pset* s = rt_persistent_pset_empty(&cb);
+  for (std::uint64_t i = 0; i < 100; ++i) {
+    Obj* k = new Obj(i);
+    dicts.push_back(d);
+    sets.push_back(s);
+    d = rt_persistent_pdict_insert(d, k, k);
+    s = rt_persistent_pset_insert(s, k);
+    drop(k);
+  }
+  dicts.push_back(d);
+  sets.push_back(s);
+  std::thread([&] {
+    for (rt_pdict* x : dicts) rt_persistent_pdict_free(x);
+    for (rt_pset* x : sets) rt_persistent_pset_free(x);
+  }).join();
+  EXPECT_EQ(ledger->retains.load(), ledger->releases.load());
+  ledger.reset();  // the context may go once every handle is freed
+  rt_dict* empty = rt_persistent_dict_empty();
+  rt_dict* unrelated = rt_persistent_dict_insert(empty, 1, 2);  // a new node drains this thread's queue
+  rt_persistent_reclaim();
+  EXPECT_EQ(rt_persistent_dict_len(unrelated), 1);
+  rt_persistent_dict_free(unrelated);
+  rt_persistent_dict_free(empty);
 }
 
 }  // namespace

@@ -3109,6 +3109,12 @@ class Parser {
       default: break;
     }
     if (is_keyword(at()) && at(1) == Tok::Dot) return take_leaf(NodeKind::Name);  // self-like keyword receivers
+    if (at(Tok::Comma) && i_ > 0 && (prev().kind == Tok::Comma || prev().kind == Tok::LParen)) {
+      // A doubled or leading `,` in a list: deleting it is the repair.
+      error_at("E0202", {here(), tok().end}, "expected an expression, found a stray `,`", "expected an expression here",
+               {{{here(), tok().end}, ""}}, "remove the stray `,`");
+      return placeholder(NodeKind::Missing);
+    }
     error_here("E0202", fmt::format("expected an expression, found {}", found()), "expected an expression here");
     return placeholder(NodeKind::Missing);
   }

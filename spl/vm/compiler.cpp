@@ -984,8 +984,16 @@ class ModuleCompiler {
     switch (n->kind) {
       case NodeKind::Name: {
         Resolved r = resolve(std::string(text(n)));
-        if (r.kind == Resolved::Global) emit(Op::SetGlobal, p.reg, r.index);
-        else if (r.kind == Resolved::Local && r.cell) emit(Op::SetCell, r.index, p.reg);
+        if (r.kind == Resolved::Global) {
+          emit(Op::SetGlobal, p.reg, r.index);
+        } else if (r.kind == Resolved::Local && r.cell) {
+          emit(Op::SetCell, r.index, p.reg);
+        } else if (r.kind == Resolved::Up && r.cell) {
+          // A `var` captured from an enclosing function: its cell receives the updated value.
+          std::uint16_t cell = alloc();
+          emit(Op::GetUp, cell, r.index);
+          emit(Op::SetCell, cell, p.reg);
+        }
         return;
       }
       case NodeKind::FieldAccess: {

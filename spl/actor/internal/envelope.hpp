@@ -33,7 +33,7 @@ struct EnvelopeHeader : QueueLink {
   std::uint32_t sender = 0;
   std::uint16_t type = 0;
   Lane lane = Lane::kNormal;
-  std::uint8_t reserved = 0;
+  bool saved = false;  // passed over by a selective receive: holds no capacity slot any more
   std::uint64_t enqueued_at = 0;  // read_ticks() | 1, or 0 when not sampled for latency
 };
 static_assert(sizeof(EnvelopeHeader) == 24);
