@@ -23,7 +23,7 @@ namespace spl::vm {
   X(NewArray) X(NewTuple) X(NewDict) X(NewSet) X(NewRange) X(NewObject) X(NewEnum) X(Closure)              \
   X(GetIndex) X(SetIndex) X(TakeIndex) X(GetSlice) X(GetField) X(SetField) X(TakeField) X(TakeLocal)        \
   X(IsVariant) X(GetPayload) X(IsType) X(Len) X(TupleGet)                                                   \
-  X(ToStr) X(Concat) X(Truthy) X(Exists) X(Propagate) X(AssertFail) X(Extra)
+  X(Concat) X(Truthy) X(Exists) X(Propagate) X(AssertFail) X(Extra)
 
 enum class Op : std::uint8_t {
 #define SPL_VM_OP_ENUM(name) name,

@@ -261,11 +261,11 @@ class ModuleCompiler {
       case NodeKind::Export:
       case NodeKind::Docstring:
       case NodeKind::Attribute:
-      case NodeKind::Decorator: return true;
+      case NodeKind::Decorator:
+      case NodeKind::Actor: return true;  // actors run in a later step: declaring one is fine, spawning panics
       default: return false;
     }
   }
-  // Actors run in a later step: their declaration compiles to nothing; spawning one panics.
 
   std::string qualified(std::string_view name) const { return key_ + "::" + std::string(name); }
 
@@ -1069,17 +1069,22 @@ class ModuleCompiler {
 
   // If kids: condition, then, zero or more elif Ifs (condition, then), an optional else.
   void if_into(Node* n, std::uint16_t dst) {
-    std::vector<std::size_t> ends;
     std::vector<std::size_t> fails;
     cond_jump_false(n->kids[0], fails);
     branch(n->kids[1], dst);
-    std::uint32_t i = 2;
+    elifs_and_else(n, 2, dst, fails);
+  }
+
+  // The kids of an if from `first` on: elifs (an If with a condition and a block, `else if`
+  // parsed the same way, or an IfVal for `elif val`), then an optional else block. `fails` holds
+  // the jumps taken when the branch before them does not apply.
+  void elifs_and_else(Node* n, std::uint32_t first, std::uint16_t dst, std::vector<std::size_t>& fails) {
+    std::vector<std::size_t> ends;
     Node* else_part = nullptr;
-    for (; i < n->count; ++i) {
+    for (std::uint32_t i = first; i < n->count; ++i) {
       Node* k = n->kids[i];
       if (k == nullptr) continue;
       if ((k->kind == NodeKind::If && k->count == 2) || (k->kind == NodeKind::IfVal && k->count == 3)) {
-        // elif, `else if` (parsed the same way) or `elif val`
         ends.push_back(emit(Op::Jump));
         for (std::size_t f : fails) patch_here(f);
         fails.clear();
@@ -1109,7 +1114,7 @@ class ModuleCompiler {
     push_scope();
     std::uint16_t v = alloc();
     expr_into(k->kids[1], v);
-    if (k->kids[0]->kind == NodeKind::PatBind) fails.push_back(emit(Op::JumpIfNil, v));
+    if (k->kids[0]->kind == NodeKind::PatBind) fails.push_back(emit(Op::JumpIfNil, v));  // `val x = opt`: x is present
     pattern(k->kids[0], v, fails, false);
     branch(k->kids[2], dst);
     pop_scope(save);
@@ -1117,37 +1122,9 @@ class ModuleCompiler {
 
   // IfVal kids: pattern, value, then, [elif Ifs], [else].
   void if_val_into(Node* n, std::uint16_t dst) {
-    std::uint16_t save = fs_->free;
-    push_scope();
-    std::uint16_t v = alloc();
-    expr_into(n->kids[1], v);
     std::vector<std::size_t> fails;
-    if (n->kids[0]->kind == NodeKind::PatBind) fails.push_back(emit(Op::JumpIfNil, v));  // `if val x = opt`: x is present
-    pattern(n->kids[0], v, fails, false);
-    branch(n->kids[2], dst);
-    pop_scope(save);
-    std::vector<std::size_t> ends;
-    Node* else_part = nullptr;
-    for (std::uint32_t i = 3; i < n->count; ++i) {
-      Node* k = n->kids[i];
-      if (k == nullptr) continue;
-      if ((k->kind == NodeKind::If && k->count == 2) || (k->kind == NodeKind::IfVal && k->count == 3)) {
-        ends.push_back(emit(Op::Jump));
-        for (std::size_t f : fails) patch_here(f);
-        fails.clear();
-        elif_branch(k, dst, fails);
-      } else {
-        else_part = k;
-      }
-    }
-    if (else_part || dst != kNoReg) {
-      ends.push_back(emit(Op::Jump));
-      for (std::size_t f : fails) patch_here(f);
-      fails.clear();
-      branch(else_part, dst);
-    }
-    for (std::size_t f : fails) patch_here(f);
-    for (std::size_t e : ends) patch_here(e);
+    elif_branch(n, dst, fails);  // the same layout as `elif val`
+    elifs_and_else(n, 3, dst, fails);
   }
 
   void match_into(Node* n, std::uint16_t dst) {

@@ -708,16 +708,6 @@ Value Vm::execute(std::size_t entry) {
       }
       L_IsType: set_reg(R(I.a), Value::of_bool(value_kind(R(I.b)) == I.c)); DISPATCH();
       L_Len: set_reg(R(I.a), Value::integer(length_of(*this, R(I.b)))); DISPATCH();
-      L_ToStr: {
-        Value v = R(I.b);
-        if (v.is_obj(ObjType::Str)) {
-          retain(v);
-          set_reg(R(I.a), v);
-        } else {
-          set_reg(R(I.a), make_str(to_display(v)));
-        }
-        DISPATCH();
-      }
       L_Concat: {
         std::string s;
         for (std::uint16_t i = 0; i < I.c; ++i) {
