@@ -6,6 +6,10 @@ if(SPL_WERROR)
   target_compile_options(spl_options INTERFACE -Werror)
 endif()
 target_include_directories(spl_options INTERFACE ${PROJECT_SOURCE_DIR})
+# The node heaps free with sized ::operator delete, which clang 14 declares only on request.
+if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  target_compile_options(spl_options INTERFACE -fsized-deallocation)
+endif()
 
 if(SPL_SANITIZE)
   add_compile_options(-fsanitize=${SPL_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)

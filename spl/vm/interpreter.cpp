@@ -146,7 +146,8 @@ Value Vm::execute(std::size_t entry) {
 #define R(i) base[i]
 #define FEEDBACK(bits) fb[pc - 1 - code] |= (bits)
 
-  // Threaded dispatch: every handler jumps straight to the next one.
+  // Threaded dispatch: every handler jumps straight to the next one. Locals with destructors
+  // live in inner blocks that end before the jump (an indirect goto cannot run destructors).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"
   static const void* const kLabels[] = {
@@ -550,12 +551,14 @@ Value Vm::execute(std::size_t entry) {
       }
       L_NewArray:
       L_NewTuple: {
-        std::vector<Value> items(I.c);
-        for (std::uint16_t i = 0; i < I.c; ++i) {
-          items[i] = R(I.b + i);
-          retain(items[i]);
+        {
+          std::vector<Value> items(I.c);
+          for (std::uint16_t i = 0; i < I.c; ++i) {
+            items[i] = R(I.b + i);
+            retain(items[i]);
+          }
+          set_reg(R(I.a), make_array(std::move(items), I.op == Op::NewArray ? ObjType::Array : ObjType::Tuple));
         }
-        set_reg(R(I.a), make_array(std::move(items), I.op == Op::NewArray ? ObjType::Array : ObjType::Tuple));
         DISPATCH();
       }
       L_NewDict: {
@@ -709,16 +712,18 @@ Value Vm::execute(std::size_t entry) {
       L_IsType: set_reg(R(I.a), Value::of_bool(value_kind(R(I.b)) == I.c)); DISPATCH();
       L_Len: set_reg(R(I.a), Value::integer(length_of(*this, R(I.b)))); DISPATCH();
       L_Concat: {
-        std::string s;
-        for (std::uint16_t i = 0; i < I.c; ++i) {
-          Value v = R(I.b + i);
-          if (v.is_obj(ObjType::Str)) {
-            s += str_of(v);
-          } else {
-            s += to_display(v);
+        {
+          std::string s;
+          for (std::uint16_t i = 0; i < I.c; ++i) {
+            Value v = R(I.b + i);
+            if (v.is_obj(ObjType::Str)) {
+              s += str_of(v);
+            } else {
+              s += to_display(v);
+            }
           }
+          set_reg(R(I.a), make_str(std::move(s)));
         }
-        set_reg(R(I.a), make_str(std::move(s)));
         DISPATCH();
       }
       L_Exists: set_reg(R(I.a), exists(R(I.b))); DISPATCH();
@@ -754,8 +759,7 @@ Value Vm::execute(std::size_t entry) {
       L_AssertFail: {
         std::string msg = std::string(str_of(k[I.b]));
         if (I.a != kNoReg) msg = I.flags ? msg + " " + to_repr(R(I.a)) : to_display(R(I.a)) + " (" + msg + ")";
-        assertion_failed(msg);
-        DISPATCH();
+        assertion_failed(std::move(msg));  // never returns
       }
       L_Extra: DISPATCH();
     }

@@ -113,7 +113,7 @@ class ChampRoot : public CountedRoot<Champ<Traits, Policy>> {
   }
 
   // Union, intersection or difference with `other` (see Champ::combine_root).
-  template <Trie::Combine Op, class Merge>
+  template <typename Trie::Combine Op, class Merge>
   ChampRoot combined(const ChampRoot& other, Merge& merge) const {
     ChampRoot out;
     out.root_ = Trie::template combine_root<Op>(root_, size_, other.root_, other.size_, merge, out.size_);
