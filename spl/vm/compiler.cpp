@@ -151,6 +151,24 @@ class ModuleCompiler {
     fs_->max = std::max(fs_->max, fs_->free);
     return r;
   }
+  bool is_named_local(std::uint16_t reg) const {
+    for (const auto& scope : fs_->scopes)
+      for (const Local& l : scope)
+        if (l.reg == reg) return true;
+    return false;
+  }
+  // The first register of a call window (callee, then the arguments): the destination itself when
+  // it is an unnamed register on top, so the result lands in place without a Move.
+  std::uint16_t call_window(std::uint16_t dst, std::size_t nargs) {
+    if (dst != kNoReg && dst + 1u == fs_->free && !is_named_local(dst)) {
+      alloc(static_cast<std::uint16_t>(nargs));
+      return dst;
+    }
+    return alloc(static_cast<std::uint16_t>(1 + nargs));
+  }
+  void result_to(std::uint16_t dst, std::uint16_t w) {
+    if (dst != kNoReg && dst != w) emit(Op::Move, dst, w);
+  }
   std::uint32_t name_id(std::string_view s) { return vm_.intern(s); }
   std::uint16_t name16(std::string_view s) {
     std::uint32_t id = name_id(s);
@@ -2140,12 +2158,12 @@ class ModuleCompiler {
         fs_->free = save;
         return;
       }
-      std::uint16_t w = alloc(static_cast<std::uint16_t>(1 + ordered.size()));
+      std::uint16_t w = call_window(dst, ordered.size());
       name_into(callee, w);
       for (std::size_t i = 0; i < ordered.size(); ++i) expr_into(ordered[i], static_cast<std::uint16_t>(w + 1 + i));
       fs_->offset = n->begin;
       emit(Op::Call, w, static_cast<std::uint16_t>(ordered.size()));
-      if (dst != kNoReg) emit(Op::Move, dst, w);
+      result_to(dst, w);
       fs_->free = save;
       return;
     }
@@ -2156,12 +2174,12 @@ class ModuleCompiler {
     }
     // Any other callee: evaluate it and call the value.
     std::vector<Node*> ordered = args.in_order();
-    std::uint16_t w = alloc(static_cast<std::uint16_t>(1 + ordered.size()));
+    std::uint16_t w = call_window(dst, ordered.size());
     expr_into(callee, w);
     for (std::size_t i = 0; i < ordered.size(); ++i) expr_into(ordered[i], static_cast<std::uint16_t>(w + 1 + i));
     fs_->offset = n->begin;
     emit(Op::Call, w, static_cast<std::uint16_t>(ordered.size()));
-    if (dst != kNoReg) emit(Op::Move, dst, w);
+    result_to(dst, w);
     fs_->free = save;
   }
 
@@ -2294,13 +2312,13 @@ class ModuleCompiler {
         if (s == t->statics.end()) fail(callee, fmt::format("type `{}` has no static function `{}`", t->name, mname));
         std::vector<Node*> ordered = args.positional;
         for (auto& [label, v] : args.named) ordered.push_back(v);
-        std::uint16_t w = alloc(static_cast<std::uint16_t>(1 + ordered.size()));
+        std::uint16_t w = call_window(dst, ordered.size());
         retain(s->second);
         emit(Op::LoadK, w, constant(s->second));
         for (std::size_t i = 0; i < ordered.size(); ++i) expr_into(ordered[i], static_cast<std::uint16_t>(w + 1 + i));
         fs_->offset = n->begin;
         emit(Op::Call, w, static_cast<std::uint16_t>(ordered.size()));
-        if (dst != kNoReg) emit(Op::Move, dst, w);
+        result_to(dst, w);
         return;
       }
     }
@@ -2320,7 +2338,8 @@ class ModuleCompiler {
       place = take_place(obj);
       home = place.reg;
     }
-    std::uint16_t w = alloc(static_cast<std::uint16_t>(1 + ordered.size()));
+    // A safe call skipped on nil leaves its window untouched, so it cannot be the destination.
+    std::uint16_t w = safe ? alloc(static_cast<std::uint16_t>(1 + ordered.size())) : call_window(dst, ordered.size());
     if (move_receiver) {
       Resolved r = resolve(std::string(text(obj)));
       emit(Op::TakeLocal, w, r.index);
@@ -2343,7 +2362,7 @@ class ModuleCompiler {
     if (id > 0xFFFF) fail(callee, "too many distinct names");
     if (safe) patch_here(nil_jump);
     if (home != kNoReg) put_back(place);
-    if (dst != kNoReg) emit(Op::Move, dst, w);
+    result_to(dst, w);
   }
 
   void comprehension(Node* n, std::uint16_t dst) {

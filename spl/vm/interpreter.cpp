@@ -1,6 +1,6 @@
-// The dispatch loop. Every register owns one count of the value it holds; registers of a frame
-// are released and zeroed when it returns (zero bits are the double 0.0, which owns nothing),
-// so the slots above the newest frame never hold a reference.
+// The dispatch loop. Every register owns one count of the value it holds; the objects in a frame's
+// registers are released and their slots zeroed when it returns (zero bits are the double 0.0),
+// so the slots above the newest frame never hold a reference (stale numbers may remain).
 
 #include <fmt/core.h>
 
@@ -24,6 +24,18 @@ inline void clear_regs(Value* from, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     release(from[i]);
     from[i].bits = 0;
+  }
+}
+
+// A returning frame's registers: only those holding objects are released and zeroed; numbers,
+// bools and nil own nothing and may stay behind (the next frame writes before it reads).
+inline void release_frame_regs(Value* from, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    Value v = from[i];
+    if (v.is_obj()) {
+      from[i].bits = 0;
+      release(v);
+    }
   }
 }
 
@@ -158,9 +170,11 @@ Value Vm::execute(std::size_t entry) {
 #define DISPATCH()                                \
   do {                                            \
     I = *pc++;                                    \
-    fr->pc = pc;                                  \
     goto* kLabels[static_cast<std::size_t>(I.op)]; \
   } while (0)
+  // The frame's pc is stored only where it is read: before a call (returns resume from it) and
+  // before anything that can panic (the trace names its line). Fast paths skip the store.
+#define SAVE_PC() (fr->pc = pc)
   Instr I;
   DISPATCH();
   {
@@ -239,6 +253,7 @@ Value Vm::execute(std::size_t entry) {
           } else if (I.op == Op::Sub) {
             s = x.int48() - y.int48();
           } else if (__builtin_mul_overflow(x.int48(), y.int48(), &s)) {
+            SAVE_PC();
             panic(fmt::format("integer overflow: {} * {}", x.int48(), y.int48()));
           }
           r = Value::integer(s);
@@ -248,6 +263,7 @@ Value Vm::execute(std::size_t entry) {
           r = Value::of_double(I.op == Op::Add ? a + b : I.op == Op::Sub ? a - b : a * b);
           FEEDBACK(kSeenFloat);
         } else {
+          SAVE_PC();
           r = arith(*this, I.op, x, y);
           FEEDBACK(kSeenOther);
         }
@@ -264,6 +280,7 @@ Value Vm::execute(std::size_t entry) {
           FEEDBACK(kSeenInt);
           DISPATCH();
         }
+        SAVE_PC();
         set_reg(R(I.a), arith(*this, I.op, x, y));
         DISPATCH();
       }
@@ -272,8 +289,9 @@ Value Vm::execute(std::size_t entry) {
       L_BitOr:
       L_BitXor:
       L_Shl:
-      L_Shr: set_reg(R(I.a), arith(*this, I.op, R(I.b), R(I.c))); DISPATCH();
+      L_Shr: SAVE_PC(); set_reg(R(I.a), arith(*this, I.op, R(I.b), R(I.c))); DISPATCH();
       L_Neg: {
+        SAVE_PC();
         Value x = R(I.b);
         Value r;
         if (x.is_int48()) {
@@ -291,6 +309,7 @@ Value Vm::execute(std::size_t entry) {
         DISPATCH();
       }
       L_BitNot: {
+        SAVE_PC();
         Value x = R(I.b);
         if (!x.is_int()) panic(fmt::format("`~` needs an integer, found {}", type_name(x)));
         set_reg(R(I.a), Value::integer(~x.as_int()));
@@ -310,16 +329,20 @@ Value Vm::execute(std::size_t entry) {
           std::int64_t a = x.int48(), b = y.int48();
           r = I.op == Op::Lt ? a < b : I.op == Op::Le ? a <= b : I.op == Op::Gt ? a > b : a >= b;
         } else {
+          SAVE_PC();
           r = compare_holds(*this, I.op, x, y);
         }
         set_reg(R(I.a), Value::of_bool(r));
         DISPATCH();
       }
-      L_In: set_reg(R(I.a), Value::of_bool(contains(*this, R(I.c), R(I.b)))); DISPATCH();
+      L_In: SAVE_PC(); set_reg(R(I.a), Value::of_bool(contains(*this, R(I.c), R(I.b)))); DISPATCH();
       L_Jump: {
         std::int32_t off = I.sbx();
         // Backward jumps are loop back-edges: they spend the step budget (the preemption point).
-        if (off < 0 && --steps_left_ == 0) out_of_steps();
+        if (off < 0 && --steps_left_ == 0) {
+          SAVE_PC();
+          out_of_steps();
+        }
         pc += off;
         DISPATCH();
       }
@@ -348,6 +371,7 @@ Value Vm::execute(std::size_t entry) {
           r = I.op == Op::JumpIfNotLt ? p < q : I.op == Op::JumpIfNotLe ? p <= q : I.op == Op::JumpIfNotGt ? p > q : p >= q;
         } else {
           Op cmp = I.op == Op::JumpIfNotLt ? Op::Lt : I.op == Op::JumpIfNotLe ? Op::Le : I.op == Op::JumpIfNotGt ? Op::Gt : Op::Ge;
+          SAVE_PC();
           r = compare_holds(*this, cmp, x, y);
         }
         if (!r) pc += static_cast<std::int16_t>(I.c);
@@ -368,6 +392,7 @@ Value Vm::execute(std::size_t entry) {
           r = Value::integer(x.int48() + imm);
           FEEDBACK(kSeenInt);
         } else {
+          SAVE_PC();
           r = arith(*this, Op::Add, x, Value::small_int(imm));
           FEEDBACK(kSeenOther);
         }
@@ -379,6 +404,7 @@ Value Vm::execute(std::size_t entry) {
         DISPATCH();
       L_ForPrep: {
         // R[a] counter, R[a+1] limit, R[a+2] step, R[a+3] the loop variable; flags: inclusive.
+        SAVE_PC();
         Value lo = R(I.a), hi = R(I.a + 1), st = R(I.a + 2);
         if (!lo.is_int() || !hi.is_int() || !st.is_int())
           panic(fmt::format("a range needs integer bounds, found {}..{}", type_name(lo), type_name(hi)));
@@ -400,7 +426,10 @@ Value Vm::execute(std::size_t entry) {
         std::int64_t limit = R(I.a + 1).int48();
         bool more = step > 0 ? (I.flags ? next <= limit : next < limit) : (I.flags ? next >= limit : next > limit);
         if (more) {
-          if (--steps_left_ == 0) out_of_steps();
+          if (--steps_left_ == 0) {
+            SAVE_PC();
+            out_of_steps();
+          }
           R(I.a) = Value::small_int(next);
           set_reg(R(I.a + 3), Value::small_int(next));
           pc += I.sbx();
@@ -408,6 +437,7 @@ Value Vm::execute(std::size_t entry) {
         DISPATCH();
       }
       L_IterPrep: {
+        SAVE_PC();
         Value it = iterable(*this, R(I.b));
         set_reg(R(I.a), it);
         set_reg(R(I.a + 1), Value::small_int(0));
@@ -438,6 +468,7 @@ Value Vm::execute(std::size_t entry) {
         DISPATCH();
       }
       L_Call: {
+        SAVE_PC();
         Value* slot = &R(I.a);
         Value f = *slot;
         int n = I.b;
@@ -445,7 +476,7 @@ Value Vm::execute(std::size_t entry) {
         if (f.is_obj(ObjType::Closure)) {
           auto* c = f.as<ClosureObj>();
           Proto* p = c->proto;
-          if (n == p->nparams && !p->variadic && slot + p->nregs + 3 <= stack_end_ && frames_.size() < kMaxFrames) {
+          if (n == p->nparams && !p->variadic && slot + p->nregs + 3 <= stack_end_ && !frames_.full()) {
             frames_.push_back(Frame{p, c, p->code.data(), slot + 1, slot, nullptr, static_cast<std::uint32_t>(n), false});
           } else {
             enter(c, slot + 1, n, slot, nullptr, false);
@@ -463,7 +494,7 @@ Value Vm::execute(std::size_t entry) {
         // R[a] receiver, R[a+1..a+b] arguments, c the name; the next word names the receiver's
         // home register for methods that change it (or kNoReg).
         const Instr X = *pc++;
-        fr->pc = pc;
+        SAVE_PC();
         Value recv = R(I.a);
         InlineCache& ic = fr->proto->caches[static_cast<std::size_t>(pc - 2 - fr->proto->code.data())];
         const void* key = nullptr;
@@ -540,7 +571,7 @@ Value Vm::execute(std::size_t entry) {
           base[0].bits = 0;
           set_reg(*fr->writeback, self);
         }
-        clear_regs(base, fr->proto->nregs + 1u);
+        release_frame_regs(base, fr->proto->nregs + 1u);
         Value* ret = fr->ret;
         bool entry_frame = fr->entry;
         frames_.pop_back();
@@ -551,6 +582,7 @@ Value Vm::execute(std::size_t entry) {
       }
       L_NewArray:
       L_NewTuple: {
+        SAVE_PC();
         {
           std::vector<Value> items(I.c);
           for (std::uint16_t i = 0; i < I.c; ++i) {
@@ -562,6 +594,7 @@ Value Vm::execute(std::size_t entry) {
         DISPATCH();
       }
       L_NewDict: {
+        SAVE_PC();
         auto* d = new DictObj();
         Value dv = Value::object(d);
         for (std::uint16_t i = 0; i < I.c; ++i)
@@ -570,6 +603,7 @@ Value Vm::execute(std::size_t entry) {
         DISPATCH();
       }
       L_NewSet: {
+        SAVE_PC();
         auto* s = new SetObj();
         Value sv = Value::object(s);
         for (std::uint16_t i = 0; i < I.c; ++i) s->set = std::move(s->set).insert(Val(R(I.b + i)));
@@ -577,6 +611,7 @@ Value Vm::execute(std::size_t entry) {
         DISPATCH();
       }
       L_NewRange: {
+        SAVE_PC();
         // R[b] lo, R[b+1] hi, R[b+2] step; flags: inclusive.
         Value lo = R(I.b), hi = R(I.b + 1), st = R(I.b + 2);
         if (!lo.is_int() || !hi.is_int() || !st.is_int()) panic("a range needs integer bounds");
@@ -585,6 +620,7 @@ Value Vm::execute(std::size_t entry) {
         DISPATCH();
       }
       L_NewObject: {
+        SAVE_PC();
         TypeInfo* t = types_[I.b].get();
         auto* o = new InstanceObj(t);
         o->fields.resize(t->fields.size());
@@ -597,7 +633,7 @@ Value Vm::execute(std::size_t entry) {
       }
       L_NewEnum: {
         const Instr X = *pc++;
-        fr->pc = pc;
+        SAVE_PC();
         auto [t, variant] = variants_[I.b];
         auto* e = new EnumObj(t, variant);
         e->payload.resize(X.b);
@@ -609,6 +645,7 @@ Value Vm::execute(std::size_t entry) {
         DISPATCH();
       }
       L_Closure: {
+        SAVE_PC();
         Proto* p = protos_[I.b].get();
         auto* c = new ClosureObj(p);
         c->up.reserve(p->captures.size());
@@ -620,18 +657,21 @@ Value Vm::execute(std::size_t entry) {
         set_reg(R(I.a), Value::object(c));
         DISPATCH();
       }
-      L_GetIndex: set_reg(R(I.a), get_index(*this, R(I.b), R(I.c))); DISPATCH();
+      L_GetIndex: SAVE_PC(); set_reg(R(I.a), get_index(*this, R(I.b), R(I.c))); DISPATCH();
       L_SetIndex: {
+        SAVE_PC();
         make_unique(R(I.a));
         set_index(*this, R(I.a), R(I.b), R(I.c));
         DISPATCH();
       }
       L_TakeIndex: {
+        SAVE_PC();
         make_unique(R(I.b));
         set_reg(R(I.a), take_index(*this, R(I.b), R(I.c)));
         DISPATCH();
       }
       L_GetSlice: {
+        SAVE_PC();
         // R[b] the value, R[b+1..b+3] start, end, step (nil when absent)
         set_reg(R(I.a), get_slice(*this, R(I.b), R(I.b + 1), R(I.b + 2), R(I.b + 3)));
         DISPATCH();
@@ -657,16 +697,19 @@ Value Vm::execute(std::size_t entry) {
             DISPATCH();
           }
         }
+        SAVE_PC();
         set_reg(R(I.a), get_field_slow(*this, o, I.c));
         RELOAD();
         DISPATCH();
       }
       L_SetField: {
+        SAVE_PC();
         make_unique(R(I.a));
         set_field(*this, R(I.a), I.b, R(I.c));
         DISPATCH();
       }
       L_TakeField: {
+        SAVE_PC();
         make_unique(R(I.b));
         set_reg(R(I.a), take_field(*this, R(I.b), I.c));
         DISPATCH();
@@ -686,6 +729,7 @@ Value Vm::execute(std::size_t entry) {
             set_reg(R(I.a), v);
             DISPATCH();
           }
+          SAVE_PC();
           panic(fmt::format("no element .{} in a value of type {}", I.c, type_name(t)));
         }
         Value v = t.as<ArrayObj>()->items[I.c];
@@ -701,6 +745,7 @@ Value Vm::execute(std::size_t entry) {
         DISPATCH();
       }
       L_GetPayload: {
+        SAVE_PC();
         Value v = R(I.b);
         auto* e = v.as<EnumObj>();
         if (I.c >= e->payload.size()) panic("pattern has more fields than the variant");
@@ -710,8 +755,9 @@ Value Vm::execute(std::size_t entry) {
         DISPATCH();
       }
       L_IsType: set_reg(R(I.a), Value::of_bool(value_kind(R(I.b)) == I.c)); DISPATCH();
-      L_Len: set_reg(R(I.a), Value::integer(length_of(*this, R(I.b)))); DISPATCH();
+      L_Len: SAVE_PC(); set_reg(R(I.a), Value::integer(length_of(*this, R(I.b)))); DISPATCH();
       L_Concat: {
+        SAVE_PC();
         {
           std::string s;
           for (std::uint16_t i = 0; i < I.c; ++i) {
@@ -726,7 +772,7 @@ Value Vm::execute(std::size_t entry) {
         }
         DISPATCH();
       }
-      L_Exists: set_reg(R(I.a), exists(R(I.b))); DISPATCH();
+      L_Exists: SAVE_PC(); set_reg(R(I.a), exists(R(I.b))); DISPATCH();
       L_Propagate: {
         // Ok(v) -> v; Some(v) -> v; nil and Err(e) return from the function.
         Value v = R(I.b);
@@ -749,7 +795,7 @@ Value Vm::execute(std::size_t entry) {
         Value r = R(I.a);
         R(I.a).bits = 0;
         Frame f = *fr;
-        clear_regs(base, f.proto->nregs + 1u);
+        release_frame_regs(base, f.proto->nregs + 1u);
         frames_.pop_back();
         if (f.entry) return r;
         set_reg(*f.ret, r);
@@ -757,6 +803,7 @@ Value Vm::execute(std::size_t entry) {
         DISPATCH();
       }
       L_AssertFail: {
+        SAVE_PC();
         std::string msg = std::string(str_of(k[I.b]));
         if (I.a != kNoReg) msg = I.flags ? msg + " " + to_repr(R(I.a)) : to_display(R(I.a)) + " (" + msg + ")";
         assertion_failed(std::move(msg));  // never returns
@@ -765,6 +812,7 @@ Value Vm::execute(std::size_t entry) {
     }
 #pragma GCC diagnostic pop
 #undef DISPATCH
+#undef SAVE_PC
 #undef R
 #undef RELOAD
 #undef FEEDBACK

@@ -51,6 +51,16 @@ std::string find_std_root() {
   return "lib/std";
 }
 
+FrameStack::FrameStack() {
+  // malloc, not new[]: the block is left untouched until frames are pushed.
+  begin_ = static_cast<Frame*>(std::malloc(kMaxFrames * sizeof(Frame)));
+  if (begin_ == nullptr) throw std::bad_alloc();
+  top_ = begin_;
+  end_ = begin_ + kMaxFrames;
+}
+
+FrameStack::~FrameStack() { std::free(begin_); }
+
 Vm::Vm(Options options) : options_(std::move(options)) {
   if (options_.std_root.empty()) options_.std_root = find_std_root();
   if (options_.max_steps != 0) steps_left_ = options_.max_steps;
@@ -59,7 +69,6 @@ Vm::Vm(Options options) : options_(std::move(options)) {
   if (stack_ == nullptr) throw std::bad_alloc();
   stack_end_ = stack_ + options_.stack_slots;
   top_ = stack_;
-  frames_.reserve(256);
 
   auto result = std::make_unique<TypeInfo>();
   result->name = "Result";
@@ -220,7 +229,7 @@ void Vm::enter(ClosureObj* c, Value* args, int n, Value* ret, Value* writeback, 
       for (int i = n; i < p->nparams; ++i) set_reg_nil(args[i]);
     }
   }
-  if (args + p->nregs + 2 > stack_end_ || frames_.size() >= kMaxFrames)
+  if (args + p->nregs + 2 > stack_end_ || frames_.full())
     panic(fmt::format("stack overflow ({} frames deep, in `{}`)", frames_.size(), p->name));
   frames_.push_back(Frame{p, c, p->code.data(), args, ret, writeback, static_cast<std::uint32_t>(n), entry});
 }

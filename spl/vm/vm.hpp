@@ -64,6 +64,31 @@ struct Frame {
   bool entry;        // returns from execute() rather than to a caller frame
 };
 
+// The call frames of one VM: a fixed block of kMaxFrames reserved once (its pages are touched only
+// as deep as calls go), so a call is a bounds check and a store, never a reallocation that would
+// move the frames the interpreter points into.
+class FrameStack {
+ public:
+  FrameStack();
+  ~FrameStack();
+  FrameStack(const FrameStack&) = delete;
+  FrameStack& operator=(const FrameStack&) = delete;
+
+  bool empty() const { return top_ == begin_; }
+  bool full() const { return top_ == end_; }
+  std::size_t size() const { return static_cast<std::size_t>(top_ - begin_); }
+  Frame& back() { return top_[-1]; }
+  const Frame& back() const { return top_[-1]; }
+  const Frame& operator[](std::size_t i) const { return begin_[i]; }
+  void push_back(const Frame& f) { *top_++ = f; }  // the caller checked !full()
+  void pop_back() { --top_; }
+
+ private:
+  Frame* begin_;
+  Frame* top_;
+  Frame* end_;
+};
+
 class Vm {
  public:
   explicit Vm(Options options = {});
@@ -167,7 +192,7 @@ class Vm {
   Value* stack_ = nullptr;
   Value* stack_end_ = nullptr;
   Value* top_ = nullptr;  // first free slot above the newest frame
-  std::vector<Frame> frames_;
+  FrameStack frames_;
   std::size_t native_depth_ = 0;
   std::uint64_t steps_left_ = ~std::uint64_t{0};
   void out_of_steps();  // panics when a step limit is set
