@@ -634,7 +634,7 @@ class ModuleCompiler {
 
   void finish_proto(FnState& st) {
     Proto* p = st.proto;
-    p->nregs = static_cast<std::uint16_t>(st.max + 1);
+    p->nregs = st.max;  // registers 0..max-1: alloc() never hands out max itself
     p->caches.resize(p->code.size());
     p->feedback.assign(p->code.size(), 0);
   }

@@ -571,7 +571,7 @@ Value Vm::execute(std::size_t entry) {
           base[0].bits = 0;
           set_reg(*fr->writeback, self);
         }
-        release_frame_regs(base, fr->proto->nregs + 1u);
+        release_frame_regs(base, fr->proto->nregs);
         Value* ret = fr->ret;
         bool entry_frame = fr->entry;
         frames_.pop_back();
@@ -795,7 +795,7 @@ Value Vm::execute(std::size_t entry) {
         Value r = R(I.a);
         R(I.a).bits = 0;
         Frame f = *fr;
-        release_frame_regs(base, f.proto->nregs + 1u);
+        release_frame_regs(base, f.proto->nregs);
         frames_.pop_back();
         if (f.entry) return r;
         set_reg(*f.ret, r);
