@@ -1548,6 +1548,14 @@ class ModuleCompiler {
     fs_->offset = saved_offset;
   }
 
+  // The register holding a postfix operation's receiver: a local's own register, else a fresh one.
+  std::uint16_t receiver_any(Node* n) {
+    if (n && n->kind == NodeKind::Name) return expr_any(n);
+    std::uint16_t o = alloc();
+    receiver_into(n, o);
+    return o;
+  }
+
   // The receiver of a postfix operation: compiled inside the current safe-navigation chain.
   void receiver_into(Node* n, std::uint16_t dst) {
     if (safe_exits_ == nullptr) {
@@ -1642,8 +1650,7 @@ class ModuleCompiler {
         return;
       }
       case NodeKind::Index: {
-        std::uint16_t o = alloc();
-        receiver_into(n->kids[0], o);
+        std::uint16_t o = receiver_any(n->kids[0]);
         std::uint16_t i = expr_any(n->kids[1]);
         emit(Op::GetIndex, dst, o, i);
         return;
@@ -2065,8 +2072,7 @@ class ModuleCompiler {
         fail(n, fmt::format("type `{}` has no variant or static function `{}`", t->name, name));
       }
     }
-    std::uint16_t o = alloc();
-    receiver_into(obj, o);
+    std::uint16_t o = receiver_any(obj);
     emit(Op::GetField, dst, o, name16(name));
   }
 

@@ -144,6 +144,7 @@ Value Vm::execute(std::size_t entry) {
   Value* k = fr->proto->consts.data();
   const Instr* code = fr->proto->code.data();
   std::uint8_t* fb = fr->proto->feedback.data();
+  InlineCache* caches = fr->proto->caches.data();
   (void)entry;
 
 #define RELOAD()                  \
@@ -154,6 +155,7 @@ Value Vm::execute(std::size_t entry) {
     k = fr->proto->consts.data(); \
     code = fr->proto->code.data(); \
     fb = fr->proto->feedback.data(); \
+    caches = fr->proto->caches.data(); \
   } while (0)
 #define R(i) base[i]
 #define FEEDBACK(bits) fb[pc - 1 - code] |= (bits)
@@ -496,7 +498,7 @@ Value Vm::execute(std::size_t entry) {
         const Instr X = *pc++;
         SAVE_PC();
         Value recv = R(I.a);
-        InlineCache& ic = fr->proto->caches[static_cast<std::size_t>(pc - 2 - fr->proto->code.data())];
+        InlineCache& ic = caches[pc - 2 - code];
         const void* key = nullptr;
         if (recv.is_obj(ObjType::Instance)) {
           key = recv.as<InstanceObj>()->type;
@@ -680,7 +682,7 @@ Value Vm::execute(std::size_t entry) {
         Value o = R(I.b);
         if (o.is_obj(ObjType::Instance)) {
           auto* inst = o.as<InstanceObj>();
-          InlineCache& ic = fr->proto->caches[static_cast<std::size_t>(pc - 1 - fr->proto->code.data())];
+          InlineCache& ic = caches[pc - 1 - code];
           if (ic.key == inst->type) {
             Value v = inst->fields[ic.slot];
             retain(v);
@@ -703,9 +705,27 @@ Value Vm::execute(std::size_t entry) {
         DISPATCH();
       }
       L_SetField: {
+        // R[a].name(b) = R[c]. The cache holds the field's slot for the last type seen; a struct
+        // (a value) held more than once is copied first.
+        Value o = R(I.a);
+        InlineCache& ic = caches[pc - 1 - code];
+        if (o.is_obj(ObjType::Instance)) {
+          auto* inst = o.as<InstanceObj>();
+          if (ic.key == inst->type && (o.obj()->rc == 1 || inst->type->kind == TypeInfo::Kind::Class)) {
+            Value v = R(I.c);
+            retain(v);
+            set_reg(inst->fields[ic.slot], v);
+            DISPATCH();
+          }
+        }
         SAVE_PC();
         make_unique(R(I.a));
         set_field(*this, R(I.a), I.b, R(I.c));
+        if (R(I.a).is_obj(ObjType::Instance)) {
+          auto* inst = R(I.a).as<InstanceObj>();
+          ic.key = inst->type;
+          ic.slot = inst->type->field_index.at(I.b);
+        }
         DISPATCH();
       }
       L_TakeField: {
