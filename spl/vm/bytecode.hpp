@@ -2,6 +2,10 @@
 // The register bytecode (tier 0). An instruction is 8 bytes: an opcode and three 16-bit operands
 // naming registers of the current frame, constants, globals or names; jumps keep a signed 32-bit
 // offset in b:c. A few instructions are followed by one Extra word with more operands.
+// The compiler emits only generic arithmetic; the interpreter rewrites an Add, Sub, Mul or Div in
+// place into its Int or Float form once it has seen those operand types (quickening), and back
+// for good when a specialised form meets other operands. The op in the code is then the type
+// feedback a later tier reads, with the per-instruction feedback bits.
 
 #include <cstdint>
 #include <memory>
@@ -23,7 +27,8 @@ namespace spl::vm {
   X(NewArray) X(NewTuple) X(NewDict) X(NewSet) X(NewRange) X(NewObject) X(NewEnum) X(Closure)              \
   X(GetIndex) X(SetIndex) X(TakeIndex) X(GetSlice) X(GetField) X(SetField) X(TakeField) X(TakeLocal)        \
   X(IsVariant) X(GetPayload) X(IsType) X(Len) X(TupleGet)                                                   \
-  X(Concat) X(Truthy) X(Exists) X(Propagate) X(AssertFail) X(Extra)
+  X(Concat) X(Truthy) X(Exists) X(Propagate) X(AssertFail) X(Extra)                                       \
+  X(AddInt) X(SubInt) X(MulInt) X(AddFloat) X(SubFloat) X(MulFloat) X(DivFloat)
 
 enum class Op : std::uint8_t {
 #define SPL_VM_OP_ENUM(name) name,

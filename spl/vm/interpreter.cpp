@@ -159,6 +159,18 @@ Value Vm::execute(std::size_t entry) {
   } while (0)
 #define R(i) base[i]
 #define FEEDBACK(bits) fb[pc - 1 - code] |= (bits)
+  // Rewrites the running instruction (the VM runs one thread; a VM shared by threads will need an
+  // atomic store here). A generic op that has seen other operand types stays generic.
+#define QUICKEN(op_specialised)                                         \
+  do {                                                                   \
+    if (!(fb[pc - 1 - code] & kSeenOther)) const_cast<Instr*>(pc - 1)->op = (op_specialised); \
+  } while (0)
+#define GENERIC(op_generic)                              \
+  do {                                                   \
+    const_cast<Instr*>(pc - 1)->op = (op_generic);       \
+    FEEDBACK(kSeenOther);                                \
+    I.op = (op_generic);                                 \
+  } while (0)
 
   // Threaded dispatch: every handler jumps straight to the next one. Locals with destructors
   // live in inner blocks that end before the jump (an indirect goto cannot run destructors).
@@ -260,10 +272,12 @@ Value Vm::execute(std::size_t entry) {
           }
           r = Value::integer(s);
           FEEDBACK(kSeenInt);
+          QUICKEN(I.op == Op::Add ? Op::AddInt : I.op == Op::Sub ? Op::SubInt : Op::MulInt);
         } else if (x.is_double() && y.is_double()) {
           double a = x.dbl(), b = y.dbl();
           r = Value::of_double(I.op == Op::Add ? a + b : I.op == Op::Sub ? a - b : a * b);
           FEEDBACK(kSeenFloat);
+          QUICKEN(I.op == Op::Add ? Op::AddFloat : I.op == Op::Sub ? Op::SubFloat : Op::MulFloat);
         } else {
           SAVE_PC();
           r = arith(*this, I.op, x, y);
@@ -280,6 +294,12 @@ Value Vm::execute(std::size_t entry) {
           std::int64_t a = x.int48(), b = y.int48();
           set_reg(R(I.a), Value::small_int(I.op == Op::Div ? a / b : a % b));
           FEEDBACK(kSeenInt);
+          DISPATCH();
+        }
+        if (I.op == Op::Div && x.is_double() && y.is_double()) {
+          set_reg(R(I.a), Value::of_double(x.dbl() / y.dbl()));
+          FEEDBACK(kSeenFloat);
+          QUICKEN(Op::DivFloat);
           DISPATCH();
         }
         SAVE_PC();
@@ -829,6 +849,48 @@ Value Vm::execute(std::size_t entry) {
         assertion_failed(std::move(msg));  // never returns
       }
       L_Extra: DISPATCH();
+      L_AddInt:
+      L_SubInt: {
+        Value x = R(I.b), y = R(I.c);
+        if (x.is_int48() && y.is_int48()) {
+          std::int64_t p = x.int48(), q = y.int48();
+          set_reg(R(I.a), Value::integer(I.op == Op::AddInt ? p + q : p - q));  // 49 bits at most
+          DISPATCH();
+        }
+        GENERIC(I.op == Op::AddInt ? Op::Add : Op::Sub);
+        goto L_Add;
+      }
+      L_MulInt: {
+        Value x = R(I.b), y = R(I.c);
+        std::int64_t s;
+        if (x.is_int48() && y.is_int48() && !__builtin_mul_overflow(x.int48(), y.int48(), &s)) {
+          set_reg(R(I.a), Value::integer(s));
+          DISPATCH();
+        }
+        GENERIC(Op::Mul);
+        goto L_Add;
+      }
+      L_AddFloat:
+      L_SubFloat:
+      L_MulFloat: {
+        Value x = R(I.b), y = R(I.c);
+        if (x.is_double() && y.is_double()) {
+          double p = x.dbl(), q = y.dbl();
+          set_reg(R(I.a), Value::of_double(I.op == Op::AddFloat ? p + q : I.op == Op::SubFloat ? p - q : p * q));
+          DISPATCH();
+        }
+        GENERIC(I.op == Op::AddFloat ? Op::Add : I.op == Op::SubFloat ? Op::Sub : Op::Mul);
+        goto L_Add;
+      }
+      L_DivFloat: {
+        Value x = R(I.b), y = R(I.c);
+        if (x.is_double() && y.is_double()) {
+          set_reg(R(I.a), Value::of_double(x.dbl() / y.dbl()));
+          DISPATCH();
+        }
+        GENERIC(Op::Div);
+        goto L_Div;
+      }
     }
 #pragma GCC diagnostic pop
 #undef DISPATCH
@@ -836,6 +898,8 @@ Value Vm::execute(std::size_t entry) {
 #undef R
 #undef RELOAD
 #undef FEEDBACK
+#undef QUICKEN
+#undef GENERIC
 }
 
 }  // namespace spl::vm
