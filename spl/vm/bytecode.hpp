@@ -6,6 +6,9 @@
 // place into its Int or Float form once it has seen those operand types (quickening), and back
 // for good when a specialised form meets other operands. The op in the code is then the type
 // feedback a later tier reads, with the per-instruction feedback bits.
+// The K forms (AddK ... ModK) take a number constant as their right operand (c indexes the
+// constants); their fast path runs only when the left operand has the constant's type, so only
+// the other case (kSeenOther) is recorded.
 
 #include <cstdint>
 #include <memory>
@@ -28,7 +31,8 @@ namespace spl::vm {
   X(GetIndex) X(SetIndex) X(TakeIndex) X(GetSlice) X(GetField) X(SetField) X(TakeField) X(TakeLocal)        \
   X(IsVariant) X(GetPayload) X(IsType) X(Len) X(TupleGet)                                                   \
   X(Concat) X(Truthy) X(Exists) X(Propagate) X(AssertFail) X(Extra)                                       \
-  X(AddInt) X(SubInt) X(MulInt) X(AddFloat) X(SubFloat) X(MulFloat) X(DivFloat)
+  X(AddInt) X(SubInt) X(MulInt) X(AddFloat) X(SubFloat) X(MulFloat) X(DivFloat)                         \
+  X(AddK) X(SubK) X(MulK) X(DivK) X(ModK)
 
 enum class Op : std::uint8_t {
 #define SPL_VM_OP_ENUM(name) name,

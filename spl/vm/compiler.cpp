@@ -1980,6 +1980,18 @@ class ModuleCompiler {
         return;
       }
     }
+    if (r->kind == NodeKind::IntLit || r->kind == NodeKind::FloatLit) {
+      // Arithmetic with a number literal on the right reads it from the constants directly.
+      std::string err;
+      Value k = number_literal(text(r), err);
+      Op with_k = op == Tok::Plus ? Op::AddK : op == Tok::Minus ? Op::SubK : op == Tok::Star ? Op::MulK
+                : op == Tok::Slash ? Op::DivK : op == Tok::Percent ? Op::ModK : Op::Extra;
+      if (err.empty() && with_k != Op::Extra && (k.is_int48() || k.is_double())) {
+        std::uint16_t a = expr_any(l);
+        emit(with_k, dst, a, constant(k));
+        return;
+      }
+    }
     std::uint16_t a = expr_any(l);
     std::uint16_t b = expr_any(r);
     switch (op) {

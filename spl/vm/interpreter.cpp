@@ -290,9 +290,10 @@ Value Vm::execute(std::size_t entry) {
       L_Mod: {
         Value x = R(I.b), y = R(I.c);
         if (x.is_int48() && y.is_int48() && y.int48() != 0) {
-          // 48-bit operands cannot overflow; C++ division truncates toward zero like Simple's.
+          // 48-bit operands cannot overflow i64 (-2^47 / -1 needs 49 bits: integer() boxes it); C++
+          // division truncates toward zero like Simple's.
           std::int64_t a = x.int48(), b = y.int48();
-          set_reg(R(I.a), Value::small_int(I.op == Op::Div ? a / b : a % b));
+          set_reg(R(I.a), Value::integer(I.op == Op::Div ? a / b : a % b));
           FEEDBACK(kSeenInt);
           DISPATCH();
         }
@@ -881,6 +882,59 @@ Value Vm::execute(std::size_t entry) {
         }
         GENERIC(I.op == Op::AddFloat ? Op::Add : I.op == Op::SubFloat ? Op::Sub : Op::Mul);
         goto L_Add;
+      }
+      L_AddK:
+      L_SubK: {
+        Value x = R(I.b), y = k[I.c];
+        bool add = I.op == Op::AddK;
+        if (x.is_int48() && y.is_int48()) {
+          set_reg(R(I.a), Value::integer(add ? x.int48() + y.int48() : x.int48() - y.int48()));
+          DISPATCH();
+        }
+        if (x.is_double() && y.is_double()) {
+          set_reg(R(I.a), Value::of_double(add ? x.dbl() + y.dbl() : x.dbl() - y.dbl()));
+          DISPATCH();
+        }
+        goto arith_k;
+      }
+      L_MulK: {
+        Value x = R(I.b), y = k[I.c];
+        std::int64_t s;
+        if (x.is_int48() && y.is_int48() && !__builtin_mul_overflow(x.int48(), y.int48(), &s)) {
+          set_reg(R(I.a), Value::integer(s));
+          DISPATCH();
+        }
+        if (x.is_double() && y.is_double()) {
+          set_reg(R(I.a), Value::of_double(x.dbl() * y.dbl()));
+          DISPATCH();
+        }
+        goto arith_k;
+      }
+      L_DivK:
+      L_ModK: {
+        Value x = R(I.b), y = k[I.c];
+        bool div = I.op == Op::DivK;
+        if (x.is_int48() && y.is_int48() && y.int48() != 0) {
+          // 48-bit operands cannot overflow i64 (-2^47 / -1 needs 49 bits: integer() boxes it); C++
+          // division truncates toward zero like Simple's.
+          std::int64_t p = x.int48(), q = y.int48();
+          set_reg(R(I.a), Value::integer(div ? p / q : p % q));
+          DISPATCH();
+        }
+        if (div && x.is_double() && y.is_double()) {
+          set_reg(R(I.a), Value::of_double(x.dbl() / y.dbl()));
+          DISPATCH();
+        }
+        goto arith_k;
+      }
+      arith_k: {
+        // Mixed operand types, a zero divisor or an overflow: the general rules (which may panic).
+        SAVE_PC();
+        Op generic = I.op == Op::AddK ? Op::Add : I.op == Op::SubK ? Op::Sub : I.op == Op::MulK ? Op::Mul
+                   : I.op == Op::DivK ? Op::Div : Op::Mod;
+        FEEDBACK(kSeenOther);
+        set_reg(R(I.a), arith(*this, generic, R(I.b), k[I.c]));
+        DISPATCH();
       }
       L_DivFloat: {
         Value x = R(I.b), y = R(I.c);
