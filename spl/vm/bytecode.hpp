@@ -7,8 +7,8 @@
 // for good when a specialised form meets other operands. The op in the code is then the type
 // feedback a later tier reads, with the per-instruction feedback bits.
 // The K forms (AddK ... ModK) take a number constant as their right operand (c indexes the
-// constants); their fast path runs only when the left operand has the constant's type, so only
-// the other case (kSeenOther) is recorded.
+// constants), AddImm a small integer; their fast path runs only when the left operand has the
+// constant's type, so only the other case (kSeenOther) is recorded.
 
 #include <cstdint>
 #include <memory>

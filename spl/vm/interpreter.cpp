@@ -389,8 +389,8 @@ Value Vm::execute(std::size_t entry) {
         // A comparison fused with the conditional jump of an if/while: jump by c when it is false.
         Value x = R(I.a), y = R(I.b);
         bool r;
-        if (x.is_int48() && y.is_int48()) {
-          std::int64_t p = x.int48(), q = y.int48();
+        if (Value::both_int48(x, y)) {
+          std::int64_t p = x.scaled48(), q = y.scaled48();  // scaling keeps the order
           r = I.op == Op::JumpIfNotLt ? p < q : I.op == Op::JumpIfNotLe ? p <= q : I.op == Op::JumpIfNotGt ? p > q : p >= q;
         } else {
           Op cmp = I.op == Op::JumpIfNotLt ? Op::Lt : I.op == Op::JumpIfNotLe ? Op::Le : I.op == Op::JumpIfNotGt ? Op::Gt : Op::Ge;
@@ -412,8 +412,7 @@ Value Vm::execute(std::size_t entry) {
         std::int64_t imm = static_cast<std::int16_t>(I.c);
         Value r;
         if (x.is_int48()) {
-          r = Value::integer(x.int48() + imm);
-          FEEDBACK(kSeenInt);
+          if (!Value::add48(x, Value::small_int(imm), r)) r = Value::integer(x.int48() + imm);
         } else {
           SAVE_PC();
           r = arith(*this, Op::Add, x, Value::small_int(imm));
@@ -853,9 +852,13 @@ Value Vm::execute(std::size_t entry) {
       L_AddInt:
       L_SubInt: {
         Value x = R(I.b), y = R(I.c);
-        if (x.is_int48() && y.is_int48()) {
-          std::int64_t p = x.int48(), q = y.int48();
-          set_reg(R(I.a), Value::integer(I.op == Op::AddInt ? p + q : p - q));  // 49 bits at most
+        if (Value::both_int48(x, y)) {
+          Value r;
+          if (!(I.op == Op::AddInt ? Value::add48(x, y, r) : Value::sub48(x, y, r))) {
+            std::int64_t p = x.int48(), q = y.int48();
+            r = Value::integer(I.op == Op::AddInt ? p + q : p - q);  // 49 bits at most: boxed
+          }
+          set_reg(R(I.a), r);
           DISPATCH();
         }
         GENERIC(I.op == Op::AddInt ? Op::Add : Op::Sub);
@@ -863,9 +866,9 @@ Value Vm::execute(std::size_t entry) {
       }
       L_MulInt: {
         Value x = R(I.b), y = R(I.c);
-        std::int64_t s;
-        if (x.is_int48() && y.is_int48() && !__builtin_mul_overflow(x.int48(), y.int48(), &s)) {
-          set_reg(R(I.a), Value::integer(s));
+        Value r;
+        if (Value::both_int48(x, y) && Value::mul48(x, y, r)) {
+          set_reg(R(I.a), r);
           DISPATCH();
         }
         GENERIC(Op::Mul);
@@ -887,8 +890,9 @@ Value Vm::execute(std::size_t entry) {
       L_SubK: {
         Value x = R(I.b), y = k[I.c];
         bool add = I.op == Op::AddK;
-        if (x.is_int48() && y.is_int48()) {
-          set_reg(R(I.a), Value::integer(add ? x.int48() + y.int48() : x.int48() - y.int48()));
+        Value r;
+        if (Value::both_int48(x, y) && (add ? Value::add48(x, y, r) : Value::sub48(x, y, r))) {
+          set_reg(R(I.a), r);
           DISPATCH();
         }
         if (x.is_double() && y.is_double()) {
@@ -899,9 +903,9 @@ Value Vm::execute(std::size_t entry) {
       }
       L_MulK: {
         Value x = R(I.b), y = k[I.c];
-        std::int64_t s;
-        if (x.is_int48() && y.is_int48() && !__builtin_mul_overflow(x.int48(), y.int48(), &s)) {
-          set_reg(R(I.a), Value::integer(s));
+        Value r;
+        if (Value::both_int48(x, y) && Value::mul48(x, y, r)) {
+          set_reg(R(I.a), r);
           DISPATCH();
         }
         if (x.is_double() && y.is_double()) {
@@ -914,7 +918,7 @@ Value Vm::execute(std::size_t entry) {
       L_ModK: {
         Value x = R(I.b), y = k[I.c];
         bool div = I.op == Op::DivK;
-        if (x.is_int48() && y.is_int48() && y.int48() != 0) {
+        if (Value::both_int48(x, y) && y.int48() != 0) {
           // 48-bit operands cannot overflow i64 (-2^47 / -1 needs 49 bits: integer() boxes it); C++
           // division truncates toward zero like Simple's.
           std::int64_t p = x.int48(), q = y.int48();

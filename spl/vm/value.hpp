@@ -39,7 +39,8 @@ struct Value {
   bool is_double() const { return (bits >> 48) < 0xFFF9; }
   bool is_bool() const { return tag() == kTagBool; }
   bool is_nil() const { return bits == kTagNil; }
-  bool is_obj() const { return tag() == kTagObj; }
+  // No encoding lies above the object tag (doubles are made canonical), so one compare suffices.
+  bool is_obj() const { return bits >= kTagObj; }
   bool is_obj(ObjType t) const { return is_obj() && obj()->type == t; }
   bool is_int() const { return is_int48() || is_obj(ObjType::BigInt); }
 
@@ -58,6 +59,31 @@ struct Value {
   }
   static Value small_int(std::int64_t i) { return {kTagInt | (static_cast<std::uint64_t>(i) & kPayload)}; }
   static bool fits48(std::int64_t i) { return i >= kIntMin && i <= kIntMax; }
+  static bool both_int48(Value a, Value b) { return (((a.bits ^ kTagInt) | (b.bits ^ kTagInt)) >> 48) == 0; }
+  // A 48-bit integer scaled by 2^16 (the payload moved to the top): sums, differences and products
+  // of scaled values overflow i64 exactly when the unscaled result needs more than 48 bits, so
+  // the interpreter's fast paths check 48-bit overflow with the CPU's overflow flag.
+  std::int64_t scaled48() const { return static_cast<std::int64_t>(bits << 16); }
+  static Value from_scaled48(std::int64_t s) { return {kTagInt | (static_cast<std::uint64_t>(s) >> 16)}; }
+  // Both operands int48 (the caller checked); false when the result does not fit 48 bits.
+  static bool add48(Value a, Value b, Value& out) {
+    std::int64_t s;
+    if (__builtin_add_overflow(a.scaled48(), b.scaled48(), &s)) return false;
+    out = from_scaled48(s);
+    return true;
+  }
+  static bool sub48(Value a, Value b, Value& out) {
+    std::int64_t s;
+    if (__builtin_sub_overflow(a.scaled48(), b.scaled48(), &s)) return false;
+    out = from_scaled48(s);
+    return true;
+  }
+  static bool mul48(Value a, Value b, Value& out) {
+    std::int64_t s;
+    if (__builtin_mul_overflow(a.scaled48(), b.int48(), &s)) return false;
+    out = from_scaled48(s);
+    return true;
+  }
   static Value integer(std::int64_t i);  // boxes when it does not fit 48 bits
   static Value object(Obj* o) { return {kTagObj | reinterpret_cast<std::uint64_t>(o)}; }
 

@@ -47,6 +47,26 @@ RC_GTEST_PROP(Value, DoubleRoundTrip, (double d)) {
   if (d == d) RC_ASSERT(std::bit_cast<std::uint64_t>(v.dbl()) == std::bit_cast<std::uint64_t>(d));
 }
 
+// The interpreter's 48-bit fast paths against plain i64 arithmetic: the result when it fits 48
+// bits, a refusal (the caller then boxes or panics) exactly when it does not.
+RC_GTEST_PROP(Value, Scaled48ArithmeticMatchesI64, ()) {
+  auto small = rc::gen::inRange<std::int64_t>(Value::kIntMin, Value::kIntMax + 1);
+  std::int64_t a = *rc::gen::oneOf(small, rc::gen::element(Value::kIntMin, Value::kIntMax, std::int64_t{0}, std::int64_t{-1}));
+  std::int64_t b = *rc::gen::oneOf(small, rc::gen::element(Value::kIntMin, Value::kIntMax, std::int64_t{1}, std::int64_t{-1}));
+  Value x = Value::small_int(a), y = Value::small_int(b), r = Value::nil();
+  RC_ASSERT(Value::both_int48(x, y));
+  RC_ASSERT(!Value::both_int48(x, Value::of_double(1.0)));
+  RC_ASSERT(!Value::both_int48(Value::nil(), y));
+  RC_ASSERT(Value::add48(x, y, r) == Value::fits48(a + b));
+  if (Value::fits48(a + b)) RC_ASSERT(r.int48() == a + b);
+  RC_ASSERT(Value::sub48(x, y, r) == Value::fits48(a - b));
+  if (Value::fits48(a - b)) RC_ASSERT(r.int48() == a - b);
+  std::int64_t p = 0;
+  bool fits = !__builtin_mul_overflow(a, b, &p) && Value::fits48(p);
+  RC_ASSERT(Value::mul48(x, y, r) == fits);
+  if (fits) RC_ASSERT(r.int48() == p);
+}
+
 TEST(Value, StructuralEqualityAndHashAgree) {
   Value a = make_array({Value::small_int(1), make_str("x")});
   Value b = make_array({Value::small_int(1), make_str("x")});
