@@ -74,27 +74,6 @@ void make_unique(Value& slot) {
   set_reg(slot, c);
 }
 
-std::uint8_t Vm::value_kind(Value v) {
-  if (v.is_int()) return kKindInt;
-  if (v.is_double()) return kKindFloat;
-  if (v.is_nil()) return kKindNil;
-  if (v.is_bool()) return kKindBool;
-  switch (v.obj()->type) {
-    case ObjType::Str: return kKindStr;
-    case ObjType::Array: return kKindArray;
-    case ObjType::Tuple: return kKindTuple;
-    case ObjType::Dict: return kKindDict;
-    case ObjType::Set: return kKindSet;
-    case ObjType::Range: return kKindRange;
-    case ObjType::Closure:
-    case ObjType::Native:
-    case ObjType::Bound: return kKindFn;
-    case ObjType::Instance: return kKindInstance;
-    case ObjType::Enum: return kKindEnum;
-    default: return kKindOpaque;
-  }
-}
-
 static const char kKindKeys[kKindCount] = {};
 
 // Resolves `name` on the receiver: a user type's method or a builtin one. Returns the callable
@@ -679,7 +658,23 @@ Value Vm::execute(std::size_t entry) {
         set_reg(R(I.a), Value::object(c));
         DISPATCH();
       }
-      L_GetIndex: SAVE_PC(); set_reg(R(I.a), get_index(*this, R(I.b), R(I.c))); DISPATCH();
+      L_GetIndex: {
+        Value v = R(I.b), ix = R(I.c);
+        if (v.is_obj(ObjType::Array) && ix.is_int48()) {
+          // In range and not from the end (a negative index wraps to a huge unsigned one).
+          const auto& items = v.as<ArrayObj>()->items;
+          auto i = static_cast<std::uint64_t>(ix.int48());
+          if (i < items.size()) {
+            Value x = items[i];
+            retain(x);
+            set_reg(R(I.a), x);
+            DISPATCH();
+          }
+        }
+        SAVE_PC();
+        set_reg(R(I.a), get_index(*this, v, ix));
+        DISPATCH();
+      }
       L_SetIndex: {
         SAVE_PC();
         make_unique(R(I.a));

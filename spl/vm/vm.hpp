@@ -201,6 +201,27 @@ class Vm {
 // Kinds for builtin method tables (value_kind).
 enum ValueKind : std::uint8_t { kKindNil, kKindBool, kKindInt, kKindFloat, kKindStr, kKindArray, kKindTuple, kKindDict, kKindSet, kKindRange, kKindFn, kKindInstance, kKindEnum, kKindOpaque, kKindCount };
 
+inline std::uint8_t Vm::value_kind(Value v) {
+  if (v.is_int()) return kKindInt;
+  if (v.is_double()) return kKindFloat;
+  if (v.is_nil()) return kKindNil;
+  if (v.is_bool()) return kKindBool;
+  switch (v.obj()->type) {
+    case ObjType::Str: return kKindStr;
+    case ObjType::Array: return kKindArray;
+    case ObjType::Tuple: return kKindTuple;
+    case ObjType::Dict: return kKindDict;
+    case ObjType::Set: return kKindSet;
+    case ObjType::Range: return kKindRange;
+    case ObjType::Closure:
+    case ObjType::Native:
+    case ObjType::Bound: return kKindFn;
+    case ObjType::Instance: return kKindInstance;
+    case ObjType::Enum: return kKindEnum;
+    default: return kKindOpaque;
+  }
+}
+
 void install_builtins(Vm& vm);
 // The folder of the bundled standard library: $SPL_STD_PATH, else lib/std found by walking up from
 // the running executable (a build tree), else <prefix>/lib/spl/std (an install).
