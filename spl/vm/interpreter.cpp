@@ -39,6 +39,14 @@ inline void release_frame_regs(Value* from, std::size_t n) {
   }
 }
 
+// values_equal, answered inline where the bits decide: identical non-double bits are equal, and
+// nil or a bool equals only its own bits (the common `x != nil`).
+inline bool quick_equal(Value x, Value y) {
+  if (x.bits == y.bits && !x.is_double()) return true;
+  if (x.is_nil() || y.is_nil() || x.is_bool() || y.is_bool()) return false;
+  return values_equal(x, y);
+}
+
 Value copy_object(Value v) {
   Obj* o = v.obj();
   switch (o->type) {
@@ -319,8 +327,8 @@ Value Vm::execute(std::size_t entry) {
       }
       L_Not: set_reg(R(I.a), Value::of_bool(!truthy(R(I.b)))); DISPATCH();
       L_Truthy: set_reg(R(I.a), Value::of_bool(truthy(R(I.b)))); DISPATCH();
-      L_Eq: set_reg(R(I.a), Value::of_bool(values_equal(R(I.b), R(I.c)))); DISPATCH();
-      L_Ne: set_reg(R(I.a), Value::of_bool(!values_equal(R(I.b), R(I.c)))); DISPATCH();
+      L_Eq: set_reg(R(I.a), Value::of_bool(quick_equal(R(I.b), R(I.c)))); DISPATCH();
+      L_Ne: set_reg(R(I.a), Value::of_bool(!quick_equal(R(I.b), R(I.c)))); DISPATCH();
       L_Lt:
       L_Le:
       L_Gt:
@@ -382,7 +390,7 @@ Value Vm::execute(std::size_t entry) {
       L_JumpIfNotEq:
       L_JumpIfNotNe: {
         Value x = R(I.a), y = R(I.b);
-        bool eq = x.bits == y.bits && !x.is_double() ? true : values_equal(x, y);
+        bool eq = quick_equal(x, y);
         if (eq != (I.op == Op::JumpIfNotEq)) pc += static_cast<std::int16_t>(I.c);
         DISPATCH();
       }
