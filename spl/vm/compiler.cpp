@@ -1041,6 +1041,22 @@ class ModuleCompiler {
   // ---- control flow -----------------------------------------------------------------------
   void cond_jump_false(Node* cond, std::vector<std::size_t>& fails) {
     std::uint16_t save = fs_->free;
+    if (cond->kind == NodeKind::Binary && (cond->op == Tok::KwAnd || cond->op == Tok::AmpAmp)) {
+      // Short-circuit by jumps: either side false fails the whole condition.
+      cond_jump_false(cond->kids[0], fails);
+      cond_jump_false(cond->kids[1], fails);
+      return;
+    }
+    if (cond->kind == NodeKind::Binary && (cond->op == Tok::KwOr || cond->op == Tok::PipePipe)) {
+      // A true left side skips the right one; a false one falls to it.
+      std::vector<std::size_t> left_fails;
+      cond_jump_false(cond->kids[0], left_fails);
+      std::size_t taken = emit(Op::Jump);
+      for (std::size_t f : left_fails) patch_here(f);
+      cond_jump_false(cond->kids[1], fails);
+      patch_here(taken);
+      return;
+    }
     if (cond->kind == NodeKind::Binary) {
       // A comparison decides the jump itself, without a bool in between.
       Op fused = Op::Extra;
