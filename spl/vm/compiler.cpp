@@ -69,8 +69,8 @@ struct FnState {
 
 class ModuleCompiler {
  public:
-  ModuleCompiler(Vm& vm, std::shared_ptr<SourceFile> file, std::string key, std::ostream& diag, bool color)
-      : vm_(vm), file_(std::move(file)), key_(std::move(key)), diag_(diag), color_(color) {}
+  ModuleCompiler(Vm& vm, std::shared_ptr<SourceFile> file, std::string key, std::ostream& diag, bool color, bool repl)
+      : vm_(vm), file_(std::move(file)), key_(std::move(key)), diag_(diag), color_(color), repl_(repl) {}
 
   CompiledModule compile() {
     std::vector<syntax::Diagnostic> diags;
@@ -225,6 +225,8 @@ class ModuleCompiler {
   // ---- module ---------------------------------------------------------------------------
   CompiledModule compile_module(Node* root) {
     CompiledModule out;
+    if (repl_)
+      for (const auto& [name, slot] : vm_.module_globals(key_)) globals_[name] = slot;
     // Declarations first: every module-level name is visible everywhere in the file.
     for (std::uint32_t i = 0; i < root->count; ++i) declare_item(root->kids[i], out);
     for (std::uint32_t i = 0; i < root->count; ++i) collect_me_methods(root->kids[i]);
@@ -241,15 +243,25 @@ class ModuleCompiler {
     FnState* saved = fs_;
     fs_ = &st;
     push_scope();
+    Node* last = nullptr;
+    for (std::uint32_t i = 0; i < root->count; ++i)
+      if (!is_declaration(root->kids[i])) last = root->kids[i];
     for (std::uint32_t i = 0; i < root->count; ++i) {
       Node* n = root->kids[i];
       if (is_declaration(n)) continue;
       if (calls_name(n, "main")) out.calls_main = true;
       std::uint16_t save = fs_->free;
-      statement(n);
+      if (repl_ && n == last && produces_value(n)) {
+        std::uint16_t r = alloc();
+        value_statement(n, r);
+        emit(Op::Return, r);
+        out.yields_value = true;
+      } else {
+        statement(n);
+      }
       fs_->free = save;
     }
-    emit(Op::ReturnNil);
+    if (!out.yields_value) emit(Op::ReturnNil);
     finish_proto(st);
     fs_ = saved;
     out.init = init;
@@ -473,7 +485,7 @@ class ModuleCompiler {
   TypeInfo* type_named(std::string_view name) {
     auto it = types_.find(std::string(name));
     if (it != types_.end()) return it->second;
-    return nullptr;
+    return repl_ ? vm_.find_type(std::string(name)) : nullptr;
   }
 
   void define_item(Node* n) {
@@ -490,6 +502,11 @@ class ModuleCompiler {
       case NodeKind::Struct: {
         TypeInfo* t = type_named(text(n->kids[0]));
         add_methods(t, members(n));
+        for (std::size_t i = 0; i < t->fields.size(); ++i) {
+          Node* d = field_defaults_[t][i];
+          t->field_defaults.push_back(
+              d ? make_thunk(d, fmt::format("<default {}.{}>", t->name, t->fields[i])) : Value::nil());
+        }
         break;
       }
       case NodeKind::Impl: {
@@ -574,6 +591,11 @@ class ModuleCompiler {
 
   // ---- functions --------------------------------------------------------------------------
   // Compiles a declared function (module level or method) to a closure value without captures.
+  // A closure of no arguments that evaluates expr (a module-level function for it).
+  Value make_thunk(Node* expr, const std::string& name) {
+    return Value::object(new ClosureObj(compile_function(nullptr, expr, name, false, false, expr, nullptr)));
+  }
+
   Value make_function(Node* fn, const std::string& name, TypeInfo* self_type, bool mutating) {
     Proto* p = compile_function(fn->kids[2], body_of(fn), name, self_type != nullptr, mutating, fn, nullptr);
     return Value::object(new ClosureObj(p));
@@ -2316,7 +2338,16 @@ class ModuleCompiler {
         emit(Op::GetField, static_cast<std::uint16_t>(b + i), base_reg, name16(t->fields[i]));
         continue;
       }
-      if (!v) v = field_defaults_[t][i];
+      auto own = field_defaults_.find(t);
+      if (!v && own != field_defaults_.end()) v = own->second[i];
+      if (!v && own == field_defaults_.end() && i < t->field_defaults.size() && !t->field_defaults[i].is_nil()) {
+        // A type from another module (or REPL entry): its default is computed by its thunk.
+        std::uint16_t w = static_cast<std::uint16_t>(b + i);
+        retain(t->field_defaults[i]);
+        emit(Op::LoadK, w, constant(t->field_defaults[i]));
+        emit(Op::Call, w, 0);
+        continue;
+      }
       if (!v) fail(at, fmt::format("missing field `{}` in `{}`", t->fields[i], t->name));
       expr_into(v, static_cast<std::uint16_t>(b + i));
     }
@@ -2487,6 +2518,7 @@ class ModuleCompiler {
   std::string key_;
   std::ostream& diag_;
   bool color_;
+  bool repl_;  // one entry of a REPL session: earlier entries' names are in scope, the last value is returned
   Arena arena_;
   syntax::ParseResult parsed_;
   FnState* fs_ = nullptr;
@@ -2507,8 +2539,8 @@ class ModuleCompiler {
 }  // namespace
 
 CompiledModule compile_module(Vm& vm, std::shared_ptr<SourceFile> file, const std::string& key, std::ostream& diagnostics,
-                              bool color) {
-  ModuleCompiler c(vm, std::move(file), key, diagnostics, color);
+                              bool color, bool repl) {
+  ModuleCompiler c(vm, std::move(file), key, diagnostics, color, repl);
   return c.compile();
 }
 

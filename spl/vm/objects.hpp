@@ -82,6 +82,9 @@ struct TypeInfo {
   std::unordered_map<std::uint32_t, bool> mutating;              // `me` methods
   std::unordered_map<std::uint32_t, Value> statics;              // name id -> closure
   std::vector<Variant> variants;
+  // Per field: nil, or a closure of no arguments computing its default in the defining module's
+  // scope (how another module, or a later REPL entry, constructs the type without the field).
+  std::vector<Value> field_defaults;
   std::uint32_t id = 0;  // index in the VM's type table (NewObject's operand)
   ~TypeInfo();
 };

@@ -50,6 +50,7 @@ TypeInfo::~TypeInfo() {
   for (auto& [k, v] : methods) release(v);
   for (auto& [k, v] : statics) release(v);
   for (Variant& v : variants) release(v.unit);
+  for (Value v : field_defaults) release(v);
 }
 
 Proto::~Proto() {

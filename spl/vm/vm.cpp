@@ -429,6 +429,16 @@ int Vm::run_source(const std::string& path, std::string text, const std::vector<
   return 0;
 }
 
+Value Vm::run_repl_entry(std::string text) {
+  auto file = std::make_shared<SourceFile>();
+  file->path = "<repl>";
+  file->text = std::move(text);
+  file->index_lines();
+  CompiledModule m = compile_module(*this, file, "<repl>", options_.diagnostics ? *options_.diagnostics : std::cerr,
+                                    options_.color, /*repl=*/true);
+  return run_proto(m.init);
+}
+
 int Vm::run_file(const std::string& path, const std::vector<std::string>& args) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw CompileError(fmt::format("cannot read {}", path));

@@ -102,6 +102,9 @@ class Vm {
   int run_file(const std::string& path, const std::vector<std::string>& args);
   // The same for source held in memory.
   int run_source(const std::string& path, std::string text, const std::vector<std::string>& args);
+  // Runs one entry of a REPL session (see compile_module's repl mode); returns the value of its
+  // last expression (owned; nil when it has none). Throws Panic and CompileError like run_source.
+  Value run_repl_entry(std::string text);
 
   // Prints a panic the way `spl run` does: message, then the Simple stack trace.
   static void print_panic(const Panic& p, std::ostream& err);

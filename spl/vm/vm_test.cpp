@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -143,6 +145,23 @@ TEST(Vm, ExternFnCallsTheRuntimeCAbi) {
                 "print rt_persistent_dict_len(e), rt_persistent_dict_len(d)\n"
                 "rt_persistent_dict_free(e)\nrt_persistent_dict_free(d)\n"),
             "0 1\n");
+}
+
+// A struct imported from another module is built without its defaulted fields: the defaults are
+// computed by the defining module (this crashed the compiler, which looked for the defaults'
+// syntax nodes in its own file), in that module's scope.
+TEST(Vm, ImportedStructFieldsGetTheirDefaults) {
+  std::string dir = testing::TempDir() + "spl_vm_import_defaults";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/shapes.spl") << "val UNIT: i64 = 7\nstruct P:\n    x: i64 = UNIT * 2\n    y: i64\n";
+  testing::internal::CaptureStdout();
+  {
+    Options o;
+    o.std_root = std::string(SPL_SOURCE_DIR) + "/lib/std";
+    Vm vm(o);
+    vm.run_source(dir + "/main.spl", "use shapes.P\nval p = P(y: 1)\nprint p.x, p.y\nprint P(x: 3, y: 4).x\n", {});
+  }
+  EXPECT_EQ(testing::internal::GetCapturedStdout(), "14 1\n3\n");
 }
 
 }  // namespace
