@@ -57,6 +57,7 @@ Result format(std::string_view source, const Options& options) {
     std::string d = difference(source, parsed, text);
     if (d.empty()) {
       result.text = std::move(text);
+      result.conservative = mode == internal::Mode::kConservative;
       return result;
     }
     if (why.empty()) why = std::move(d);

@@ -34,6 +34,9 @@ struct Result {
   std::string text;                              // the formatted source when status is kFormatted
   std::vector<syntax::Diagnostic> diagnostics;   // the syntax errors when status is kSyntaxErrors
   std::string reason;                            // one line for people when refused
+  // The full layout failed its own check, so only the conservative one was applied (indentation
+  // and token contacts as written). Never expected; tests assert it stays false.
+  bool conservative = false;
 
   bool ok() const { return status == Status::kFormatted; }
 };

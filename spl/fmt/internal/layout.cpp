@@ -25,6 +25,15 @@ enum Role : std::uint8_t {
   kRoleSymbol,        // the `:` of a `:name` symbol: touches its name; a space before it may make a call
 };
 
+// `print -17` is read as a subtraction today, but is written as a call with a negative argument:
+// spacing it as `print - 17` would fix that reading in the text, so such an operator is kept.
+bool unary_looking(const std::vector<Token>& tokens, std::uint32_t i) {
+  if (i == kNoToken || i == 0 || i + 1 >= tokens.size()) return false;
+  Tok k = tokens[i].kind;
+  if (k != Tok::Minus && k != Tok::Plus && k != Tok::Star && k != Tok::Amp) return false;
+  return tokens[i].begin > tokens[i - 1].end && tokens[i + 1].begin == tokens[i].end;
+}
+
 std::vector<std::uint8_t> roles_of(const Node* root, const std::vector<Token>& tokens) {
   std::vector<std::uint8_t> roles(tokens.size(), kRoleNone);
   auto set = [&](std::uint32_t t, Role r) {
@@ -42,6 +51,8 @@ std::vector<std::uint8_t> roles_of(const Node* root, const std::vector<Token>& t
         } else if (n->op == Tok::Shr) {
           set(n->token, kRoleSpacedBefore);
           if (n->token != kNoToken) set(n->token + 1, kRoleSpacedAfter);
+        } else if (unary_looking(tokens, n->token)) {
+          set(n->token, kRoleKeep);
         } else {
           set(n->token, kRoleSpaced);
         }
@@ -96,7 +107,8 @@ enum class Sep : std::uint8_t { kNone, kSpace, kKeep };
 // The space between two tokens on one line. kKeep: as written (one space if there was any).
 Sep token_sep(const Token& a, const Token& b, std::uint8_t ra, std::uint8_t rb, bool in_square) {
   Tok x = a.kind, y = b.kind;
-  // Nothing reads spaces inside brackets next to the bracket.
+  // Nothing reads spaces inside brackets next to the bracket; braces keep theirs (`Box { x: 1 }`).
+  if (x == Tok::LBrace || y == Tok::RBrace) return Sep::kKeep;
   if (is_opener(x) || is_closer(y)) return Sep::kNone;
   // The parser reads these by whether a space precedes them or whether they touch.
   if (rb == kRoleSymbol) return is_opener(x) ? Sep::kNone : x == Tok::Comma ? Sep::kSpace : Sep::kKeep;
@@ -110,6 +122,7 @@ Sep token_sep(const Token& a, const Token& b, std::uint8_t ra, std::uint8_t rb, 
       x == Tok::Tilde || x == Tok::ColonColon || y == Tok::ColonColon)
     return Sep::kKeep;
   if (x == Tok::Comma || x == Tok::Semi) return Sep::kSpace;
+  if (y == Tok::Dot && syntax::is_keyword(x)) return Sep::kKeep;  // `use .helpers`: a relative path
   if (x == Tok::Dot || y == Tok::Dot) return Sep::kNone;
   if (ra == kRoleSpaced || ra == kRoleSpacedAfter || rb == kRoleSpaced || rb == kRoleSpacedBefore) return Sep::kSpace;
   if (is_assignment(x) || is_assignment(y)) return Sep::kSpace;
