@@ -143,6 +143,24 @@ TEST(FormatCorpus, KeepsCommentsIsIdempotentAndKeepsTheTree) {
   EXPECT_LT(refused, 20u);
 }
 
+// A reused Formatter (spl fmt keeps one for all files) gives what a fresh one gives, large file
+// after small and refusal after success included.
+TEST(FormatCorpus, ReusedFormatterMatchesFreshOne) {
+  spl::fmt::Formatter reused;
+  std::vector<std::string> files = corpus_files();
+  std::string big;
+  for (std::size_t k = 0; k < 40 && k < files.size(); ++k) big += spl::syntax::read_file(files[k]).value() + "\n";
+  std::vector<std::string> inputs = {"val x=1\n", big, "fn f(\n", "val y  =  2\n", big};
+  for (const std::string& path : files) inputs.push_back(spl::syntax::read_file(path).value());
+  for (const std::string& input : inputs) {
+    spl::fmt::Result a = reused.format(input);
+    spl::fmt::Result b = format(input);
+    EXPECT_EQ(a.status, b.status);
+    EXPECT_EQ(a.text, b.text);
+    EXPECT_EQ(a.diagnostics.size(), b.diagnostics.size());
+  }
+}
+
 // The formatter's own check is what stops a wrong layout: without it a changed program would be
 // returned. Here the tree comparison must see a change of operator and of a name.
 TEST(TreeEqual, SeesChangedOperatorsNamesAndShapes) {

@@ -9,6 +9,7 @@
 // Note for callers inside `namespace spl`: this namespace is `spl::fmt`, so there an unqualified
 // `fmt::format` names this function; write `::fmt::format` for the {fmt} library.
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,5 +44,23 @@ struct Result {
 
 // Formats one file's source. Pure: no I/O, no global state; safe to call from several threads.
 Result format(std::string_view source, const Options& options = {});
+
+// The same, keeping its buffers (token arrays, tree arenas, layout scratch) between calls: for a
+// tool that formats many files or the same document again and again (spl fmt, spl lsp). Fresh
+// memory costs more than the formatting itself (the kernel zeroes every page), so a reused
+// Formatter is about twice as fast. One Formatter per thread.
+class Formatter {
+ public:
+  Formatter();
+  ~Formatter();
+  Formatter(const Formatter&) = delete;
+  Formatter& operator=(const Formatter&) = delete;
+
+  Result format(std::string_view source, const Options& options = {});
+
+ private:
+  struct Buffers;
+  std::unique_ptr<Buffers> buffers_;
+};
 
 }  // namespace spl::fmt

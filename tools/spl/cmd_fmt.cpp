@@ -29,11 +29,12 @@ constexpr int kCannotFormat = 2;
 struct Tally {
   std::size_t would_change = 0;
   bool refused = false;
+  spl::fmt::Formatter formatter;  // its buffers are reused from file to file
 };
 
 // Formats one source; reports refusals on stderr. Returns the new text, or nothing when refused.
 std::optional<std::string> format_one(const std::string& path, const std::string& text, Tally& tally) {
-  spl::fmt::Result r = spl::fmt::format(text);
+  spl::fmt::Result r = tally.formatter.format(text);
   if (r.ok()) return std::move(r.text);
   tally.refused = true;
   spl::syntax::SourceFile file(path, text);

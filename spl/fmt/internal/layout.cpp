@@ -34,8 +34,8 @@ bool unary_looking(const std::vector<Token>& tokens, std::uint32_t i) {
   return tokens[i].begin > tokens[i - 1].end && tokens[i + 1].begin == tokens[i].end;
 }
 
-std::vector<std::uint8_t> roles_of(const Node* root, const std::vector<Token>& tokens) {
-  std::vector<std::uint8_t> roles(tokens.size(), kRoleNone);
+void assign_roles(const Node* root, const std::vector<Token>& tokens, std::vector<std::uint8_t>& roles) {
+  roles.assign(tokens.size(), kRoleNone);
   auto set = [&](std::uint32_t t, Role r) {
     if (t < roles.size()) roles[t] = r;
   };
@@ -71,7 +71,6 @@ std::vector<std::uint8_t> roles_of(const Node* root, const std::vector<Token>& t
     }
     for (std::uint32_t k = 0; k < n->count; ++k) stack.push_back(n->kids[k]);
   }
-  return roles;
 }
 
 bool is_layout(Tok k) { return k == Tok::Newline || k == Tok::Indent || k == Tok::Dedent; }
@@ -133,24 +132,6 @@ Sep token_sep(const Token& a, const Token& b, std::uint8_t ra, std::uint8_t rb, 
   return Sep::kKeep;
 }
 
-enum class PieceKind : std::uint8_t { kToken, kLineComment, kBlockComment, kBackslash, kDirective };
-
-struct Piece {
-  PieceKind kind;
-  std::uint8_t spaces;  // before it, when not first on its line
-  std::uint32_t begin;
-  std::uint32_t end;
-};
-
-struct Line {
-  std::uint32_t first_piece;
-  std::uint32_t blank_before;
-  int old_width;
-  int new_width = 0;
-  bool code = false;       // holds a token (its indentation is decided by the lexer's rules)
-  bool top_level = true;   // outside every block and bracket
-};
-
 // The indentation the lexer sees before offset at (a tab counts 4).
 int indentation_before(std::string_view source, std::uint32_t at) {
   int width = 0;
@@ -165,10 +146,22 @@ int indentation_before(std::string_view source, std::uint32_t at) {
 
 class Layout {
  public:
-  Layout(std::string_view source, const std::vector<Token>& tokens, const Node* root, const Options& options, Mode mode)
-      : src_(source), toks_(tokens), opts_(options), full_(mode == Mode::kFull), roles_(roles_of(root, tokens)) {}
+  Layout(std::string_view source, const std::vector<Token>& tokens, const Node* root, const Options& options, Mode mode,
+         LayoutScratch& scratch)
+      : src_(source),
+        toks_(tokens),
+        opts_(options),
+        full_(mode == Mode::kFull),
+        roles_(scratch.roles),
+        pieces_(scratch.pieces),
+        lines_(scratch.lines) {
+    assign_roles(root, tokens, roles_);
+    pieces_.clear();
+    lines_.clear();
+    pieces_.reserve(tokens.size() + 16);
+  }
 
-  std::string run() {
+  void run(std::string& out) {
     for (std::size_t i = 0; i < toks_.size(); ++i) {
       const Token& t = toks_[i];
       if (is_layout(t.kind)) {
@@ -180,7 +173,7 @@ class Layout {
       token(i);
     }
     gap(static_cast<std::uint32_t>(src_.size()));
-    return emit();
+    emit(out);
   }
 
  private:
@@ -332,9 +325,9 @@ class Layout {
     }
   }
 
-  std::string emit() {
+  void emit(std::string& out) {
     place_comment_lines();
-    std::string out;
+    out.clear();
     out.reserve(src_.size() + src_.size() / 8 + 16);
     for (std::size_t k = 0; k < lines_.size(); ++k) {
       const Line& line = lines_[k];
@@ -353,7 +346,6 @@ class Layout {
         out += ' ';
       out += '\n';
     }
-    return out;
   }
 
   static constexpr std::size_t kNoIndex = static_cast<std::size_t>(-1);
@@ -362,9 +354,9 @@ class Layout {
   const std::vector<Token>& toks_;
   const Options& opts_;
   bool full_;
-  std::vector<std::uint8_t> roles_;
-  std::vector<Piece> pieces_;
-  std::vector<Line> lines_;
+  std::vector<std::uint8_t>& roles_;
+  std::vector<Piece>& pieces_;
+  std::vector<Line>& lines_;
   std::vector<Tok> open_;
   std::vector<Frame> frames_;
   Anchor anchor_;
@@ -379,9 +371,9 @@ class Layout {
 
 }  // namespace
 
-std::string layout(std::string_view source, const std::vector<Token>& tokens, const Node* root, const Options& options,
-                   Mode mode) {
-  return Layout(source, tokens, root, options, mode).run();
+void layout(std::string_view source, const std::vector<Token>& tokens, const Node* root, const Options& options,
+            Mode mode, LayoutScratch& scratch, std::string& out) {
+  Layout(source, tokens, root, options, mode, scratch).run(out);
 }
 
 }  // namespace spl::fmt::internal
