@@ -72,6 +72,13 @@ TEST(Format, CommentsBlankLinesAndLineEnds) {
   EXPECT_EQ(formatted(""), "");
 }
 
+// Found by fmt_fuzz: the lexer skips a line whose indentation ends in a carriage return, text
+// and all, so that text must stay behind its `\r` (it came out as the name `Z`).
+TEST(Format, TextHiddenBehindACarriageReturnStaysHidden) {
+  EXPECT_EQ(formatted("\rZ\nval x=1\n"), "\rZ\nval x = 1\n");
+  EXPECT_EQ(formatted("fn f():\n  1\n  \r hidden  \n"), "fn f():\n    1\n    \r hidden\n");
+}
+
 TEST(Format, StringsAndContinuationLinesAreKept) {
   std::string doc = "val s = \"\"\"\n  keep   \n\tthis\n\"\"\"\n";
   EXPECT_EQ(formatted(doc), doc);

@@ -23,6 +23,8 @@ inline bool horizontal_space(char c) { return c == ' ' || c == '\t' || c == '\r'
 template <class Sink>
 void scan_gap(std::string_view source, std::uint32_t begin, std::uint32_t end, Sink&& sink) {
   std::uint32_t p = begin;
+  // Whether only spaces and tabs lie between the last line break and p.
+  bool line_start = begin == 0 || source[begin - 1] == '\n';
   auto to_line_end = [&](std::uint32_t q) {
     while (q < end && source[q] != '\n') ++q;
     std::uint32_t e = q;
@@ -31,11 +33,22 @@ void scan_gap(std::string_view source, std::uint32_t begin, std::uint32_t end, S
   };
   while (p < end) {
     char c = source[p];
-    if (horizontal_space(c)) {
+    if (c == '\r' && line_start) {
+      // The lexer skips a line whose indentation ends in `\r` as blank, whatever follows: text
+      // there is hidden from it, and stays hidden (kept with its `\r`) as a directive-like line.
+      auto [e, q] = to_line_end(p);
+      if (e > p + 1) sink(Trivia{TriviaKind::kDirective, p, e});
+      p = q;
+    } else if (c == ' ' || c == '\t') {
       ++p;
+    } else if (horizontal_space(c)) {
+      ++p;
+      line_start = false;
     } else if (c == '\n') {
       sink(Trivia{TriviaKind::kNewline, p, p + 1});
       ++p;
+      line_start = true;
+      continue;
     } else if (c == '/' && p + 1 < end && source[p + 1] == '*') {
       std::uint32_t q = p;
       int depth = 0;
@@ -60,6 +73,7 @@ void scan_gap(std::string_view source, std::uint32_t begin, std::uint32_t end, S
       sink(Trivia{c == '#' ? TriviaKind::kLineComment : TriviaKind::kDirective, p, e});
       p = q;
     }
+    if (c != ' ' && c != '\t') line_start = false;
   }
 }
 
