@@ -79,6 +79,11 @@ TEST(Format, TextHiddenBehindACarriageReturnStaysHidden) {
   EXPECT_EQ(formatted("fn f():\n  1\n  \r hidden  \n"), "fn f():\n    1\n    \r hidden\n");
 }
 
+// Found by fmt_fuzz: an empty module spans its comments, whose trailing form feeds go.
+TEST(Format, FileOfOnlyACommentWithTrailingFormFeeds) {
+  EXPECT_EQ(formatted(";#\f\f\f"), ";  #\n");
+}
+
 TEST(Format, StringsAndContinuationLinesAreKept) {
   std::string doc = "val s = \"\"\"\n  keep   \n\tthis\n\"\"\"\n";
   EXPECT_EQ(formatted(doc), doc);
