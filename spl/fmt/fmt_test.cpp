@@ -79,6 +79,11 @@ TEST(Format, TextHiddenBehindACarriageReturnStaysHidden) {
   EXPECT_EQ(formatted("fn f():\n  1\n  \r hidden  \n"), "fn f():\n    1\n    \r hidden\n");
 }
 
+// Found by fmt_fuzz: removing a space must not change how the lexer splits what follows.
+TEST(Format, TokensThatWouldLexDifferentlyWhenTouchingKeepTheirSpace) {
+  EXPECT_EQ(formatted("val x =-- 3\n"), "val x = -- 3\n");
+}
+
 // Found by fmt_fuzz: an empty module spans its comments, whose trailing form feeds go.
 TEST(Format, FileOfOnlyACommentWithTrailingFormFeeds) {
   EXPECT_EQ(formatted(";#\f\f\f"), ";  #\n");

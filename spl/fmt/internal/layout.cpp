@@ -98,6 +98,10 @@ bool can_touch(std::string_view source, const Token& a, const Token& b) {
   if (word_char(static_cast<unsigned char>(x)) && (y == '"' || y == '\'' || y == '{' || y == '`')) return false;
   if ((x == '"' || x == '\'') && y == '_') return false;  // a unit suffix: "10"_km
   if ((a.kind == Tok::Int || a.kind == Tok::Float) && y == '.') return false;
+  // The lexer looks one further: `--` before a digit is `-` and `-1`; a number right after `.`
+  // takes no fraction (`t.0.1` is two fields, `t. 0.1` a float).
+  if (a.kind == Tok::MinusMinus && b.kind != Tok::Eof && y >= '0' && y <= '9') return false;
+  if (a.kind == Tok::Dot && (b.kind == Tok::Int || b.kind == Tok::Float)) return false;
   return true;
 }
 
