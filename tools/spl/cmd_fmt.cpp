@@ -26,6 +26,15 @@ struct FmtArgs {
 constexpr int kWouldChange = 1;
 constexpr int kCannotFormat = 2;
 
+// spl::syntax::unified_diff labels the new side for `spl fix`; here it is the formatted text.
+std::string diff_of(const std::string& path, const std::string& before, const std::string& after) {
+  std::string diff = spl::syntax::unified_diff(path, before, after);
+  constexpr std::string_view kFixed = " (fixed)\n";
+  std::size_t at = diff.find(kFixed);
+  if (at != std::string::npos) diff.replace(at, kFixed.size(), " (formatted)\n");
+  return diff;
+}
+
 struct Tally {
   std::size_t would_change = 0;
   bool refused = false;
@@ -57,7 +66,7 @@ void run_stdin(const FmtArgs& args, spl::cli::Outcome& outcome) {
   if (args.check) {
     if (changed) fmt::print("<stdin>\n");
   } else if (args.diff) {
-    if (changed) fmt::print("{}", spl::syntax::unified_diff("<stdin>", text, *formatted));
+    if (changed) fmt::print("{}", diff_of("<stdin>", text, *formatted));
   } else {
     fmt::print("{}", *formatted);
   }
@@ -83,7 +92,7 @@ void run_files(const FmtArgs& args, spl::cli::Outcome& outcome) {
     if (args.check) {
       fmt::print("{}\n", path);
     } else if (args.diff) {
-      fmt::print("{}", spl::syntax::unified_diff(path, *text, *formatted));
+      fmt::print("{}", diff_of(path, *text, *formatted));
     } else {
       std::string error;
       if (!spl::syntax::write_file_atomically(path, *formatted, error)) {
