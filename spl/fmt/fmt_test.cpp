@@ -192,12 +192,13 @@ TEST(TreeEqual, SeesChangedOperatorsNamesAndShapes) {
   EXPECT_NE(diff("val s = \"{a}\"\n", "val s = \"{b}\"\n"), "");
 }
 
-// ---- property: formatting undoes whitespace perturbations --------------------------------------
+// ---- property: formatting undoes whitespace and comment-spacing perturbations --------------------------------------
 
 // Gap-level line starts and token gaps of a source, for perturbing only what is not inside a token.
 struct Shape {
   std::vector<std::uint32_t> line_starts;  // offsets just after a '\n' that is not inside a token
   std::vector<std::pair<std::uint32_t, std::uint32_t>> gaps;  // [end of a token, start of the next) on one line
+  std::vector<std::uint32_t> trailing_comments;  // offsets of comments that follow code on their line
 };
 
 Shape shape_of(const std::string& source, const std::vector<spl::syntax::Token>& tokens) {
@@ -218,6 +219,12 @@ Shape shape_of(const std::string& source, const std::vector<spl::syntax::Token>&
     if (prev != nullptr && !newline && t.kind != spl::syntax::Tok::Eof) s.gaps.push_back({prev->end, t.begin});
     pos = t.end;
     prev = &t;
+  }
+  for (std::string_view c : spl::fmt::comment_texts(source, tokens)) {
+    auto at = static_cast<std::uint32_t>(c.data() - source.data());
+    std::uint32_t p = at;
+    while (p > 0 && (source[p - 1] == ' ' || source[p - 1] == '\t')) --p;
+    if (p > 0 && source[p - 1] != '\n') s.trailing_comments.push_back(at);
   }
   return s;
 }
@@ -242,6 +249,9 @@ std::string perturb(const std::string& source, const Shape& shape, int seed) {
     if (!spaced && (before == '(' || before == '[' || after == ')' || after == ']' || after == ',') && next() % 2 == 0) {
       inserts.push_back({b, " "});
     }
+  }
+  for (std::uint32_t at : shape.trailing_comments) {
+    if (next() % 2 == 0) inserts.push_back({at, next() % 2 ? "   " : "\t"});
   }
   std::sort(inserts.begin(), inserts.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
   std::string out = source;
