@@ -1,13 +1,16 @@
 #pragma once
 // One analysed version of a document: its own copy of the text, the (possibly partial) tree and
-// tokens, the syntax and sema diagnostics (the pipeline of `spl check`), and the line table.
+// tokens, the syntax and sema diagnostics (the pipeline of `spl check`), sema's symbol index (from
+// the same walk) and the line table.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "spl/base/arena.hpp"
 #include "spl/lsp/position.hpp"
+#include "spl/sema/index.hpp"
 #include "spl/syntax/diagnostic.hpp"
 #include "spl/syntax/parser.hpp"
 
@@ -25,6 +28,9 @@ class Analysis {
   const std::vector<syntax::Token>& tokens() const { return parsed_.tokens; }
   const std::vector<syntax::Diagnostic>& diagnostics() const { return diagnostics_; }
   const LineIndex& lines() const { return lines_; }
+  const sema::Index& index() const { return index_; }
+  // The identifier token at offset (its end counts, for a cursor right after a name).
+  std::optional<syntax::Span> identifier_at(std::uint32_t offset) const;
   Range range(syntax::Span span, Encoding enc) const {
     return {lines_.position(span.begin, enc), lines_.position(span.end, enc)};
   }
@@ -35,6 +41,7 @@ class Analysis {
   syntax::ParseResult parsed_;
   std::vector<syntax::Diagnostic> diagnostics_;
   LineIndex lines_;
+  sema::Index index_;
 };
 
 }  // namespace spl::lsp

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "spl/lsp/navigation.hpp"
 #include "spl/lsp/semantic_tokens.hpp"
 #include "spl/lsp/structure.hpp"
 #include "spl/syntax/files.hpp"
@@ -99,6 +100,13 @@ Server::Server(Send send, ServerInfo info, std::shared_ptr<Cancellations> cancel
       {"textDocument/foldingRange", &Server::folding_range},
       {"textDocument/selectionRange", &Server::selection_range},
       {"textDocument/semanticTokens/full", &Server::semantic_tokens_full},
+      {"textDocument/hover", &Server::hover},
+      {"textDocument/definition", &Server::definition},
+      {"textDocument/references", &Server::references},
+      {"textDocument/prepareRename", &Server::prepare_rename},
+      {"textDocument/rename", &Server::rename},
+      {"textDocument/signatureHelp", &Server::signature_help},
+      {"textDocument/completion", &Server::completion},
       // textDocument/formatting: to be served by spl::fmt::format (the formatter's branch) and
       // advertised in initialize once it is wired here.
   };
@@ -297,6 +305,12 @@ json Server::initialize(const json& params) {
       {"selectionRangeProvider", true},
       {"semanticTokensProvider",
        {{"legend", {{"tokenTypes", token_types}, {"tokenModifiers", token_modifiers}}}, {"full", true}}},
+      {"hoverProvider", true},
+      {"definitionProvider", true},
+      {"referencesProvider", true},
+      {"renameProvider", {{"prepareProvider", true}}},
+      {"signatureHelpProvider", {{"triggerCharacters", {"(", ","}}, {"retriggerCharacters", {","}}}},
+      {"completionProvider", {{"triggerCharacters", {"."}}}},
   };
   return {{"capabilities", std::move(server_capabilities)},
           {"serverInfo", {{"name", info_.name}, {"version", info_.version}}}};
@@ -535,6 +549,89 @@ json Server::semantic_tokens_full(const json& params) {
   Open* doc = document(params);
   const Analysis& a = analysis(*doc);
   return {{"data", semantic_tokens(a.root(), a.text(), a.tokens(), a.lines(), encoding_)}};
+}
+
+// ---- sema-based requests --------------------------------------------------------------------
+
+json Server::hover(const json& params) {
+  Open* doc = document(params);
+  const Analysis& a = analysis(*doc);
+  std::optional<HoverInfo> h = lsp::hover(a, to_offset(a, params.at("position")));
+  if (!h) return nullptr;
+  return {{"contents", {{"kind", "markdown"}, {"value", h->markdown}}}, {"range", to_range(a, h->span)}};
+}
+
+json Server::definition(const json& params) {
+  Open* doc = document(params);
+  const Analysis& a = analysis(*doc);
+  std::optional<std::uint32_t> id = a.index().definition_at(to_offset(a, params.at("position")));
+  if (!id) return nullptr;
+  return {{"uri", doc->doc.uri}, {"range", to_range(a, a.index().definitions[*id].span)}};
+}
+
+json Server::references(const json& params) {
+  Open* doc = document(params);
+  const Analysis& a = analysis(*doc);
+  json out = json::array();
+  std::optional<std::uint32_t> id = a.index().definition_at(to_offset(a, params.at("position")));
+  if (!id) return out;
+  bool declaration = params.value("context", json::object()).value("includeDeclaration", true);
+  std::vector<syntax::Span> spans = a.index().references(*id);
+  for (std::size_t i = declaration ? 0 : 1; i < spans.size(); ++i)
+    out.push_back({{"uri", doc->doc.uri}, {"range", to_range(a, spans[i])}});
+  return out;
+}
+
+json Server::prepare_rename(const json& params) {
+  Open* doc = document(params);
+  const Analysis& a = analysis(*doc);
+  std::uint32_t offset = to_offset(a, params.at("position"));
+  std::optional<syntax::Span> name = a.identifier_at(offset);
+  std::optional<std::uint32_t> id = a.index().definition_at(offset);
+  if (!name || !id) return nullptr;
+  if (a.index().definitions[*id].kind == sema::DefKind::Import)
+    throw RequestError{ErrorCode::RequestFailed, "`" + a.index().definitions[*id].name + "` is defined in another module"};
+  return {{"range", to_range(a, *name)}, {"placeholder", a.index().definitions[*id].name}};
+}
+
+json Server::rename(const json& params) {
+  Open* doc = document(params);
+  const Analysis& a = analysis(*doc);
+  std::string new_name = params.at("newName").get<std::string>();
+  RenamePlan plan = plan_rename(a, to_offset(a, params.at("position")), new_name);
+  if (!plan.error.empty()) throw RequestError{ErrorCode::RequestFailed, "cannot rename: " + plan.error};
+  json edits = json::array();
+  for (const syntax::Span& s : plan.spans) edits.push_back({{"range", to_range(a, s)}, {"newText", new_name}});
+  return {{"changes", {{doc->doc.uri, std::move(edits)}}}};
+}
+
+json Server::signature_help(const json& params) {
+  Open* doc = document(params);
+  const Analysis& a = analysis(*doc);
+  std::optional<SignatureInfo> s = lsp::signature_help(a, to_offset(a, params.at("position")));
+  if (!s) return nullptr;
+  json parameters = json::array();
+  for (const std::string& p : s->parameters) parameters.push_back({{"label", p}});
+  json signature = {{"label", s->label}, {"parameters", std::move(parameters)}};
+  if (!s->doc.empty()) signature["documentation"] = {{"kind", "markdown"}, {"value", s->doc}};
+  return {{"signatures", json::array({std::move(signature)})}, {"activeSignature", 0}, {"activeParameter", s->active}};
+}
+
+json Server::completion(const json& params) {
+  Open* doc = document(params);
+  const Analysis& a = analysis(*doc);
+  json items = json::array();
+  for (CompletionItem& c : complete(a, to_offset(a, params.at("position")))) {
+    json item = {{"label", std::move(c.label)}, {"kind", static_cast<int>(c.kind)}};
+    if (!c.detail.empty()) item["detail"] = std::move(c.detail);
+    if (!c.documentation.empty()) item["documentation"] = {{"kind", "markdown"}, {"value", std::move(c.documentation)}};
+    if (!c.insert_text.empty()) {
+      item["insertText"] = std::move(c.insert_text);
+      item["insertTextFormat"] = 2;  // a snippet
+    }
+    items.push_back(std::move(item));
+  }
+  return {{"isIncomplete", false}, {"items", std::move(items)}};
 }
 
 }  // namespace spl::lsp

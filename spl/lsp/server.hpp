@@ -108,6 +108,13 @@ class Server {
   json folding_range(const json& params);
   json selection_range(const json& params);
   json semantic_tokens_full(const json& params);
+  json hover(const json& params);
+  json definition(const json& params);
+  json references(const json& params);
+  json prepare_rename(const json& params);
+  json rename(const json& params);
+  json signature_help(const json& params);
+  json completion(const json& params);
 
   Send send_;
   ServerInfo info_;

@@ -303,6 +303,52 @@ TEST(Server, WorkspaceSymbolsIndexTheRootWithProgress) {
   fs::remove_all(root);
 }
 
+TEST(Server, SemaFeaturesOverTheProtocol) {
+  Client c;
+  json caps = c.initialize()["capabilities"];
+  for (const char* p : {"hoverProvider", "definitionProvider", "referencesProvider", "renameProvider",
+                        "signatureHelpProvider", "completionProvider"})
+    EXPECT_TRUE(caps.contains(p)) << p;
+  // Line 4 has é before the call: UTF-16 columns differ from bytes.
+  c.open(kUri, "## Doubles.\nfn twice(n: i64) -> i64:\n    n * 2\n\nval v = [\"é\", twice(4)]\nval r = v\n");
+  json h = c.result("textDocument/hover", {{"textDocument", doc(kUri)}, {"position", pos(4, 15)}});
+  EXPECT_EQ(h["contents"]["value"], "```simple\nfn twice(n: i64) -> i64\n```\nfunction\n\n---\n\nDoubles.");
+  EXPECT_EQ(h["range"]["start"], pos(4, 14));
+  EXPECT_EQ(h["range"]["end"], pos(4, 19));
+  EXPECT_TRUE(c.result("textDocument/hover", {{"textDocument", doc(kUri)}, {"position", pos(3, 0)}}).is_null());
+
+  json def = c.result("textDocument/definition", {{"textDocument", doc(kUri)}, {"position", pos(5, 8)}});
+  EXPECT_EQ(def["uri"], kUri);
+  EXPECT_EQ(def["range"]["start"], pos(4, 4));
+  EXPECT_EQ(def["range"]["end"], pos(4, 5));
+
+  json refs = c.result("textDocument/references", {{"textDocument", doc(kUri)}, {"position", pos(2, 4)},
+                                                   {"context", {{"includeDeclaration", false}}}});
+  ASSERT_EQ(refs.size(), 1u);
+  EXPECT_EQ(refs[0]["range"]["start"], pos(2, 4));
+
+  json prep = c.result("textDocument/prepareRename", {{"textDocument", doc(kUri)}, {"position", pos(1, 4)}});
+  EXPECT_EQ(prep["placeholder"], "twice");
+  json edit = c.result("textDocument/rename", {{"textDocument", doc(kUri)}, {"position", pos(1, 4)}, {"newName", "double"}});
+  EXPECT_EQ(edit["changes"][kUri].size(), 2u);
+  json refused = c.request("textDocument/rename", {{"textDocument", doc(kUri)}, {"position", pos(1, 4)}, {"newName", "fn"}});
+  EXPECT_EQ(error_code(refused), -32803);
+  EXPECT_NE(refused["error"]["message"].get<std::string>().find("keyword"), std::string::npos);
+
+  json sig = c.result("textDocument/signatureHelp", {{"textDocument", doc(kUri)}, {"position", pos(4, 20)}});
+  EXPECT_EQ(sig["signatures"][0]["label"], "fn twice(n: i64) -> i64");
+  EXPECT_EQ(sig["activeParameter"], 0);
+
+  json items = c.result("textDocument/completion", {{"textDocument", doc(kUri)}, {"position", pos(5, 9)}})["items"];
+  bool twice = false, snippet = false;
+  for (const json& i : items) {
+    twice |= i["label"] == "twice" && i["kind"] == 3;
+    snippet |= i["label"] == "match" && i.value("insertTextFormat", 0) == 2;
+  }
+  EXPECT_TRUE(twice);
+  EXPECT_TRUE(snippet);
+}
+
 std::string frame(const json& m) {
   std::string body = m.dump();
   return "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;

@@ -83,6 +83,46 @@ test('document symbols, folding ranges and semantic tokens', async () => {
   assert.equal(await stop(server), 0);
 });
 
+test('hover, definition and completion at an incomplete line', async () => {
+  const server = await initialized();
+  const { connection } = server;
+  const text = [
+    '# A point in the plane.',
+    'struct Point:',
+    '    x: i64',
+    '    y: i64',
+    '',
+    'fn main():',
+    '    val p = Point(1, 2)',
+    '    val q = p.',
+    '',
+  ].join('\n');
+  await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'simple', version: 1, text } });
+  const published = await server.nextDiagnostics(uri, 1);
+  assert.ok(published.diagnostics.length > 0);  // the incomplete line is an error
+
+  const hover = await connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 6, character: 13 } });
+  assert.match(hover.contents.value, /struct Point/);
+  assert.match(hover.contents.value, /A point in the plane\./);
+
+  const def = await connection.sendRequest('textDocument/definition', { textDocument: { uri }, position: { line: 7, character: 12 } });
+  assert.deepEqual(def.range.start, { line: 6, character: 8 });
+
+  const members = await connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 7, character: 14 } });
+  assert.deepEqual(members.items.map((i) => i.label), ['x', 'y']);
+
+  await connection.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: { line: 7, character: 12 }, end: { line: 7, character: 14 } }, text: 'Po' }],
+  });
+  const names = await connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 7, character: 14 } });
+  const labels = names.items.map((i) => i.label);
+  assert.ok(labels.includes('Point'));
+  assert.ok(labels.includes('p'));
+  assert.ok(names.items.some((i) => i.label === 'fn' && i.insertTextFormat === 2));
+  assert.equal(await stop(server), 0);
+});
+
 // ---- bad input, over the raw byte stream ----------------------------------------------------
 
 function raw() {
