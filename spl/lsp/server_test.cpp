@@ -378,6 +378,15 @@ TEST(Stdio, SessionOverStreamsEndsAtExit) {
   EXPECT_EQ(messages[1]["id"], 2);
 }
 
+TEST(Stdio, TheReadingThreadNeverFlushesTheOutput) {
+  // std::cin is tied to std::cout; the reader thread must not flush what the server thread writes.
+  std::ostringstream out;
+  std::istringstream in(frame({{"jsonrpc", "2.0"}, {"method", "exit"}}));
+  in.tie(&out);
+  serve(in, out, {"spl", "test"});
+  EXPECT_EQ(in.tie(), nullptr);
+}
+
 TEST(Stdio, ClientThatDisappearsEndsTheServer) {
   std::istringstream in(frame({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "initialize"}, {"params", {{"capabilities", json::object()}}}}) +
                         "Content-Length: 50\r\n\r\n{\"jsonrpc\"");

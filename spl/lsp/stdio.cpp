@@ -44,6 +44,9 @@ void read_all(std::istream& in, const std::shared_ptr<Inbox>& inbox) {
 }  // namespace
 
 int serve(std::istream& in, std::ostream& out, const ServerInfo& info) {
+  // A tied stream flushes its tie before each read: std::cin would flush std::cout from the reading
+  // thread while this one writes to it (a data race that lost replies under load).
+  in.tie(nullptr);
   auto inbox = std::make_shared<Inbox>();
   Server server([&out](const json& message) { write_frame(out, message.dump(-1, ' ', false, json::error_handler_t::replace)); },
                 info, inbox->cancellations);

@@ -13,6 +13,8 @@ if (!SPL) throw new Error('set SPL to the spl binary');
 
 function startServer() {
   const child = spawn(SPL, ['lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // The server's own complaints (a sanitizer report, say) show in the test output.
+  child.stderr.on('data', (chunk) => process.stderr.write(chunk));
   const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   const connection = createProtocolConnection(
     new StreamMessageReader(child.stdout),
