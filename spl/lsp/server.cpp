@@ -429,8 +429,9 @@ json Server::workspace_symbol(const json& params) {
     out.push_back(std::move(info));
   };
   // Open documents answer from their current text; the index from the last read of the disk.
-  for (auto& [uri, doc] : open_) {
-    const Analysis& a = analysis(*doc);
+  for (auto& entry : open_) {
+    const std::string& uri = entry.first;  // a named variable: lambdas capture no structured binding in C++20
+    const Analysis& a = analysis(*entry.second);
     auto walk = [&](auto& self, const OutlineSymbol& s, const std::string& container) -> void {
       add(uri, {s.name, s.kind, container, a.range(s.name_span, encoding_)});
       for (const OutlineSymbol& c : s.children) self(self, c, s.name);
