@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "spl/sema/index.hpp"
 #include "spl/sema/internal/edit_distance.hpp"
 #include "spl/sema/internal/modules.hpp"
 #include "spl/sema/prelude.hpp"
@@ -37,6 +38,7 @@ struct Symbol {
   Span span;                   // the name where it is declared
   bool used = false;
   bool warn_unused = false;
+  std::uint32_t def = kNoId;  // its entry in the Index, when one is filled
 };
 
 enum class ScopeKind : std::uint8_t { Module, Function, Lambda, BlockArg, Comprehension, Generics };
@@ -46,6 +48,7 @@ struct Scope {
   ScopeKind kind = ScopeKind::Module;
   std::unordered_map<std::string_view, std::vector<Symbol*>> names;
   std::vector<Symbol*> order;  // declaration order, for the unused report
+  std::uint32_t id = kNoId;    // its entry in the Index, when one is filled
 };
 
 // Where a node is visited: its scope, whether a loop or function encloses it, and whether
@@ -129,8 +132,9 @@ struct EnumInfo {
 
 class Analyzer {
  public:
-  Analyzer(const Node* root, std::string_view src, const std::vector<Token>& toks, const Options& options)
-      : root_(root), src_(src), toks_(toks), options_(options) {}
+  Analyzer(const Node* root, std::string_view src, const std::vector<Token>& toks, const Options& options,
+           Index* index)
+      : root_(root), src_(src), toks_(toks), options_(options), index_(index) {}
 
   std::vector<Diagnostic> run() {
     if (root_ == nullptr) return {};
@@ -151,6 +155,7 @@ class Analyzer {
     Scope module;
     module.kind = ScopeKind::Module;
     module_ = &module;
+    enter(module, root_, false);
     for (const std::string& name : imported_names_)
       if (is_ident_text(name)) declare(module, name, SymKind::Import, nullptr, {0, 0});
     collect_kids(root_, module);
@@ -169,6 +174,9 @@ class Analyzer {
       diags_[first.first].notes.push_back(
           fmt::format("`{}` is also used on line{} {}", name, lines.size() == 1 ? "" : "s", list));
     }
+    if (index_)
+      std::stable_sort(index_->uses.begin(), index_->uses.end(),
+                       [](const Use& a, const Use& b) { return a.span.begin < b.span.begin; });
     std::stable_sort(diags_.begin(), diags_.end(),
                      [](const Diagnostic& a, const Diagnostic& b) { return a.span.begin < b.span.begin; });
     return std::move(diags_);
@@ -271,6 +279,7 @@ class Analyzer {
     if (name.empty() || name == "_") return nullptr;
     symbols_.push_back(Symbol{name, kind, decl, span, false, warn});
     Symbol* s = &symbols_.back();
+    if (index_ && span.end > span.begin) s->def = define(name, def_kind(kind), span, decl, scope.id, {});
     scope.names[name].push_back(s);
     scope.order.push_back(s);
     return s;
@@ -289,6 +298,212 @@ class Analyzer {
 
   bool is_variant_name(std::string_view n) const {
     return is_builtin_variant(n) || variant_names_.count(n) > 0;
+  }
+
+  // ---- the symbol index (filled only when analyze is given one) ----------------------------
+  void enter(Scope& scope, const Node* n, bool ordered) {
+    if (!index_ || n == nullptr) return;
+    scope.id = static_cast<std::uint32_t>(index_->scopes.size());
+    index_->scopes.push_back({{n->begin, n->end}, scope.parent ? scope.parent->id : kNoId, ordered});
+  }
+
+  static DefKind def_kind(SymKind k) {
+    switch (k) {
+      case SymKind::Val: return DefKind::Val;
+      case SymKind::Var: return DefKind::Var;
+      case SymKind::Param: return DefKind::Param;
+      case SymKind::Pattern: return DefKind::Pattern;
+      case SymKind::Function: return DefKind::Function;
+      case SymKind::Type: return DefKind::Type;
+      case SymKind::Import: return DefKind::Import;
+      case SymKind::Generic: return DefKind::Generic;
+      case SymKind::Method: return DefKind::Method;
+    }
+    return DefKind::Val;
+  }
+
+  static std::string one_line(std::string_view t) {
+    std::string out;
+    bool space = false;
+    for (char c : t) {
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        space = !out.empty();
+        continue;
+      }
+      if (space) out.push_back(' ');
+      space = false;
+      out.push_back(c);
+    }
+    return out;
+  }
+
+  // A type written in the source, or the evident type of an initialiser (a literal, a call of a
+  // type's name, a struct literal).
+  std::string type_of(const Node* type, const Node* init) const {
+    if (type != nullptr && is_type_kind(type->kind)) return one_line(text(type));
+    if (init == nullptr) return {};
+    switch (init->kind) {
+      case NodeKind::IntLit: return has_token(init) && toks_[init->token].has(syntax::kSuffixed) ? std::string() : "i64";
+      case NodeKind::FloatLit: return "f64";
+      case NodeKind::StringLit:
+      case NodeKind::Interp: return "str";
+      case NodeKind::BoolLit: return "bool";
+      case NodeKind::Call:
+      case NodeKind::StructLit: {
+        const Node* callee = init->kid(0);
+        if (callee && (callee->kind == NodeKind::Name || callee->kind == NodeKind::TypeName)) {
+          std::string_view n = name_of(callee);
+          if (type_decls_.count(n) > 0) return std::string(n);
+        }
+        return {};
+      }
+      default: return {};
+    }
+  }
+
+  // The `#` lines right above a declaration (no blank line between), without their markers.
+  std::string doc_comment(const Node* decl) const {
+    if (decl == nullptr || decl->begin > src_.size()) return {};
+    std::size_t line = src_.rfind('\n', decl->begin == 0 ? 0 : decl->begin - 1);
+    if (line == std::string_view::npos || decl->begin == 0) return {};
+    std::vector<std::string_view> lines;
+    std::size_t end = line;  // the '\n' ending the previous line
+    while (end != std::string_view::npos && end > 0) {
+      std::size_t begin = src_.rfind('\n', end - 1);
+      begin = begin == std::string_view::npos ? 0 : begin + 1;
+      std::string_view l = src_.substr(begin, end - begin);
+      std::size_t i = l.find_first_not_of(" \t\r");
+      if (i == std::string_view::npos || l[i] != '#') break;
+      l.remove_prefix(i);
+      while (!l.empty() && l.front() == '#') l.remove_prefix(1);
+      if (!l.empty() && l.front() == ' ') l.remove_prefix(1);
+      while (!l.empty() && (l.back() == '\r' || l.back() == ' ')) l.remove_suffix(1);
+      lines.push_back(l);
+      if (begin == 0) break;
+      end = begin - 1;
+    }
+    std::string doc;
+    for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
+      if (!doc.empty()) doc.push_back('\n');
+      doc += *it;
+    }
+    return doc;
+  }
+
+  std::string signature(std::string_view name, DefKind kind, const Node* decl, const std::string& type) const {
+    std::string typed = type.empty() ? std::string(name) : fmt::format("{}: {}", name, type);
+    if (decl == nullptr) return typed;
+    switch (decl->kind) {
+      case NodeKind::Fn: {
+        const Node* params = decl->kid(2);
+        const Node* ret = decl->kid(3);
+        std::string out = fmt::format("fn {}", name);
+        if (params) out += one_line(src_.substr(params->begin, (ret ? ret->end : params->end) - params->begin));
+        return out;
+      }
+      case NodeKind::Struct: return fmt::format("struct {}", name);
+      case NodeKind::Class: return fmt::format("class {}", name);
+      case NodeKind::Enum: return fmt::format("enum {}", name);
+      case NodeKind::Trait: return fmt::format("trait {}", name);
+      case NodeKind::Actor: return fmt::format("actor {}", name);
+      case NodeKind::TypeAlias: return one_line(text(decl));
+      case NodeKind::Variant: return one_line(text(decl));
+      case NodeKind::UseItem:
+      case NodeKind::Use: return fmt::format("use {}", name);
+      default: break;
+    }
+    switch (kind) {
+      case DefKind::Val: return "val " + typed;
+      case DefKind::Var: return "var " + typed;
+      case DefKind::Field: return typed;
+      default: return typed;
+    }
+  }
+
+  std::uint32_t define(std::string_view name, DefKind kind, Span span, const Node* decl, std::uint32_t scope,
+                       std::string_view owner) {
+    Definition d;
+    d.name = std::string(name);
+    d.kind = kind;
+    d.span = span;
+    d.decl = decl ? Span{decl->begin, decl->end} : span;
+    d.scope = scope;
+    d.owner = std::string(owner);
+    if (decl != nullptr) {
+      switch (decl->kind) {
+        case NodeKind::Binding: d.type = type_of(decl->kid(1), decl->kid(2)); break;
+        case NodeKind::Param: d.type = type_of(decl->kid(0), nullptr); break;
+        case NodeKind::Field: d.type = type_of(decl->kid(0), decl->kid(1)); break;
+        default: break;
+      }
+      if (kind == DefKind::Param || kind == DefKind::Pattern) {
+        d.doc = {};
+      } else {
+        d.doc = doc_comment(decl);
+      }
+    }
+    d.signature = signature(name, kind, decl, d.type);
+    index_->definitions.push_back(std::move(d));
+    return static_cast<std::uint32_t>(index_->definitions.size() - 1);
+  }
+
+  // Fields, methods and variants: members of the type being visited, not names in a scope.
+  void define_member(const Node* m, const Ctx& ctx) {
+    if (!index_ || current_type_.empty()) return;
+    DefKind kind;
+    const Node* name = nullptr;
+    switch (m->kind) {
+      case NodeKind::Fn:
+        kind = DefKind::Method;
+        name = decl_name(m);
+        break;
+      case NodeKind::Field:
+      case NodeKind::Binding:
+        kind = DefKind::Field;
+        name = m;
+        break;
+      case NodeKind::Variant:
+        kind = DefKind::Variant;
+        name = m;
+        break;
+      default:
+        return;
+    }
+    if (!has_token(name) || toks_[name->token].kind != Tok::Ident) return;
+    define(name_of(name), kind, span_of_token(name), m, ctx.scope ? ctx.scope->id : kNoId, current_type_);
+  }
+
+  // A resolved name: the declaration in effect where it is used (the last one before it, for a
+  // name declared again in the same scope).
+  void record_use(const Node* n, const std::vector<Symbol*>& syms) {
+    const Symbol* pick = nullptr;
+    for (const Symbol* s : syms)
+      if (s->def != kNoId && (pick == nullptr || s->span.begin <= n->begin)) pick = s;
+    if (pick == nullptr) return;
+    index_->uses.push_back({span_of_token(n), pick->def});
+  }
+
+  void access_member(const Node* n, const Ctx& ctx) {
+    const Node* member = n->kid(1);
+    if (member == nullptr || member->kind != NodeKind::Name || !has_token(member)) return;
+    std::string receiver_type;
+    const Node* receiver = n->kid(0);
+    if (receiver && receiver->kind == NodeKind::Name) {
+      std::string_view r = name_of(receiver);
+      if (r == "self") {
+        receiver_type = std::string(current_type_);
+      } else if (const std::vector<Symbol*>* syms = lookup(ctx.scope, r)) {
+        const Symbol* s = syms->back();
+        if (s->kind == SymKind::Type) {
+          receiver_type = std::string(r);  // Color.Red, Point.origin()
+        } else if (s->def != kNoId) {
+          receiver_type = index_->definitions[s->def].type;
+        }
+      }
+    } else if (receiver) {
+      receiver_type = type_of(nullptr, receiver);
+    }
+    index_->members.push_back({span_of_token(member), std::string(name_of(member)), std::move(receiver_type)});
   }
 
   // ---- pre-pass: enums, wildcard imports, module functions ---------------------------------
@@ -644,6 +859,7 @@ class Analyzer {
     Scope scope;
     scope.parent = outer.scope;
     scope.kind = ScopeKind::Function;
+    enter(scope, fn, true);
     if (method)
       for (std::string_view m : method_names())
         declare(scope, m, SymKind::Method, fn, {fn->begin, fn->begin});
@@ -687,6 +903,7 @@ class Analyzer {
     Scope scope;
     scope.parent = outer.scope;
     scope.kind = ScopeKind::Lambda;
+    enter(scope, n, true);
     const Node* params = n->kid(0);
     if (params && params->kind == NodeKind::Params) declare_params(params, scope);
     const Node* body = nullptr;
@@ -711,6 +928,7 @@ class Analyzer {
     Scope scope;
     scope.parent = outer.scope;
     scope.kind = ScopeKind::BlockArg;
+    enter(scope, block, true);
     collect_kids(block, scope);
     Ctx ctx{&scope, outer.loops, true, outer.quiet};
     visit_statements(block, ctx);
@@ -721,6 +939,7 @@ class Analyzer {
     Scope scope;
     scope.parent = outer.scope;
     scope.kind = ScopeKind::Comprehension;
+    enter(scope, n, false);
     for (std::uint32_t i = 0; i < n->count; ++i)
       if (n->kids[i] && is_pattern_kind(n->kids[i]->kind))
         declare_pattern(n->kids[i], scope, SymKind::Pattern, nullptr, false);
@@ -734,6 +953,7 @@ class Analyzer {
     for (std::uint32_t i = 0; i < members->count; ++i) {
       const Node* m = members->kids[i];
       if (m == nullptr) continue;
+      define_member(m, ctx);
       switch (m->kind) {
         case NodeKind::Fn:
           visit_fn(m, ctx, true);
@@ -767,22 +987,33 @@ class Analyzer {
     Scope scope;
     scope.parent = outer.scope;
     scope.kind = ScopeKind::Generics;
+    enter(scope, n, false);
     declare_generics(n->kid(1), scope);
     Ctx ctx = outer;
     ctx.scope = &scope;
+    const Node* name = decl_name(n);
+    std::string_view saved = current_type_;
+    current_type_ = name ? name_of(name) : std::string_view{};
     for (std::uint32_t i = 1; i < n->count; ++i)
       if (n->kids[i] && n->kids[i]->kind == NodeKind::Members) visit_members(n->kids[i], ctx);
+    current_type_ = saved;
   }
 
   void visit_impl(const Node* n, Ctx outer) {
     Scope scope;
     scope.parent = outer.scope;
     scope.kind = ScopeKind::Generics;
+    enter(scope, n, false);
     declare_generics(n->kid(0), scope);
     Ctx ctx = outer;
     ctx.scope = &scope;
+    // `impl Trait for Type:` adds to Type; `impl Type:` too.
+    const Node* target = n->kid(2) && n->kid(2)->kind == NodeKind::TypeName ? n->kid(2) : n->kid(1);
+    std::string_view saved = current_type_;
+    current_type_ = target && target->kind == NodeKind::TypeName ? name_of(target) : std::string_view{};
     for (std::uint32_t i = 0; i < n->count; ++i)
       if (n->kids[i] && n->kids[i]->kind == NodeKind::Members) visit_members(n->kids[i], ctx);
+    current_type_ = saved;
   }
 
   // ---- statements and expressions ----------------------------------------------------------
@@ -818,6 +1049,7 @@ class Analyzer {
       case NodeKind::FieldAccess:
       case NodeKind::SafeField:
         visit(n->kid(0), ctx);
+        if (index_) access_member(n, ctx);
         return;
       case NodeKind::Decorator:
       case NodeKind::Attribute:
@@ -981,6 +1213,7 @@ class Analyzer {
     Scope* found = nullptr;
     if (const std::vector<Symbol*>* syms = lookup(ctx.scope, name, &found)) {
       for (Symbol* s : *syms) s->used = true;
+      if (index_) record_use(n, *syms);
       return;
     }
     if (is_prelude_name(name) || is_environment_name(name)) return;
@@ -1550,6 +1783,8 @@ class Analyzer {
   bool warnings_ = true;
   bool wildcard_ = false;
   bool conditional_ = false;
+  Index* index_ = nullptr;
+  std::string_view current_type_;  // the type whose members are being visited
   Scope* module_ = nullptr;
   std::deque<Symbol> symbols_;
   std::vector<Symbol*> imports_;
@@ -1585,7 +1820,14 @@ Options options_after(const std::vector<Diagnostic>& syntax_diagnostics) {
 
 std::vector<Diagnostic> analyze(const Node* module, std::string_view source, const std::vector<Token>& tokens,
                                 const Options& options) {
-  Analyzer a(module, source, tokens, options);
+  Analyzer a(module, source, tokens, options, nullptr);
+  return a.run();
+}
+
+std::vector<Diagnostic> analyze(const Node* module, std::string_view source, const std::vector<Token>& tokens,
+                                const Options& options, Index& index) {
+  index = Index{};
+  Analyzer a(module, source, tokens, options, &index);
   return a.run();
 }
 

@@ -36,6 +36,12 @@ std::vector<syntax::Diagnostic> analyze(const syntax::Node* module, std::string_
                                         const std::vector<syntax::Token>& tokens,
                                         const Options& options = {});
 
+class Index;
+// The same analysis, also filling index (spl/sema/index.hpp) from the walk that resolves names.
+std::vector<syntax::Diagnostic> analyze(const syntax::Node* module, std::string_view source,
+                                        const std::vector<syntax::Token>& tokens, const Options& options,
+                                        Index& index);
+
 // Options for a file whose parse produced these diagnostics (syntax_errors and their spans).
 Options options_after(const std::vector<syntax::Diagnostic>& syntax_diagnostics);
 
