@@ -107,8 +107,7 @@ Server::Server(Send send, ServerInfo info, std::shared_ptr<Cancellations> cancel
       {"textDocument/rename", &Server::rename},
       {"textDocument/signatureHelp", &Server::signature_help},
       {"textDocument/completion", &Server::completion},
-      // textDocument/formatting: to be served by spl::fmt::format (the formatter's branch) and
-      // advertised in initialize once it is wired here.
+      {"textDocument/formatting", &Server::formatting},
   };
   notifications_ = {
       {"initialized", &Server::initialized},     {"textDocument/didOpen", &Server::did_open},
@@ -311,6 +310,7 @@ json Server::initialize(const json& params) {
       {"renameProvider", {{"prepareProvider", true}}},
       {"signatureHelpProvider", {{"triggerCharacters", {"(", ","}}, {"retriggerCharacters", {","}}}},
       {"completionProvider", {{"triggerCharacters", {"."}}}},
+      {"documentFormattingProvider", true},
   };
   return {{"capabilities", std::move(server_capabilities)},
           {"serverInfo", {{"name", info_.name}, {"version", info_.version}}}};
@@ -475,24 +475,40 @@ json Server::code_action(const json& params) {
   if (any_fix && kind_wanted(context, "source.fixAll")) {
     // One edit covering what changed between the text and its fixed form (the fixes are merged by
     // apply_fixits, which skips overlapping ones as `spl fix` does).
-    std::string_view before = a.text();
-    std::string after = syntax::apply_fixits(before, a.diagnostics()).text;
-    std::size_t prefix = 0;
-    while (prefix < before.size() && prefix < after.size() && before[prefix] == after[prefix]) ++prefix;
-    std::size_t suffix = 0;
-    while (suffix < before.size() - prefix && suffix < after.size() - prefix &&
-           before[before.size() - 1 - suffix] == after[after.size() - 1 - suffix])
-      ++suffix;
-    // Keep the edit on character boundaries: back off into no UTF-8 sequence.
-    while (prefix > 0 && (static_cast<unsigned char>(before[prefix]) & 0xC0) == 0x80) --prefix;
-    while (suffix > 0 && (static_cast<unsigned char>(before[before.size() - suffix]) & 0xC0) == 0x80) --suffix;
-    syntax::Span span{static_cast<std::uint32_t>(prefix), static_cast<std::uint32_t>(before.size() - suffix)};
-    json edit = {{"range", to_range(a, span)}, {"newText", after.substr(prefix, after.size() - suffix - prefix)}};
+    json edit = replacement_edit(a, syntax::apply_fixits(a.text(), a.diagnostics()).text);
     actions.push_back({{"title", "Fix all auto-fixable problems in this file"},
                        {"kind", "source.fixAll"},
                        {"edit", {{"changes", {{uri, json::array({std::move(edit)})}}}}}});
   }
   return actions;
+}
+
+json Server::replacement_edit(const Analysis& a, std::string_view after) const {
+  std::string_view before = a.text();
+  std::size_t prefix = 0;
+  while (prefix < before.size() && prefix < after.size() && before[prefix] == after[prefix]) ++prefix;
+  std::size_t suffix = 0;
+  while (suffix < before.size() - prefix && suffix < after.size() - prefix &&
+         before[before.size() - 1 - suffix] == after[after.size() - 1 - suffix])
+    ++suffix;
+  // Keep the edit on character boundaries: back off into no UTF-8 sequence.
+  while (prefix > 0 && (static_cast<unsigned char>(before[prefix]) & 0xC0) == 0x80) --prefix;
+  while (suffix > 0 && (static_cast<unsigned char>(before[before.size() - suffix]) & 0xC0) == 0x80) --suffix;
+  syntax::Span span{static_cast<std::uint32_t>(prefix), static_cast<std::uint32_t>(before.size() - suffix)};
+  return {{"range", to_range(a, span)}, {"newText", std::string(after.substr(prefix, after.size() - suffix - prefix))}};
+}
+
+// The whole document formatted by spl fmt, as one minimal edit (none when it is formatted
+// already). A document with syntax errors gets no edits: formatting refuses what does not parse.
+json Server::formatting(const json& params) {
+  Open* doc = document(params);
+  const Analysis& a = analysis(*doc);
+  if (!formatter_) formatter_ = std::make_unique<spl::fmt::Formatter>();
+  spl::fmt::Result r = formatter_->format(a.text());
+  if (r.status == spl::fmt::Status::kSyntaxErrors) return json::array();
+  if (!r.ok()) throw RequestError{ErrorCode::RequestFailed, "the formatter refused this document: " + r.reason};
+  if (r.text == a.text()) return json::array();
+  return json::array({replacement_edit(a, r.text)});
 }
 
 json Server::document_symbol(const json& params) {

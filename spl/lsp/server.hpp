@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "spl/fmt/format.hpp"
 #include "spl/lsp/analysis.hpp"
 #include "spl/lsp/document.hpp"
 #include "spl/lsp/outline.hpp"
@@ -115,6 +116,10 @@ class Server {
   json rename(const json& params);
   json signature_help(const json& params);
   json completion(const json& params);
+  json formatting(const json& params);
+  // One text edit that turns the analysed text into `after`: the changed middle only, on
+  // character boundaries (so a client keeps its cursor and folds outside it).
+  json replacement_edit(const Analysis& a, std::string_view after) const;
 
   Send send_;
   ServerInfo info_;
@@ -127,6 +132,7 @@ class Server {
   std::string root_;
   std::int64_t next_request_id_ = 1;
   std::map<std::string, std::unique_ptr<Open>> open_;
+  std::unique_ptr<spl::fmt::Formatter> formatter_;  // kept: its buffers make a reformat cheaper
   std::map<std::string, std::vector<IndexedSymbol>> index_;  // by URI
   std::map<std::string_view, Handler, std::less<>> requests_;
   std::map<std::string_view, Handler, std::less<>> notifications_;

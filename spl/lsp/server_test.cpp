@@ -81,7 +81,7 @@ TEST(Server, InitializeDeclaresCapabilitiesAndNegotiatesEncoding) {
   EXPECT_EQ(r["capabilities"]["positionEncoding"], "utf-16");
   EXPECT_EQ(r["capabilities"]["textDocumentSync"]["change"], 2);
   EXPECT_TRUE(r["capabilities"]["documentSymbolProvider"].get<bool>());
-  EXPECT_FALSE(r["capabilities"].contains("documentFormattingProvider"));
+  EXPECT_TRUE(r["capabilities"]["documentFormattingProvider"].get<bool>());
   EXPECT_EQ(r["serverInfo"]["name"], "spl");
   EXPECT_EQ(a.server().encoding(), Encoding::Utf16);
   EXPECT_EQ(error_code(a.request("initialize", {{"capabilities", json::object()}})), -32600);
@@ -234,6 +234,30 @@ TEST(Server, QuickFixesAndFixAll) {
   d = c.diagnostics(kUri);
   ASSERT_TRUE(d);
   EXPECT_TRUE((*d)["diagnostics"].empty()) << (*d).dump(2);
+}
+
+// textDocument/formatting is spl fmt: one minimal edit giving the formatted text (non-ASCII
+// before the change, so UTF-16 positions matter), nothing once formatted, nothing for a document
+// with syntax errors.
+TEST(Server, FormattingIsSplFmt) {
+  Client c;
+  c.initialize();
+  const std::string text = "val s = \"é😀\"\nfn f(a:i64,b:i64)->i64:\n  a+b   # sum\nprint f( 1,2 )\n";
+  c.open(kUri, text);
+  json edits = c.result("textDocument/formatting", {{"textDocument", doc(kUri)}, {"options", {{"tabSize", 4}, {"insertSpaces", true}}}});
+  ASSERT_EQ(edits.size(), 1u) << edits.dump(2);
+  std::string formatted = apply_edits(text, edits, Encoding::Utf16);
+  spl::fmt::Result expected = spl::fmt::format(text);
+  ASSERT_TRUE(expected.ok());
+  EXPECT_EQ(formatted, expected.text);
+  EXPECT_NE(formatted, text);
+  EXPECT_GT(edits[0]["range"]["start"]["line"].get<int>(), 0);  // the first line was already formatted
+
+  c.notify("textDocument/didChange", {{"textDocument", {{"uri", kUri}, {"version", 2}}}, {"contentChanges", {{{"text", formatted}}}}});
+  EXPECT_TRUE(c.result("textDocument/formatting", {{"textDocument", doc(kUri)}, {"options", json::object()}}).empty());
+
+  c.notify("textDocument/didChange", {{"textDocument", {{"uri", kUri}, {"version", 3}}}, {"contentChanges", {{{"text", "fn f(:\n"}}}}});
+  EXPECT_TRUE(c.result("textDocument/formatting", {{"textDocument", doc(kUri)}, {"options", json::object()}}).empty());
 }
 
 TEST(Server, DocumentSymbolsFoldingSelectionAndTokens) {

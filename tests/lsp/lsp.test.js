@@ -159,6 +159,27 @@ function raw() {
   return { child, send, message, exited };
 }
 
+test('formatting returns spl fmt\'s layout as edits', async () => {
+  const server = await initialized();
+  const { connection } = server;
+  const text = 'fn add(a:i64,b:i64)->i64:\n  a+b  # the sum\nprint add( 1,2 )\n';
+  await connection.sendNotification('textDocument/didOpen', {
+    textDocument: { uri, languageId: 'simple', version: 1, text },
+  });
+  const edits = await connection.sendRequest('textDocument/formatting', {
+    textDocument: { uri },
+    options: { tabSize: 4, insertSpaces: true },
+  });
+  const formatted = applyEdits(text, edits);
+  assert.equal(formatted, 'fn add(a: i64, b: i64) -> i64:\n    a + b  # the sum\nprint add(1, 2)\n');
+  await connection.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ text: formatted }],
+  });
+  assert.deepEqual(await connection.sendRequest('textDocument/formatting', { textDocument: { uri }, options: {} }), []);
+  assert.equal(await stop(server), 0);
+});
+
 test('bad input gets error responses and never stops the server', async () => {
   const s = raw();
   s.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'textDocument/hover', params: {} }));
