@@ -164,6 +164,42 @@ TEST(AllocationFailure, BatchedTransientMapInserts) {
   });
 }
 
+// Removals in a transient where every other one fails at its allocation `fail_at`: a child
+// left with one entry hands it up to its parent, whose pull-up may need a new node (entries
+// larger than a pointer). A failure there must leave the child, its entry and the parent as
+// they were (it freed the child and lost the entry: use after free under ASan).
+TEST(AllocationFailure, TransientMapRemove) {
+  for_each_failure_point(2, [](FailingAllocator& alloc, std::int64_t fail_at) {
+    std::uint64_t failures = 0;
+    const SMap shared = string_map(0, 3000);
+    auto t = shared.transient();
+    std::map<std::string, std::string> model(shared.begin(), shared.end());
+    for (std::uint64_t round = 0; round < 2800; ++round) {
+      const std::string key = text(round * 7919 % 3000);
+      const bool armed = round % 2 == 1;
+      if (armed) alloc.arm(fail_at);
+      try {
+        if (t.remove(key)) model.erase(key);
+      } catch (const std::bad_alloc&) {
+        ++failures;
+      }
+      alloc.disarm();
+      ASSERT_EQ(t.size(), model.size());
+      const auto it = model.find(key);
+      ASSERT_EQ(t.contains(key), it != model.end());
+      if (it != model.end()) {
+        ASSERT_EQ(*t.find(key), it->second);
+      }
+    }
+    const SMap m = std::move(t).persistent();
+    ASSERT_EQ(m.size(), model.size());
+    for (const auto& [k, v] : model) ASSERT_EQ(m.at(k), v);
+    EXPECT_TRUE(m.is_canonical());
+    expect_string_map(shared, 0, 3000);
+    EXPECT_GT(failures, 0u) << "allocation " << fail_at << " never failed";
+  });
+}
+
 SVec string_vec(std::uint64_t n) {
   auto t = SVec().transient();
   for (std::uint64_t i = 0; i < n; ++i) t.push_back(text(i));
