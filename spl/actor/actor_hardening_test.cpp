@@ -13,22 +13,14 @@
 #include <vector>
 
 #include "spl/actor/actor.hpp"
+#include "spl/actor/internal/test_support.hpp"
 
 namespace spl::actor {
 namespace {
 
 using namespace std::chrono_literals;
-constexpr auto kGuard = 30s;  // deadlock guard only
-
-template <class Pred>
-bool eventually(Pred pred) {
-  const auto deadline = std::chrono::steady_clock::now() + kGuard;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
+using test::eventually;
+using test::kGuard;
 
 // Long enough to live on the heap, so reading it after its closure died is a use after free.
 const std::string kText(200, 'x');
@@ -361,6 +353,25 @@ TEST(ActorHardening, ShutdownRacesWithOutsideSenders) {
     sender.join();
     sys.reset();
   }
+}
+
+// An actor woken from inside a turn goes to its worker's next slot. If that turn then blocks
+// (here: on the woken actor itself), the other worker, parked long before, must be woken to
+// run it; it used to stay parked, and the turn waited out its whole timeout.
+TEST(ActorHardening, WokenActorDoesNotWaitBehindABlockingTurn) {
+  ActorSystem sys(SchedulerOptions{2});
+  std::this_thread::sleep_for(50ms);  // both workers park
+  auto ran = std::make_shared<std::promise<void>>();
+  auto helper = sys.spawn<int>([ran](ActorContext<int>&, int&) { ran->set_value(); });
+  auto waited = std::make_shared<std::promise<bool>>();
+  auto blocker = sys.spawn<int>([helper, ran, waited](ActorContext<int>&, int&) mutable {
+    helper.tell(1);  // into this worker's next slot
+    waited->set_value(ran->get_future().wait_for(10s) == std::future_status::ready);
+  });
+  blocker.tell(1);
+  auto f = waited->get_future();
+  ASSERT_EQ(f.wait_for(kGuard), std::future_status::ready);
+  EXPECT_TRUE(f.get()) << "the woken actor waited behind the blocking turn";
 }
 
 }  // namespace
