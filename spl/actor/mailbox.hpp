@@ -110,11 +110,13 @@ class Mailbox {
     return finish(h);
   }
 
+  // scan_saved false: only messages that arrived since the last receive are looked at, for a
+  // caller whose pred and sel already rejected everything saved (a pending receive retried).
   template <class Pred>
-  std::optional<Msg> try_receive_if(Pred&& pred, const Selector& sel = {}) {
+  std::optional<Msg> try_receive_if(Pred&& pred, const Selector& sel = {}, bool scan_saved = true) {
     if (dead_letter_on_close_) return discard_all(), std::nullopt;
     ConsumerGuard guard(*this);
-    internal::EnvelopeHeader* h = take_match(pred, sel, true, guard);
+    internal::EnvelopeHeader* h = take_match(pred, sel, scan_saved, guard);
     if (h == nullptr) return std::nullopt;
     return finish(h);
   }
