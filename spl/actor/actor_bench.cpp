@@ -21,13 +21,17 @@ namespace spl::actor {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+// The actor figures run with two workers (named as they are) and with one (suffix _1w): with
+// one, every side runs every actor on one thread, so the rows compare schedulers like for like
+// whatever each keeps on the sender's core.
 constexpr unsigned kWorkers = 2;
 
 // pingpong_1M: two actors bounce a counter 1M times; ns per round trip.
+template <unsigned Workers>
 void pingpong_1M(benchmark::State& state) {
   constexpr std::uint64_t kRoundTrips = 1'000'000;
   for (auto _ : state) {
-    ActorSystem sys(SchedulerOptions{kWorkers});
+    ActorSystem sys(SchedulerOptions{Workers});
     auto done = std::make_shared<std::promise<void>>();
     auto pong_slot = std::make_shared<ActorRef<std::uint64_t>>();
     auto ping = sys.spawn<std::uint64_t>([pong_slot, done](ActorContext<std::uint64_t>&, std::uint64_t& n) {
@@ -51,10 +55,11 @@ void pingpong_1M(benchmark::State& state) {
 
 // counting_10M: a producer actor sends 10M messages in a loop to a counter actor, which signals
 // when it has counted them all; ns per message.
+template <unsigned Workers>
 void counting_10M(benchmark::State& state) {
   constexpr std::uint64_t kMessages = 10'000'000;
   for (auto _ : state) {
-    ActorSystem sys(SchedulerOptions{kWorkers});
+    ActorSystem sys(SchedulerOptions{Workers});
     auto done = std::make_shared<std::promise<void>>();
     auto count = std::make_shared<std::uint64_t>(0);
     auto counter = sys.spawn<std::uint64_t>([count, done](ActorContext<std::uint64_t>&, std::uint64_t&) {
@@ -73,11 +78,12 @@ void counting_10M(benchmark::State& state) {
 }
 
 // thread_ring: 500 actors in a ring pass one token 10M hops; ns per hop.
+template <unsigned Workers>
 void thread_ring(benchmark::State& state) {
   constexpr int kActors = 500;
   constexpr std::uint64_t kHops = 10'000'000;
   for (auto _ : state) {
-    ActorSystem sys(SchedulerOptions{kWorkers});
+    ActorSystem sys(SchedulerOptions{Workers});
     auto done = std::make_shared<std::promise<void>>();
     auto ring = std::make_shared<std::vector<ActorRef<std::uint64_t>>>(kActors);
     for (int i = 0; i < kActors; ++i) {
@@ -108,12 +114,13 @@ struct BigMsg {
   std::uint32_t from;
 };
 
+template <unsigned Workers>
 void fork_join_big(benchmark::State& state) {
   constexpr std::uint32_t kActors = 1000;
   constexpr std::uint32_t kPings = 1000;
   constexpr std::uint64_t kMessages = std::uint64_t{kActors} * kPings * 2;
   for (auto _ : state) {
-    ActorSystem sys(SchedulerOptions{kWorkers});
+    ActorSystem sys(SchedulerOptions{Workers});
     auto done = std::make_shared<std::promise<void>>();
     auto finished_actors = std::make_shared<std::atomic<std::uint32_t>>(0);
     auto peers = std::make_shared<std::vector<ActorRef<BigMsg>>>(kActors);
@@ -201,6 +208,38 @@ void queue_spsc(benchmark::State& state) {
   }
 }
 
+// mailbox_spsc: queue_spsc through a whole Mailbox (lanes, statistics, the consumer's
+// try_receive): one producer thread sends 10M 8-byte messages, one consumer thread receives
+// them; ns per message. The sum of what arrived must be the sum of what was sent.
+void mailbox_spsc(benchmark::State& state) {
+  constexpr std::uint64_t kMessages = 10'000'000;
+  for (auto _ : state) {
+    Mailbox<std::uint64_t> mb;
+    std::atomic<bool> go{false};
+    std::thread producer([&] {
+      while (!go.load(std::memory_order_acquire)) {
+      }
+      for (std::uint64_t i = 0; i < kMessages; ++i) mb.send(i);
+    });
+    std::uint64_t sum = 0;
+    const auto start = Clock::now();
+    go.store(true, std::memory_order_release);
+    for (std::uint64_t got = 0; got < kMessages;) {
+      if (auto m = mb.try_receive()) {
+        sum += *m;
+        ++got;
+      }
+    }
+    const auto elapsed = Clock::now() - start;
+    producer.join();
+    if (sum != kMessages * (kMessages - 1) / 2) {
+      state.SkipWithError("mailbox_spsc: wrong sum");
+      break;
+    }
+    spl::bench::report(state, spl::bench::ns_per(elapsed, kMessages), "ns/msg");
+  }
+}
+
 // queue_bytes_per_msg: memory a queued 8-byte message costs beyond its payload, from the node
 // pool's slab accounting while 1M messages are queued in a Mailbox. The probe type has a pool of
 // its own; it is measured once per process (the pool then holds the blocks) and reported as is.
@@ -253,12 +292,17 @@ void enqueue_dequeue_p99(benchmark::State& state) {
 }
 
 #define SPL_ACTOR_BENCH(fn) BENCHMARK(fn)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond)
-SPL_ACTOR_BENCH(pingpong_1M);
-SPL_ACTOR_BENCH(counting_10M);
-SPL_ACTOR_BENCH(thread_ring);
-SPL_ACTOR_BENCH(fork_join_big);
+SPL_ACTOR_BENCH(pingpong_1M<kWorkers>)->Name("pingpong_1M");
+SPL_ACTOR_BENCH(counting_10M<kWorkers>)->Name("counting_10M");
+SPL_ACTOR_BENCH(thread_ring<kWorkers>)->Name("thread_ring");
+SPL_ACTOR_BENCH(fork_join_big<kWorkers>)->Name("fork_join_big");
+SPL_ACTOR_BENCH(pingpong_1M<1>)->Name("pingpong_1M_1w");
+SPL_ACTOR_BENCH(counting_10M<1>)->Name("counting_10M_1w");
+SPL_ACTOR_BENCH(thread_ring<1>)->Name("thread_ring_1w");
+SPL_ACTOR_BENCH(fork_join_big<1>)->Name("fork_join_big_1w");
 SPL_ACTOR_BENCH(mailbox_send_recv_st);
 SPL_ACTOR_BENCH(queue_spsc);
+SPL_ACTOR_BENCH(mailbox_spsc);
 SPL_ACTOR_BENCH(queue_bytes_per_msg);
 SPL_ACTOR_BENCH(enqueue_dequeue_p99);
 
