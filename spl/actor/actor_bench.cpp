@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "spl/actor/actor.hpp"
+#include "spl/actor/c_api.h"
 #include "spl/actor/internal/envelope.hpp"
 #include "spl/actor/internal/mpsc_queue.hpp"
 #include "spl/actor/mailbox.hpp"
@@ -159,6 +160,93 @@ void fork_join_big(benchmark::State& state) {
   }
 }
 
+// capi_pingpong / capi_counting: pingpong_1M and counting_10M through the actor C ABI
+// (rt_actor_spawn with a callback, rt_actor_send), the path generated code takes; the runtime
+// is started with two workers for each repetition and stopped after it.
+struct CapiPeer {
+  rt_actor peer = 0;
+  std::uint64_t target = 0;
+  std::uint64_t count = 0;
+  std::promise<void> done;
+};
+
+int capi_ping(void* state, rt_actor, rt_value msg, rt_value*) {
+  auto* st = static_cast<CapiPeer*>(state);
+  if (msg == st->target) {
+    st->done.set_value();
+    return 0;
+  }
+  return rt_actor_send(st->peer, msg + 1);
+}
+
+int capi_pong(void* state, rt_actor, rt_value msg, rt_value*) {
+  return rt_actor_send(static_cast<CapiPeer*>(state)->peer, msg);
+}
+
+int capi_count(void* state, rt_actor, rt_value, rt_value*) {
+  auto* st = static_cast<CapiPeer*>(state);
+  if (++st->count == st->target) st->done.set_value();
+  return 0;
+}
+
+int capi_produce(void* state, rt_actor, rt_value, rt_value*) {
+  auto* st = static_cast<CapiPeer*>(state);
+  for (std::uint64_t i = 0; i < st->target; ++i) {
+    if (rt_actor_send(st->peer, i) != RT_ACTOR_OK) return 1;
+  }
+  return 0;
+}
+
+void capi_pingpong(benchmark::State& state) {
+  constexpr std::uint64_t kRoundTrips = 1'000'000;
+  for (auto _ : state) {
+    rt_actor_runtime_start(kWorkers);
+    CapiPeer ping_state, pong_state;
+    ping_state.target = kRoundTrips;
+    rt_actor ping = 0, pong = 0;
+    const bool spawned = rt_actor_spawn(capi_ping, &ping_state, &ping) == RT_ACTOR_OK &&
+                         rt_actor_spawn(capi_pong, &pong_state, &pong) == RT_ACTOR_OK;
+    ping_state.peer = pong;
+    pong_state.peer = ping;
+    auto finished = ping_state.done.get_future();
+    const auto start = Clock::now();
+    const bool sent = spawned && rt_actor_send(pong, 0) == RT_ACTOR_OK;
+    const bool ok = sent && finished.wait_for(std::chrono::minutes(2)) == std::future_status::ready;
+    const auto elapsed = Clock::now() - start;
+    rt_actor_runtime_stop(1000);
+    if (!ok) {
+      state.SkipWithError("capi_pingpong: did not complete");
+      break;
+    }
+    spl::bench::report(state, spl::bench::ns_per(elapsed, kRoundTrips), "ns/op");
+  }
+}
+
+void capi_counting(benchmark::State& state) {
+  constexpr std::uint64_t kMessages = 10'000'000;
+  for (auto _ : state) {
+    rt_actor_runtime_start(kWorkers);
+    CapiPeer counter_state, producer_state;
+    counter_state.target = kMessages;
+    producer_state.target = kMessages;
+    rt_actor counter = 0, producer = 0;
+    const bool spawned = rt_actor_spawn(capi_count, &counter_state, &counter) == RT_ACTOR_OK &&
+                         rt_actor_spawn(capi_produce, &producer_state, &producer) == RT_ACTOR_OK;
+    producer_state.peer = counter;
+    auto finished = counter_state.done.get_future();
+    const auto start = Clock::now();
+    const bool sent = spawned && rt_actor_send(producer, 0) == RT_ACTOR_OK;
+    const bool ok = sent && finished.wait_for(std::chrono::minutes(2)) == std::future_status::ready;
+    const auto elapsed = Clock::now() - start;
+    rt_actor_runtime_stop(1000);
+    if (!ok) {
+      state.SkipWithError("capi_counting: did not count every message");
+      break;
+    }
+    spl::bench::report(state, spl::bench::ns_per(elapsed, kMessages), "ns/msg");
+  }
+}
+
 // mailbox_send_recv_st: one thread sends a message and receives it, 10M times; ns per message.
 void mailbox_send_recv_st(benchmark::State& state) {
   constexpr std::uint64_t kMessages = 10'000'000;
@@ -300,6 +388,8 @@ SPL_ACTOR_BENCH(pingpong_1M<1>)->Name("pingpong_1M_1w");
 SPL_ACTOR_BENCH(counting_10M<1>)->Name("counting_10M_1w");
 SPL_ACTOR_BENCH(thread_ring<1>)->Name("thread_ring_1w");
 SPL_ACTOR_BENCH(fork_join_big<1>)->Name("fork_join_big_1w");
+SPL_ACTOR_BENCH(capi_pingpong);
+SPL_ACTOR_BENCH(capi_counting);
 SPL_ACTOR_BENCH(mailbox_send_recv_st);
 SPL_ACTOR_BENCH(queue_spsc);
 SPL_ACTOR_BENCH(mailbox_spsc);
