@@ -382,6 +382,14 @@ class ActorContext {
   // passed over stay queued, in order, for the normal behaviour afterwards. If none arrives
   // within `timeout`, on_timeout runs instead.
   void receive(std::function<bool(const Msg&)> pred, std::chrono::nanoseconds timeout,
+               std::function<void(ActorContext&, Msg&)> on_match, std::function<void(ActorContext&)> on_timeout) {
+    receive(Selector{}, std::move(pred), timeout, std::move(on_match), std::move(on_timeout));
+  }
+  // The same, taking only messages that also satisfy `sel` (sender: the low 32 bits of the
+  // sending actor's id, 0 from outside actors; type: MessageType<Msg>). A saved message that
+  // fails `sel` is skipped without calling pred, and when the saved messages' Bloom filter
+  // rules `sel` out they are not walked at all.
+  void receive(const Selector& sel, std::function<bool(const Msg&)> pred, std::chrono::nanoseconds timeout,
                std::function<void(ActorContext&, Msg&)> on_match, std::function<void(ActorContext&)> on_timeout);
 
  private:
@@ -418,6 +426,11 @@ class ActorCell final : public ActorBase {
   friend class ActorContext<Msg>;
 
   struct PendingReceive {
+    Selector sel;
+    // After the first look every saved message has been rejected, and messages it passes over
+    // later are saved because they were: later turns look only at new arrivals (a rescan per
+    // turn made a long wait quadratic in the saved messages).
+    bool saved_scanned = false;
     std::function<bool(const Msg&)> pred;
     std::function<void(ActorContext<Msg>&, Msg&)> on_match;
     std::function<void(ActorContext<Msg>&)> on_timeout;
@@ -439,7 +452,8 @@ class ActorCell final : public ActorBase {
     for (int n = 0; n < budget && !stopping(); ++n) {
       adopt_next_behavior();
       if (pending_) {
-        std::optional<Msg> m = mailbox_.try_receive_if(pending_->pred);
+        std::optional<Msg> m = mailbox_.try_receive_if(pending_->pred, pending_->sel, !pending_->saved_scanned);
+        pending_->saved_scanned = true;
         if (!m) break;
         take_pending()->on_match(ctx, *m);
         continue;
@@ -488,13 +502,14 @@ ActorRef<Msg> ActorContext<Msg>::self() const {
 }
 
 template <class Msg>
-void ActorContext<Msg>::receive(std::function<bool(const Msg&)> pred, std::chrono::nanoseconds timeout,
-                                std::function<void(ActorContext&, Msg&)> on_match,
+void ActorContext<Msg>::receive(const Selector& sel, std::function<bool(const Msg&)> pred,
+                                std::chrono::nanoseconds timeout, std::function<void(ActorContext&, Msg&)> on_match,
                                 std::function<void(ActorContext&)> on_timeout) {
   const std::uint64_t token = cell_.next_token_++;
   cell_.take_pending();  // a receive replacing an unfinished one
-  cell_.pending_ = typename ActorCell<Msg>::PendingReceive{std::move(pred), std::move(on_match), std::move(on_timeout),
-                                                           token, system().start_timer(&cell_, timeout, token)};
+  cell_.pending_ = typename ActorCell<Msg>::PendingReceive{
+      sel,   false, std::move(pred), std::move(on_match), std::move(on_timeout), token,
+      system().start_timer(&cell_, timeout, token)};
 }
 
 template <class Msg>

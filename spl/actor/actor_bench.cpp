@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "spl/actor/actor.hpp"
+#include "spl/actor/c_api.h"
 #include "spl/actor/internal/envelope.hpp"
 #include "spl/actor/internal/mpsc_queue.hpp"
 #include "spl/actor/mailbox.hpp"
@@ -21,13 +22,17 @@ namespace spl::actor {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+// The actor figures run with two workers (named as they are) and with one (suffix _1w): with
+// one, every side runs every actor on one thread, so the rows compare schedulers like for like
+// whatever each keeps on the sender's core.
 constexpr unsigned kWorkers = 2;
 
 // pingpong_1M: two actors bounce a counter 1M times; ns per round trip.
+template <unsigned Workers>
 void pingpong_1M(benchmark::State& state) {
   constexpr std::uint64_t kRoundTrips = 1'000'000;
   for (auto _ : state) {
-    ActorSystem sys(SchedulerOptions{kWorkers});
+    ActorSystem sys(SchedulerOptions{Workers});
     auto done = std::make_shared<std::promise<void>>();
     auto pong_slot = std::make_shared<ActorRef<std::uint64_t>>();
     auto ping = sys.spawn<std::uint64_t>([pong_slot, done](ActorContext<std::uint64_t>&, std::uint64_t& n) {
@@ -51,10 +56,11 @@ void pingpong_1M(benchmark::State& state) {
 
 // counting_10M: a producer actor sends 10M messages in a loop to a counter actor, which signals
 // when it has counted them all; ns per message.
+template <unsigned Workers>
 void counting_10M(benchmark::State& state) {
   constexpr std::uint64_t kMessages = 10'000'000;
   for (auto _ : state) {
-    ActorSystem sys(SchedulerOptions{kWorkers});
+    ActorSystem sys(SchedulerOptions{Workers});
     auto done = std::make_shared<std::promise<void>>();
     auto count = std::make_shared<std::uint64_t>(0);
     auto counter = sys.spawn<std::uint64_t>([count, done](ActorContext<std::uint64_t>&, std::uint64_t&) {
@@ -73,11 +79,12 @@ void counting_10M(benchmark::State& state) {
 }
 
 // thread_ring: 500 actors in a ring pass one token 10M hops; ns per hop.
+template <unsigned Workers>
 void thread_ring(benchmark::State& state) {
   constexpr int kActors = 500;
   constexpr std::uint64_t kHops = 10'000'000;
   for (auto _ : state) {
-    ActorSystem sys(SchedulerOptions{kWorkers});
+    ActorSystem sys(SchedulerOptions{Workers});
     auto done = std::make_shared<std::promise<void>>();
     auto ring = std::make_shared<std::vector<ActorRef<std::uint64_t>>>(kActors);
     for (int i = 0; i < kActors; ++i) {
@@ -108,12 +115,13 @@ struct BigMsg {
   std::uint32_t from;
 };
 
+template <unsigned Workers>
 void fork_join_big(benchmark::State& state) {
   constexpr std::uint32_t kActors = 1000;
   constexpr std::uint32_t kPings = 1000;
   constexpr std::uint64_t kMessages = std::uint64_t{kActors} * kPings * 2;
   for (auto _ : state) {
-    ActorSystem sys(SchedulerOptions{kWorkers});
+    ActorSystem sys(SchedulerOptions{Workers});
     auto done = std::make_shared<std::promise<void>>();
     auto finished_actors = std::make_shared<std::atomic<std::uint32_t>>(0);
     auto peers = std::make_shared<std::vector<ActorRef<BigMsg>>>(kActors);
@@ -149,6 +157,93 @@ void fork_join_big(benchmark::State& state) {
     spl::bench::report(state, spl::bench::ns_per(elapsed, kMessages), "ns/msg");
     sys.shutdown();
     peers->clear();
+  }
+}
+
+// capi_pingpong / capi_counting: pingpong_1M and counting_10M through the actor C ABI
+// (rt_actor_spawn with a callback, rt_actor_send), the path generated code takes; the runtime
+// is started with two workers for each repetition and stopped after it.
+struct CapiPeer {
+  rt_actor peer = 0;
+  std::uint64_t target = 0;
+  std::uint64_t count = 0;
+  std::promise<void> done;
+};
+
+int capi_ping(void* state, rt_actor, rt_value msg, rt_value*) {
+  auto* st = static_cast<CapiPeer*>(state);
+  if (msg == st->target) {
+    st->done.set_value();
+    return 0;
+  }
+  return rt_actor_send(st->peer, msg + 1);
+}
+
+int capi_pong(void* state, rt_actor, rt_value msg, rt_value*) {
+  return rt_actor_send(static_cast<CapiPeer*>(state)->peer, msg);
+}
+
+int capi_count(void* state, rt_actor, rt_value, rt_value*) {
+  auto* st = static_cast<CapiPeer*>(state);
+  if (++st->count == st->target) st->done.set_value();
+  return 0;
+}
+
+int capi_produce(void* state, rt_actor, rt_value, rt_value*) {
+  auto* st = static_cast<CapiPeer*>(state);
+  for (std::uint64_t i = 0; i < st->target; ++i) {
+    if (rt_actor_send(st->peer, i) != RT_ACTOR_OK) return 1;
+  }
+  return 0;
+}
+
+void capi_pingpong(benchmark::State& state) {
+  constexpr std::uint64_t kRoundTrips = 1'000'000;
+  for (auto _ : state) {
+    rt_actor_runtime_start(kWorkers);
+    CapiPeer ping_state, pong_state;
+    ping_state.target = kRoundTrips;
+    rt_actor ping = 0, pong = 0;
+    const bool spawned = rt_actor_spawn(capi_ping, &ping_state, &ping) == RT_ACTOR_OK &&
+                         rt_actor_spawn(capi_pong, &pong_state, &pong) == RT_ACTOR_OK;
+    ping_state.peer = pong;
+    pong_state.peer = ping;
+    auto finished = ping_state.done.get_future();
+    const auto start = Clock::now();
+    const bool sent = spawned && rt_actor_send(pong, 0) == RT_ACTOR_OK;
+    const bool ok = sent && finished.wait_for(std::chrono::minutes(2)) == std::future_status::ready;
+    const auto elapsed = Clock::now() - start;
+    rt_actor_runtime_stop(1000);
+    if (!ok) {
+      state.SkipWithError("capi_pingpong: did not complete");
+      break;
+    }
+    spl::bench::report(state, spl::bench::ns_per(elapsed, kRoundTrips), "ns/op");
+  }
+}
+
+void capi_counting(benchmark::State& state) {
+  constexpr std::uint64_t kMessages = 10'000'000;
+  for (auto _ : state) {
+    rt_actor_runtime_start(kWorkers);
+    CapiPeer counter_state, producer_state;
+    counter_state.target = kMessages;
+    producer_state.target = kMessages;
+    rt_actor counter = 0, producer = 0;
+    const bool spawned = rt_actor_spawn(capi_count, &counter_state, &counter) == RT_ACTOR_OK &&
+                         rt_actor_spawn(capi_produce, &producer_state, &producer) == RT_ACTOR_OK;
+    producer_state.peer = counter;
+    auto finished = counter_state.done.get_future();
+    const auto start = Clock::now();
+    const bool sent = spawned && rt_actor_send(producer, 0) == RT_ACTOR_OK;
+    const bool ok = sent && finished.wait_for(std::chrono::minutes(2)) == std::future_status::ready;
+    const auto elapsed = Clock::now() - start;
+    rt_actor_runtime_stop(1000);
+    if (!ok) {
+      state.SkipWithError("capi_counting: did not count every message");
+      break;
+    }
+    spl::bench::report(state, spl::bench::ns_per(elapsed, kMessages), "ns/msg");
   }
 }
 
@@ -197,6 +292,38 @@ void queue_spsc(benchmark::State& state) {
     const auto elapsed = Clock::now() - start;
     producer.join();
     benchmark::DoNotOptimize(sum);
+    spl::bench::report(state, spl::bench::ns_per(elapsed, kMessages), "ns/msg");
+  }
+}
+
+// mailbox_spsc: queue_spsc through a whole Mailbox (lanes, statistics, the consumer's
+// try_receive): one producer thread sends 10M 8-byte messages, one consumer thread receives
+// them; ns per message. The sum of what arrived must be the sum of what was sent.
+void mailbox_spsc(benchmark::State& state) {
+  constexpr std::uint64_t kMessages = 10'000'000;
+  for (auto _ : state) {
+    Mailbox<std::uint64_t> mb;
+    std::atomic<bool> go{false};
+    std::thread producer([&] {
+      while (!go.load(std::memory_order_acquire)) {
+      }
+      for (std::uint64_t i = 0; i < kMessages; ++i) mb.send(i);
+    });
+    std::uint64_t sum = 0;
+    const auto start = Clock::now();
+    go.store(true, std::memory_order_release);
+    for (std::uint64_t got = 0; got < kMessages;) {
+      if (auto m = mb.try_receive()) {
+        sum += *m;
+        ++got;
+      }
+    }
+    const auto elapsed = Clock::now() - start;
+    producer.join();
+    if (sum != kMessages * (kMessages - 1) / 2) {
+      state.SkipWithError("mailbox_spsc: wrong sum");
+      break;
+    }
     spl::bench::report(state, spl::bench::ns_per(elapsed, kMessages), "ns/msg");
   }
 }
@@ -253,12 +380,19 @@ void enqueue_dequeue_p99(benchmark::State& state) {
 }
 
 #define SPL_ACTOR_BENCH(fn) BENCHMARK(fn)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond)
-SPL_ACTOR_BENCH(pingpong_1M);
-SPL_ACTOR_BENCH(counting_10M);
-SPL_ACTOR_BENCH(thread_ring);
-SPL_ACTOR_BENCH(fork_join_big);
+SPL_ACTOR_BENCH(pingpong_1M<kWorkers>)->Name("pingpong_1M");
+SPL_ACTOR_BENCH(counting_10M<kWorkers>)->Name("counting_10M");
+SPL_ACTOR_BENCH(thread_ring<kWorkers>)->Name("thread_ring");
+SPL_ACTOR_BENCH(fork_join_big<kWorkers>)->Name("fork_join_big");
+SPL_ACTOR_BENCH(pingpong_1M<1>)->Name("pingpong_1M_1w");
+SPL_ACTOR_BENCH(counting_10M<1>)->Name("counting_10M_1w");
+SPL_ACTOR_BENCH(thread_ring<1>)->Name("thread_ring_1w");
+SPL_ACTOR_BENCH(fork_join_big<1>)->Name("fork_join_big_1w");
+SPL_ACTOR_BENCH(capi_pingpong);
+SPL_ACTOR_BENCH(capi_counting);
 SPL_ACTOR_BENCH(mailbox_send_recv_st);
 SPL_ACTOR_BENCH(queue_spsc);
+SPL_ACTOR_BENCH(mailbox_spsc);
 SPL_ACTOR_BENCH(queue_bytes_per_msg);
 SPL_ACTOR_BENCH(enqueue_dequeue_p99);
 

@@ -10,25 +10,18 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "spl/actor/actor.hpp"
+#include "spl/actor/internal/test_support.hpp"
 
 namespace spl::actor {
 namespace {
 
 using namespace std::chrono_literals;
-constexpr auto kGuard = 30s;  // deadlock guard only
-
-template <class Pred>
-bool eventually(Pred pred) {
-  const auto deadline = std::chrono::steady_clock::now() + kGuard;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
+using test::eventually;
+using test::kGuard;
 
 // Long enough to live on the heap, so reading it after its closure died is a use after free.
 const std::string kText(200, 'x');
@@ -361,6 +354,89 @@ TEST(ActorHardening, ShutdownRacesWithOutsideSenders) {
     sender.join();
     sys.reset();
   }
+}
+
+// An actor woken from inside a turn goes to its worker's next slot. If that turn then blocks
+// (here: on the woken actor itself), the other worker, parked long before, must be woken to
+// run it; it used to stay parked, and the turn waited out its whole timeout.
+TEST(ActorHardening, WokenActorDoesNotWaitBehindABlockingTurn) {
+  ActorSystem sys(SchedulerOptions{2});
+  std::this_thread::sleep_for(50ms);  // both workers park
+  auto ran = std::make_shared<std::promise<void>>();
+  auto helper = sys.spawn<int>([ran](ActorContext<int>&, int&) { ran->set_value(); });
+  auto waited = std::make_shared<std::promise<bool>>();
+  auto blocker = sys.spawn<int>([helper, ran, waited](ActorContext<int>&, int&) mutable {
+    helper.tell(1);  // into this worker's next slot
+    waited->set_value(ran->get_future().wait_for(10s) == std::future_status::ready);
+  });
+  blocker.tell(1);
+  auto f = waited->get_future();
+  ASSERT_EQ(f.wait_for(kGuard), std::future_status::ready);
+  EXPECT_TRUE(f.get()) << "the woken actor waited behind the blocking turn";
+}
+
+// A receive waiting for one message while others keep arriving, one per turn: each arrival is
+// looked at once. Every turn used to rescan the whole save queue, calling the predicate
+// n(n+1)/2 times for n passed-over messages.
+TEST(ActorHardening, PendingReceiveLooksAtEachMessageOnce) {
+  ActorSystem sys(SchedulerOptions{1});
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  auto matched = std::make_shared<std::promise<int>>();
+  auto a = sys.spawn<int>([calls, matched, started = false](ActorContext<int>& ctx, int&) mutable {
+    if (started) return;
+    started = true;
+    ctx.receive(
+        [calls](const int& m) {
+          calls->fetch_add(1);
+          return m < 0;
+        },
+        std::chrono::nanoseconds::max(), [matched](ActorContext<int>&, int& m) { matched->set_value(m); },
+        [](ActorContext<int>&) {});
+  });
+  a.tell(0);
+  constexpr int kPassedOver = 100;
+  for (int i = 1; i <= kPassedOver; ++i) {
+    a.tell(i);
+    ASSERT_TRUE(eventually([&] { return calls->load() >= i; }));  // one turn per message
+  }
+  a.tell(-1);
+  auto f = matched->get_future();
+  ASSERT_EQ(f.wait_for(kGuard), std::future_status::ready);
+  EXPECT_EQ(f.get(), -1);
+  EXPECT_EQ(calls->load(), kPassedOver + 1);
+}
+
+// ctx.receive with a Selector: messages of another type never reach the predicate, and saved
+// messages the Bloom filter rules out are not walked.
+TEST(ActorHardening, ActorReceiveWithSelectorSkipsOtherTypes) {
+  using Msg = std::variant<int, std::string>;
+  ActorSystem sys(SchedulerOptions{1});
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  auto matched = std::make_shared<std::promise<std::string>>();
+  auto gate = std::make_shared<std::promise<void>>();
+  auto open = gate->get_future().share();
+  auto a = sys.spawn<Msg>([calls, matched, open, started = false](ActorContext<Msg>& ctx, Msg&) mutable {
+    if (started) return;
+    started = true;
+    open.wait();  // everything below is queued before the receive starts
+    ctx.receive(
+        Selector{std::nullopt, 1},
+        [calls](const Msg& m) {
+          calls->fetch_add(1);
+          return std::get<std::string>(m) == "yes";
+        },
+        std::chrono::nanoseconds::max(), [matched](ActorContext<Msg>&, Msg& m) { matched->set_value(std::get<std::string>(m)); },
+        [](ActorContext<Msg>&) {});
+  });
+  a.tell(Msg(0));
+  for (int i = 1; i <= 50; ++i) a.tell(Msg(i));
+  a.tell(Msg(std::string("no")));
+  a.tell(Msg(std::string("yes")));
+  gate->set_value();
+  auto f = matched->get_future();
+  ASSERT_EQ(f.wait_for(kGuard), std::future_status::ready);
+  EXPECT_EQ(f.get(), "yes");
+  EXPECT_EQ(calls->load(), 2);  // "no" and "yes"; none of the 50 ints
 }
 
 }  // namespace

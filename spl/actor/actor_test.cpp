@@ -12,23 +12,15 @@
 #include <variant>
 #include <vector>
 
+#include "spl/actor/internal/test_support.hpp"
 #include "spl/base/sanitizers.hpp"
 
 namespace spl::actor {
 namespace {
 
 using namespace std::chrono_literals;
-constexpr auto kGuard = 30s;  // deadlock guard only
-
-template <class Pred>
-bool eventually(Pred pred) {
-  const auto deadline = std::chrono::steady_clock::now() + kGuard;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
+using test::eventually;
+using test::kGuard;
 
 struct Add {
   long amount;

@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -109,11 +110,13 @@ class Mailbox {
     return finish(h);
   }
 
+  // scan_saved false: only messages that arrived since the last receive are looked at, for a
+  // caller whose pred and sel already rejected everything saved (a pending receive retried).
   template <class Pred>
-  std::optional<Msg> try_receive_if(Pred&& pred, const Selector& sel = {}) {
+  std::optional<Msg> try_receive_if(Pred&& pred, const Selector& sel = {}, bool scan_saved = true) {
     if (dead_letter_on_close_) return discard_all(), std::nullopt;
     ConsumerGuard guard(*this);
-    internal::EnvelopeHeader* h = take_match(pred, sel, true);
+    internal::EnvelopeHeader* h = take_match(pred, sel, scan_saved, guard);
     if (h == nullptr) return std::nullopt;
     return finish(h);
   }
@@ -127,6 +130,7 @@ class Mailbox {
   Result<Msg> receive_if(Pred&& pred, std::chrono::nanoseconds timeout, const Selector& sel = {}) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     bool scan_saved = true;
+    std::chrono::microseconds backoff = kFirstBackoff;
     for (;;) {
       if (dead_letter_on_close_) {
         discard_all();
@@ -138,7 +142,7 @@ class Mailbox {
         if constexpr (std::is_same_v<std::remove_cvref_t<Pred>, AcceptAll>) {
           h = take_first();  // sel is empty here: receive() passes none
         } else {
-          h = take_match(pred, sel, scan_saved);
+          h = take_match(pred, sel, scan_saved, guard);
         }
         if (h != nullptr) return finish(h);
       }
@@ -146,7 +150,7 @@ class Mailbox {
       if (closed_.load(std::memory_order_acquire) && !any_pending()) {
         return make_error(ErrorCode::kClosed, "mailbox closed");
       }
-      if (!wait_for_arrival(deadline) || std::chrono::steady_clock::now() >= deadline) {
+      if (!wait_for_arrival(deadline, backoff) || std::chrono::steady_clock::now() >= deadline) {
         return make_error(ErrorCode::kTimeout, "receive timed out");
       }
     }
@@ -281,20 +285,35 @@ class Mailbox {
   }
 
   // DropOldest lets a producer evict from the consumer's side, so that policy (and only that
-  // one) serialises consumer operations with a mutex.
+  // one) serialises consumer operations with a mutex. It is let go while a user predicate runs
+  // (see take_match): a sender must not wait on user code.
   class ConsumerGuard {
    public:
-    explicit ConsumerGuard(Mailbox& m) : m_(m) {
-      if (m_.options_.overflow == Overflow::kDropOldest && m_.options_.capacity != 0) m_.consumer_mu_.lock();
+    explicit ConsumerGuard(Mailbox& m)
+        : m_(m), locks_(m.options_.overflow == Overflow::kDropOldest && m.options_.capacity != 0) {
+      if (locks_) m_.consumer_mu_.lock();
     }
     ~ConsumerGuard() {
-      if (m_.options_.overflow == Overflow::kDropOldest && m_.options_.capacity != 0) m_.consumer_mu_.unlock();
+      if (locks_) m_.consumer_mu_.unlock();
     }
     ConsumerGuard(const ConsumerGuard&) = delete;
     ConsumerGuard& operator=(const ConsumerGuard&) = delete;
 
+    // Runs fn without the mutex, taking it back afterwards (also when fn throws).
+    template <class F>
+    decltype(auto) unlocked(F&& fn) {
+      if (!locks_) return fn();
+      m_.consumer_mu_.unlock();
+      struct Relock {
+        std::mutex& mu;
+        ~Relock() { mu.lock(); }
+      } relock{m_.consumer_mu_};
+      return fn();
+    }
+
    private:
     Mailbox& m_;
+    const bool locks_;
   };
 
   // Counts a send from its closed_ check to its push, so close() can wait for sends that
@@ -356,18 +375,22 @@ class Mailbox {
 
   // Keeps the caller's reservation and removes one queued message holding a slot, if one is
   // visible (saved messages hold none: evicting one would make no room).
+  // The lane is popped without waiting for a producer caught mid-push (the mutex is held, and
+  // the consumer may be waiting for it): then the next lane is tried, and if nothing is
+  // visible the new message goes in over capacity. The dead-letter handler (user code) runs
+  // after the mutex is let go.
   void evict_oldest() {
-    std::lock_guard lock(consumer_mu_);
-    for (int l = kLaneCount - 1; l >= 0; --l) {
-      if (Header* h = pop_lane(l)) {
-        evicted_.fetch_add(1, std::memory_order_release);
-        reserved_.fetch_sub(1, std::memory_order_seq_cst);
-        Msg msg(std::move(static_cast<internal::Envelope<Msg>*>(h)->payload));
-        internal::destroy_envelope<Msg>(h);
-        dead_letter(std::move(msg));
-        return;
-      }
+    Header* h = nullptr;
+    {
+      std::lock_guard lock(consumer_mu_);
+      for (int l = kLaneCount - 1; l >= 0 && h == nullptr; --l) h = pop_lane(l, false, 0);
     }
+    if (h == nullptr) return;
+    evicted_.fetch_add(1, std::memory_order_release);
+    reserved_.fetch_sub(1, std::memory_order_seq_cst);
+    Msg msg(std::move(static_cast<internal::Envelope<Msg>*>(h)->payload));
+    internal::destroy_envelope<Msg>(h);
+    dead_letter(std::move(msg));
   }
 
   SendStatus block_for_space() {
@@ -408,21 +431,24 @@ class Mailbox {
   }
 
   // A producer may have swapped itself into the queue without linking yet; pop then returns
-  // nothing although the lane is non-empty, so the consumer retries until the link lands. The
-  // window is two instructions of the producer, stretched by one cache miss: spin through it
-  // before giving the CPU away (a yield costs far more than the wait).
+  // nothing although the lane is non-empty. The window is two instructions of the producer,
+  // stretched by one cache miss: the consumer spins through it, then yields a few times, and
+  // then gives up (nullptr with the lane still non-empty) rather than wait without bound for a
+  // producer the OS has preempted; receive_if then sleeps a little before it looks again.
   // keep_last: the node may stay in the lane as its stub (only for a node finish() consumes
   // at once; one that is saved or evicted must be detached).
-  Header* pop_lane(int l, bool keep_last = false) noexcept {
-    constexpr int kSpinsBeforeYield = 256;
+  static constexpr int kPopSpins = 256;
+  static constexpr std::chrono::microseconds kFirstBackoff{20};
+  static constexpr int kPopYields = 16;
+  static constexpr int kNoBound = std::numeric_limits<int>::max();
+  Header* pop_lane(int l, bool keep_last = false, int spins_left = kPopSpins + kPopYields) noexcept {
     internal::MpscQueue& lane = lanes_[l];
-    int spins = 0;
     for (;;) {
       internal::QueueLink* link = keep_last ? lane.pop_keep_last() : lane.pop();
       if (internal::QueueLink* released = lane.take_released()) internal::release_envelope_memory<Msg>(released);
       if (link != nullptr) return static_cast<Header*>(link);
-      if (!lane.maybe_nonempty()) return nullptr;
-      if (++spins < kSpinsBeforeYield) {
+      if (!lane.maybe_nonempty() || spins_left-- <= 0) return nullptr;
+      if (spins_left >= kPopYields) {
         internal::cpu_relax();
       } else {
         std::this_thread::yield();
@@ -445,15 +471,17 @@ class Mailbox {
     return static_cast<bool>(pred(static_cast<const internal::Envelope<Msg>*>(h)->payload));
   }
 
+  // The predicate runs without the consumer mutex: the saved list is the consumer's alone, and
+  // a message taken from a lane is detached, so an evicting sender can touch neither.
   template <class Pred>
-  Header* take_match(Pred& pred, const Selector& sel, bool scan_saved) {
+  Header* take_match(Pred& pred, const Selector& sel, bool scan_saved, ConsumerGuard& guard) {
     for (int l = 0; l < kLaneCount; ++l) {
       SavedList& saved = saved_[l];
       if (scan_saved && saved.head != nullptr && saved.may_contain(sel)) {
         Header* prev = nullptr;
         for (Header* h = saved.head; h != nullptr;) {
           auto* next = static_cast<Header*>(h->next.load(std::memory_order_relaxed));
-          if (matches(pred, sel, h)) {
+          if (guard.unlocked([&] { return matches(pred, sel, h); })) {
             saved.unlink(prev, h);
             return h;
           }
@@ -464,7 +492,7 @@ class Mailbox {
       while (Header* h = pop_lane(l)) {
         bool hit;
         try {
-          hit = matches(pred, sel, h);
+          hit = guard.unlocked([&] { return matches(pred, sel, h); });
         } catch (...) {
           save(saved, h);  // a throwing predicate loses no message
           throw;
@@ -529,7 +557,9 @@ class Mailbox {
     ConsumerGuard guard(*this);
     for (int l = 0; l < kLaneCount; ++l) {
       Header* h;
-      while ((h = saved_[l].pop_front()) != nullptr || (h = pop_lane(l)) != nullptr) {
+      // After close() no producer is mid-push (it waits for them), so this never waits long;
+      // without a bound it cannot leave a message behind.
+      while ((h = saved_[l].pop_front()) != nullptr || (h = pop_lane(l, false, kNoBound)) != nullptr) {
         auto* env = static_cast<internal::Envelope<Msg>*>(h);
         Msg msg(std::move(env->payload));
         const bool holds_slot = !h->saved;
@@ -542,9 +572,19 @@ class Mailbox {
   }
 
   // Parks the consumer until something arrives, the mailbox closes, or the deadline passes.
-  bool wait_for_arrival(std::chrono::steady_clock::time_point deadline) {
+  // A lane that is non-empty although the last look took nothing from it holds a producer
+  // between its swap and its link (pop_lane gave up on it): the consumer then sleeps for
+  // `backoff` (doubling up to 1 ms; the producer's notify ends it early) instead of spinning.
+  bool wait_for_arrival(std::chrono::steady_clock::time_point deadline, std::chrono::microseconds& backoff) {
     std::unique_lock lock(wait_mu_);
     waiting_.store(true, std::memory_order_seq_cst);
+    if (lanes_nonempty()) {
+      arrival_cv_.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + backoff));
+      backoff = std::min(backoff * 2, std::chrono::microseconds(1000));
+      waiting_.store(false, std::memory_order_relaxed);
+      return true;
+    }
+    backoff = kFirstBackoff;
     bool ready = true;
     while (!lanes_nonempty() && !closed_.load(std::memory_order_acquire)) {
       if (arrival_cv_.wait_until(lock, deadline) == std::cv_status::timeout) {

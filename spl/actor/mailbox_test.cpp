@@ -194,6 +194,41 @@ TEST(Mailbox, DropOldestDiscardsTheOldestOfTheLowestLane) {
   EXPECT_EQ(mb.stats().dropped, 1u);
 }
 
+// A DropOldest sender to a full mailbox evicts under the consumer's mutex. A selective
+// receive's predicate is user code and runs without it, so a send can complete while the
+// predicate runs (here the predicate waits for that send; it used to wait out its timeout
+// with the sender blocked on the mutex), and so does the dead-letter handler.
+TEST(Mailbox, DropOldestSendDoesNotWaitForAPredicate) {
+  Mailbox<int> mb(MailboxOptions{1, Overflow::kDropOldest});
+  std::atomic<int> dead{0};
+  mb.set_dead_letter_handler([&](int&&) { dead.fetch_add(1); });
+  ASSERT_EQ(mb.send(1), SendStatus::kOk);
+  std::atomic<bool> in_predicate{false}, sent{false};
+  bool saw_send = false;
+  std::thread sender([&] {
+    while (!in_predicate.load()) std::this_thread::yield();
+    EXPECT_EQ(mb.send(2), SendStatus::kOk);
+    EXPECT_EQ(mb.send(3), SendStatus::kOk);  // evicts 2: the only message visible in the lane
+    sent = true;
+  });
+  auto r = mb.receive_if(
+      [&](const int& m) {
+        if (m != 1) return false;
+        in_predicate = true;
+        const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (!sent.load() && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+        saw_send = sent.load();
+        return true;
+      },
+      std::chrono::seconds(10));
+  sender.join();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, 1);
+  EXPECT_TRUE(saw_send) << "the sender waited for the predicate";
+  EXPECT_EQ(dead.load(), 1);
+  EXPECT_EQ(mb.try_receive(), std::optional<int>(3));
+}
+
 TEST(Mailbox, BlockPolicyTimesOutWhenNobodyReceives) {
   Mailbox<int> mb(MailboxOptions{1, Overflow::kBlock, 1ms});
   EXPECT_EQ(mb.send(1), SendStatus::kOk);

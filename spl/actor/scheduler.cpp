@@ -10,6 +10,9 @@ namespace {
 constexpr int kRunnextStreakLimit = 32;   // next-slot runs in a row before queued work gets a go
 constexpr std::uint32_t kLongTurnSends = 64;
 constexpr int kStealRounds = 64;          // spinning before parking, a few microseconds
+// How often the watch looks for a next-slot task stuck behind a long turn: such a task waits
+// at most about two of these for a parked worker.
+constexpr auto kWatchInterval = std::chrono::milliseconds(1);
 }  // namespace
 
 struct Scheduler::Worker {
@@ -48,6 +51,7 @@ Scheduler::Scheduler(SchedulerOptions options) {
     Worker* raw = w.get();
     raw->thread = std::thread([this, raw] { run_worker(*raw); });
   }
+  if (n > 1) watch_ = std::thread([this] { run_watch(); });
 }
 
 Scheduler::~Scheduler() { shutdown(std::chrono::nanoseconds(0)); }
@@ -119,14 +123,67 @@ Schedulable* Scheduler::pop_global() {
 
 void Scheduler::wake_idle_worker() {
   Worker* w = nullptr;
+  bool all_were_idle;
   {
     std::lock_guard lock(idle_mu_);
     if (idle_.empty()) return;
     w = idle_.back();
     idle_.pop_back();
-    idle_count_.fetch_sub(1, std::memory_order_seq_cst);
+    all_were_idle = leave_idle();
   }
   w->wakeup.release();
+  if (all_were_idle) wake_watch();
+}
+
+// With idle_mu_ held: one worker less is idle. True when every worker was.
+bool Scheduler::leave_idle() noexcept {
+  return idle_count_.fetch_sub(1, std::memory_order_seq_cst) == static_cast<int>(workers_.size());
+}
+
+void Scheduler::wake_watch() {
+  { std::lock_guard lock(watch_mu_); }  // the watch checks idle_count_ under it before waiting
+  watch_cv_.notify_one();
+}
+
+// A task in a worker's next slot runs when that worker's turn ends. A thief spinning in
+// find_elsewhere takes it sooner if the turn is long, but workers that have parked see nothing:
+// the task would wait for the whole turn, forever if the turn blocks on that very task. So
+// while any worker is awake, this thread looks every kWatchInterval for a next-slot task that
+// has sat there across a whole interval while its worker stayed in one turn, and moves it to
+// the injection queue, which wakes a parked worker. When every worker is parked it sleeps.
+void Scheduler::run_watch() {
+  const std::size_t n = workers_.size();
+  std::vector<Schedulable*> seen_next(n, nullptr);
+  std::vector<std::uint64_t> seen_turns(n, 0);
+  std::unique_lock lock(watch_mu_);
+  while (!stopping_.load(std::memory_order_seq_cst)) {
+    if (idle_count_.load(std::memory_order_seq_cst) == static_cast<int>(n)) {
+      watch_cv_.wait(lock, [&] {
+        return stopping_.load(std::memory_order_seq_cst) ||
+               idle_count_.load(std::memory_order_seq_cst) != static_cast<int>(n);
+      });
+      std::fill(seen_next.begin(), seen_next.end(), nullptr);
+      continue;
+    }
+    if (watch_cv_.wait_for(lock, kWatchInterval, [&] { return stopping_.load(std::memory_order_seq_cst); })) break;
+    lock.unlock();
+    for (std::size_t i = 0; i < n; ++i) {
+      Worker& w = *workers_[i];
+      Schedulable* next = w.runnext.load(std::memory_order_seq_cst);
+      const std::uint64_t turns = w.turns.load(std::memory_order_relaxed);
+      if (next != nullptr && next == seen_next[i] && turns == seen_turns[i] &&
+          idle_count_.load(std::memory_order_seq_cst) > 0) {
+        Schedulable* expected = next;
+        if (w.runnext.compare_exchange_strong(expected, nullptr, std::memory_order_seq_cst)) {
+          push_global(next, false);  // its scheduling reference goes with it
+          next = nullptr;
+        }
+      }
+      seen_next[i] = next;
+      seen_turns[i] = turns;
+    }
+    lock.lock();
+  }
 }
 
 Schedulable* Scheduler::find_local(Worker& w) {
@@ -198,7 +255,7 @@ void Scheduler::park(Worker& w) {
     auto it = std::find(idle_.begin(), idle_.end(), &w);
     if (it != idle_.end()) {
       idle_.erase(it);
-      idle_count_.fetch_sub(1, std::memory_order_seq_cst);
+      if (leave_idle()) wake_watch();
       return;
     }
     // A notifier already took us off the list and is releasing the semaphore: consume it.
@@ -250,6 +307,8 @@ ShutdownReport Scheduler::shutdown(std::chrono::nanoseconds drain_timeout) {
     wake_idle_worker();
   }
   for (auto& w : workers_) w->thread.join();
+  wake_watch();
+  if (watch_.joinable()) watch_.join();
   // Anything still queued is reported and released. Outside threads (senders, the actor
   // system's timer) may still schedule: the global queue is emptied under its lock together
   // with setting stopped_, after which push_global refuses.

@@ -3,10 +3,12 @@
 // time. Each worker has a "next" slot and a Chase-Lev deque; outside threads submit through a
 // global injection queue. A task made runnable by a worker goes to that worker's next slot so a
 // message and its receiver stay on one core (a cross-core hand-off costs ~540 ns here); idle
-// workers steal, and park on a semaphore when there is nothing to steal.
+// workers steal, and park on a semaphore when there is nothing to steal. A watch thread moves a
+// next-slot task stuck behind a long turn to where a parked worker finds it.
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -74,6 +76,9 @@ class Scheduler {
   void push_global(Schedulable* task, bool urgent);
   void push_local(Worker& w, Schedulable* task);
   void wake_idle_worker();
+  bool leave_idle() noexcept;
+  void wake_watch();
+  void run_watch();
   void park(Worker& w);
   bool work_visible(const Worker& self) const;
   void run_task(Worker& w, Schedulable* task);
@@ -88,6 +93,12 @@ class Scheduler {
   std::mutex idle_mu_;
   std::vector<Worker*> idle_;
   std::atomic<int> idle_count_{0};
+
+  // Moves next-slot tasks stuck behind a long turn to where a parked worker finds them (see
+  // run_watch); absent with one worker.
+  std::thread watch_;
+  std::mutex watch_mu_;
+  std::condition_variable watch_cv_;
 
   std::atomic<std::uint64_t> pending_{0};
   std::atomic<bool> stopping_{false};

@@ -13,7 +13,6 @@
 #include "spl/base/hash.hpp"
 #include "spl/base/refcount.hpp"
 #include "spl/persistent/internal/champ_root.hpp"
-#include "spl/persistent/internal/champ_transient.hpp"
 
 namespace spl::persistent {
 
@@ -51,9 +50,7 @@ class PersistentMap {
   // Bulk build: later duplicates of a key win.
   template <std::input_iterator It, std::sentinel_for<It> S>
   PersistentMap(It first, S last) {
-    internal::TransientChampRoot<internal::MapTraits<K, V, Hash, Eq>, RefPolicy> building;
-    for (; first != last; ++first) building.insert(value_type(*first));
-    root_ = std::move(building).take();
+    root_.insert_range_in_place(first, last, [](const auto& e) { return value_type(e); });
   }
 
   size_type size() const noexcept { return root_.size(); }
@@ -163,44 +160,51 @@ class PersistentMap {
 };
 
 // A map being built or changed in place; nodes shared with any persistent version are copied
-// on first write and never touched. Inserts of small plain entries are applied in batches (see
-// internal/champ_transient.hpp): even reading a transient changes it, so it belongs to one
-// thread at a time, and any call may report the failure of an earlier insert (which then
-// stays pending, not lost).
+// on first write and never touched. Reads are reads: they neither change the transient nor
+// allocate. A transient belongs to one thread at a time and may be handed to another; there
+// the nodes the first thread made are copied on their first write (once: the copies belong to
+// the new thread, see docs/persistent.md).
 template <class K, class V, class Hash, class Eq, class RefPolicy>
 class TransientMap {
   using Map = PersistentMap<K, V, Hash, Eq, RefPolicy>;
-  using Root = internal::TransientChampRoot<internal::MapTraits<K, V, Hash, Eq>, RefPolicy>;
+  using Root = typename Map::Root;
 
  public:
   TransientMap() = default;
 
-  std::size_t size() const { return root_.size(); }
-  bool empty() const noexcept { return root_.empty(); }
+  std::size_t size() const noexcept { return root_.size(); }
+  bool empty() const noexcept { return root_.size() == 0; }
   const V* find(const K& key) const {
     const auto* e = root_.find(key);
     return e ? &e->second : nullptr;
   }
   bool contains(const K& key) const { return root_.find(key) != nullptr; }
 
-  void insert(K key, V value) { root_.insert(std::pair<K, V>(std::move(key), std::move(value))); }
+  void insert(K key, V value) { root_.insert_in_place(std::pair<K, V>(std::move(key), std::move(value))); }
+  // Inserts every (key, value) of the range in order, a later duplicate winning; faster than
+  // one insert at a time for small plain entries (their cache misses overlap, see
+  // ChampRoot::insert_range_in_place). If one fails, those before it are in.
+  template <std::input_iterator It, std::sentinel_for<It> S>
+  void insert_range(It first, S last) {
+    root_.insert_range_in_place(first, last, [](const auto& e) { return std::pair<K, V>(e); });
+  }
   // True when the key was present.
-  bool remove(const K& key) { return root_.remove(key); }
+  bool remove(const K& key) { return root_.remove_in_place(key); }
   template <class F>
   void update_with(const K& key, F&& fn) {
     V value = std::invoke(std::forward<F>(fn), find(key));
-    root_.insert(std::pair<K, V>(key, std::move(value)));
+    root_.insert_in_place(std::pair<K, V>(key, std::move(value)));
   }
 
   typename Map::iterator begin() const { return root_.begin(); }
   typename Map::iterator end() const { return root_.end(); }
 
   // Seals the transient into a persistent map (the transient is left empty).
-  Map persistent() && { return Map(std::move(root_).take()); }
+  Map persistent() && { return Map(std::move(root_)); }
 
  private:
   friend Map;
-  explicit TransientMap(typename Map::Root root) noexcept : root_(std::move(root)) {}
+  explicit TransientMap(Root root) noexcept : root_(std::move(root)) {}
 
   Root root_;
 };

@@ -457,10 +457,10 @@ RC_GTEST_PROP(PersistentMapProperty, MatchesUnorderedMapWithTopBitHash,
   check_against_model<PersistentMap<std::uint64_t, std::uint64_t, test::HighBitsHash>>(ops);
 }
 
-// A long-lived transient under a random mix of operations. Inserts of u64 pairs wait in a
-// batch, so this checks that every operation sees every insert that returned, in order: keys
-// repeat within a batch, removes and lookups follow inserts of the same key, and copies and
-// sealed versions taken mid-batch stay independent.
+// A long-lived transient under a random mix of operations, bulk inserts (batched inside
+// insert_range) among them: every operation sees every insert that returned, in order (keys
+// repeat within a range, removes and lookups follow inserts of the same key), and copies and
+// sealed versions stay independent.
 template <class M>
 void check_transient_against_model(const std::vector<std::tuple<std::uint8_t, std::uint16_t, std::uint64_t>>& ops) {
   CountingAllocator counter;
@@ -471,7 +471,7 @@ void check_transient_against_model(const std::vector<std::tuple<std::uint8_t, st
     auto t = M().transient();
     for (const auto& [op, key16, value] : ops) {
       const std::uint64_t key = key16 % 300;
-      switch (op % 10) {
+      switch (op % 11) {
         case 0:
         case 1:
         case 2:
@@ -501,6 +501,14 @@ void check_transient_against_model(const std::vector<std::tuple<std::uint8_t, st
           copy.insert(key + 1000, value);
           sealed.emplace_back(std::move(copy).persistent(), model);
           sealed.back().second[key + 1000] = value;
+          break;
+        }
+        case 9: {
+          const std::pair<std::uint64_t, std::uint64_t> range[] = {
+              {key, value}, {(key + 7) % 300, value + 1}, {key, value + 2}};
+          t.insert_range(std::begin(range), std::end(range));
+          model[(key + 7) % 300] = value + 1;
+          model[key] = value + 2;
           break;
         }
         default: {
@@ -544,7 +552,57 @@ RC_GTEST_PROP(PersistentMapProperty, TransientMatchesUnorderedMapWithCollidingHa
   check_transient_against_model<PersistentMap<std::uint64_t, std::uint64_t, test::CoarseHash>>(ops);
 }
 
-TEST(PersistentMap, TransientSeesInsertsBeforeTheyAreApplied) {
+// insert_range applies in order (a later duplicate wins) across batch boundaries, and agrees
+// with one insert at a time.
+TEST(PersistentMap, TransientInsertRangeMatchesSingleInserts) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> input;
+  for (std::uint64_t i = 0; i < 5000; ++i) input.emplace_back(i * 2654435761u % 3000, i);
+  auto bulk = Map().transient();
+  bulk.insert_range(input.begin(), input.end());
+  auto single = Map().transient();
+  for (const auto& [k, v] : input) single.insert(k, v);
+  EXPECT_EQ(bulk.size(), single.size());
+  const Map a = std::move(bulk).persistent();
+  const Map b = std::move(single).persistent();
+  EXPECT_EQ(a, b);
+  EXPECT_TRUE(a.is_canonical());
+  EXPECT_EQ(Map(input.begin(), input.end()), a);
+}
+
+// A transient handed to another thread: the nodes its first thread made are not that thread's
+// to change in place (their biased counts are unreadable there), so the first write to each is
+// a copy, and the copies belong to the new thread: writing the same keys again allocates
+// nothing, rather than copying the path on every edit.
+TEST(PersistentMap, TransientMovedToAnotherThreadCopiesEachNodeOnce) {
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  {
+    auto t = Map().transient();
+    for (std::uint64_t i = 0; i < 20000; ++i) t.insert(i, i);
+    std::int64_t first_pass = 0, second_pass = 0;
+    std::thread([&] {
+      auto mine = std::move(t);
+      std::int64_t before = counter.total_allocations();
+      for (std::uint64_t i = 0; i < 100; ++i) mine.insert(i, i + 1);
+      first_pass = counter.total_allocations() - before;
+      before = counter.total_allocations();
+      for (std::uint64_t i = 0; i < 100; ++i) mine.insert(i, i + 2);
+      second_pass = counter.total_allocations() - before;
+      for (std::uint64_t i = 0; i < 50; ++i) EXPECT_TRUE(mine.remove(i));
+      EXPECT_EQ(mine.size(), 19950u);
+      EXPECT_EQ(*mine.find(60), 62u);
+      t = std::move(mine);
+    }).join();
+    EXPECT_GT(first_pass, 0);
+    EXPECT_EQ(second_pass, 0);
+    const Map m = std::move(t).persistent();
+    EXPECT_EQ(m.size(), 19950u);
+  }
+  spl::drain_deferred_releases();
+  EXPECT_EQ(counter.live_nodes(), 0);
+}
+
+TEST(PersistentMap, TransientSeesEveryInsert) {
   auto t = Map().transient();
   EXPECT_TRUE(t.empty());
   t.insert(1, 10);

@@ -11,7 +11,6 @@
 #include "spl/base/hash.hpp"
 #include "spl/base/refcount.hpp"
 #include "spl/persistent/internal/champ_root.hpp"
-#include "spl/persistent/internal/champ_transient.hpp"
 
 namespace spl::persistent {
 
@@ -47,9 +46,7 @@ class PersistentSet {
   PersistentSet(std::initializer_list<K> keys) : PersistentSet(keys.begin(), keys.end()) {}
   template <std::input_iterator It, std::sentinel_for<It> S>
   PersistentSet(It first, S last) {
-    internal::TransientChampRoot<internal::SetTraits<K, Hash, Eq>, RefPolicy> building;
-    for (; first != last; ++first) building.insert(K(*first));
-    root_ = std::move(building).take();
+    root_.insert_range_in_place(first, last, [](const auto& k) { return K(k); });
   }
 
   size_type size() const noexcept { return root_.size(); }
@@ -112,30 +109,35 @@ class PersistentSet {
   Root root_;
 };
 
-// A set being built or changed in place, batching its inserts like TransientMap (one thread
-// at a time, even for reading).
+// A set being built or changed in place, like TransientMap: reads are reads, one thread at a
+// time.
 template <class K, class Hash, class Eq, class RefPolicy>
 class TransientSet {
   using Set = PersistentSet<K, Hash, Eq, RefPolicy>;
-  using Root = internal::TransientChampRoot<internal::SetTraits<K, Hash, Eq>, RefPolicy>;
+  using Root = typename Set::Root;
 
  public:
   TransientSet() = default;
 
-  std::size_t size() const { return root_.size(); }
-  bool empty() const noexcept { return root_.empty(); }
+  std::size_t size() const noexcept { return root_.size(); }
+  bool empty() const noexcept { return root_.size() == 0; }
   bool contains(const K& key) const { return root_.find(key) != nullptr; }
-  void insert(K key) { root_.insert(std::move(key)); }
-  bool remove(const K& key) { return root_.remove(key); }
+  void insert(K key) { root_.insert_in_place(std::move(key)); }
+  // Inserts every key of the range (see TransientMap::insert_range).
+  template <std::input_iterator It, std::sentinel_for<It> S>
+  void insert_range(It first, S last) {
+    root_.insert_range_in_place(first, last, [](const auto& k) { return K(k); });
+  }
+  bool remove(const K& key) { return root_.remove_in_place(key); }
 
   typename Set::iterator begin() const { return root_.begin(); }
   typename Set::iterator end() const { return root_.end(); }
 
-  Set persistent() && { return Set(std::move(root_).take()); }
+  Set persistent() && { return Set(std::move(root_)); }
 
  private:
   friend Set;
-  explicit TransientSet(typename Set::Root root) noexcept : root_(std::move(root)) {}
+  explicit TransientSet(Root root) noexcept : root_(std::move(root)) {}
 
   Root root_;
 };

@@ -1,5 +1,5 @@
 // CAF 0.17 peer for the actor suite: the same figures as spl/actor/actor_bench.cpp, defined the
-// same way, with 2 worker threads. Prints one JSON line per figure (best of SPL_BENCH_REPS).
+// same way, with 2 worker threads (and the *_1w rows with one). Prints one JSON line per figure (best of SPL_BENCH_REPS).
 
 #include <caf/all.hpp>
 
@@ -145,10 +145,10 @@ double fork_join_big(actor_system& sys) {
 }
 
 template <class Fn>
-void figure(const char* name, const char* unit, std::uint64_t n, int reps, Fn&& fn) {
+void figure(const char* name, const char* unit, std::uint64_t n, int reps, Fn&& fn, int threads = 2) {
   spl::peers::best_of(reps, name, unit, n, [&] {
     actor_system_config cfg;
-    cfg.set("scheduler.max-threads", 2);
+    cfg.set("scheduler.max-threads", threads);
     actor_system sys{cfg};
     return fn(sys);
   });
@@ -162,5 +162,10 @@ int main() {
   figure("counting_10M", "ns/msg", 10'000'000, reps, counting);
   figure("thread_ring", "ns/hop", 10'000'000, reps, thread_ring);
   figure("fork_join_big", "ns/msg", 2'000'000, reps, fork_join_big);
+  // One worker thread, as our *_1w rows.
+  figure("pingpong_1M_1w", "ns/op", 1'000'000, reps, pingpong, 1);
+  figure("counting_10M_1w", "ns/msg", 10'000'000, reps, counting, 1);
+  figure("thread_ring_1w", "ns/hop", 10'000'000, reps, thread_ring, 1);
+  figure("fork_join_big_1w", "ns/msg", 2'000'000, reps, fork_join_big, 1);
   return 0;
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env escript
 %%! +S 2:2
-%% Erlang/BEAM peer for the actor suite, with 2 schedulers: the same figures as
-%% spl/actor/actor_bench.cpp, defined the same way. One JSON line per figure, best of
-%% SPL_BENCH_REPS runs (default 5).
+%% Erlang/BEAM peer for the actor suite, with 2 schedulers (the *_1w rows with one online):
+%% the same figures as spl/actor/actor_bench.cpp, defined the same way. One JSON line per
+%% figure, best of SPL_BENCH_REPS runs (default 5).
 -mode(compile).
 
 main(_) ->
@@ -10,7 +10,13 @@ main(_) ->
     figure("pingpong_1M", "ns/op", 1000000, Reps, fun pingpong/0),
     figure("counting_10M", "ns/msg", 10000000, Reps, fun counting/0),
     figure("thread_ring", "ns/hop", 10000000, Reps, fun thread_ring/0),
-    figure("fork_join_big", "ns/msg", 2000000, Reps, fun fork_join_big/0).
+    figure("fork_join_big", "ns/msg", 2000000, Reps, fun fork_join_big/0),
+    %% One scheduler online, as our *_1w rows (the VM was started with +S 2:2).
+    erlang:system_flag(schedulers_online, 1),
+    figure("pingpong_1M_1w", "ns/op", 1000000, Reps, fun pingpong/0),
+    figure("counting_10M_1w", "ns/msg", 10000000, Reps, fun counting/0),
+    figure("thread_ring_1w", "ns/hop", 10000000, Reps, fun thread_ring/0),
+    figure("fork_join_big_1w", "ns/msg", 2000000, Reps, fun fork_join_big/0).
 
 reps() ->
     case os:getenv("SPL_BENCH_REPS") of

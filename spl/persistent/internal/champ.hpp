@@ -147,15 +147,38 @@ class Champ {
 
   // With `room`, the allocation is rounded up to whole cache lines (whole entries if larger)
   // for later in-place growth.
+  // Node memory taken ahead of an in-place edit that may need it, so that the edit cannot fail
+  // after it has changed anything; given back unless a rebuild used it.
+  struct Spare {
+    void* mem = nullptr;
+    std::size_t bytes = 0;
+    Spare() = default;
+    Spare(const Spare&) = delete;
+    Spare& operator=(const Spare&) = delete;
+    ~Spare() {
+      if (mem) deallocate_node(mem, bytes);
+    }
+    void reserve(unsigned nentries, unsigned nchildren) {
+      bytes = NodeBytes::round_up(Node::bytes(nentries, nchildren));
+      mem = allocate_node(bytes);
+    }
+  };
+
   static Node* allocate(std::uint32_t datamap, std::uint32_t nodemap, unsigned nentries, unsigned nchildren,
-                        bool room = false) {
+                        bool room = false, Spare* spare = nullptr) {
     std::size_t bytes = Node::bytes(nentries, nchildren);
     if (room) {
       constexpr std::size_t quantum = std::max(kGrowthQuantum, sizeof(Entry));  // room for one entry at least
       bytes = (bytes + quantum - 1) / quantum * quantum;
     }
     bytes = NodeBytes::round_up(bytes);
-    void* mem = allocate_node(bytes);
+    void* mem;
+    if (spare && spare->mem) {
+      assert(spare->bytes == bytes);
+      mem = std::exchange(spare->mem, nullptr);
+    } else {
+      mem = allocate_node(bytes);
+    }
     Node* n = ::new (mem) Node;
     n->size_code = NodeBytes::encode(bytes);
     n->datamap = datamap;
@@ -312,9 +335,18 @@ class Champ {
         }
       } else if (n->nodemap & bit) {
         const unsigned j = champ_index(n->nodemap, bit);
-        prefetch_node(n->children()[j]);
+        Node* child = n->children()[j];
+        prefetch_node(child);
         if (!mine) prefetch_children(n->children(), n->child_count());  // for the copy on the way back up
-        RemoveResult sub = remove(n->children()[j], shift + kChampBits, hash, key, mine, single);
+        // In place, a child that hands up its last entry has already given up its reference
+        // (and its node) when it returns: if the entry then does not fit here, the new node
+        // must already be at hand, or a failure would leave this node pointing at a freed
+        // child and lose the entry.
+        Spare spare;
+        if (mine && may_hand_up(child, shift + kChampBits) && !pull_up_fits(n)) {
+          spare.reserve(static_cast<unsigned>(std::popcount(n->datamap)) + 1, n->child_count() - 1);
+        }
+        RemoveResult sub = remove(child, shift + kChampBits, hash, key, mine, single);
         switch (sub.kind) {
           case Removed::kNotFound:
             return sub;
@@ -346,7 +378,8 @@ class Champ {
               return {Removed::kNode, n};
             }
             result = {Removed::kNode, rebuild(n, shift, mine, datamap, n->nodemap & ~bit,
-                                              Splice{-1, int(at), &*single}, Splice{int(j), -1, nullptr})};
+                                              Splice{-1, int(at), &*single}, Splice{int(j), -1, nullptr},
+                                              false, &spare)};
             single.reset();
             break;
         }
@@ -987,12 +1020,24 @@ class Champ {
     relocate_entries(e + i + 1, e + i, count - 1 - i);
   }
 
+  // Whether a removal below `c` (at `shift`) can answer kSingle: a node of two entries and no
+  // children, a collision node of two, or a node whose only content is one child (which may
+  // answer kSingle in turn).
+  static bool may_hand_up(const Node* c, unsigned shift) noexcept {
+    if (shift >= kCollisionShift) return c->datamap == 2;
+    if (c->nodemap == 0) return std::popcount(c->datamap) == 2;
+    return c->datamap == 0 && c->child_count() == 1;
+  }
+  static bool pull_up_fits(const Node* n) noexcept {
+    return Node::bytes(static_cast<unsigned>(std::popcount(n->datamap)) + 1, n->child_count() - 1) <= n->capacity();
+  }
+
   // The reverse of push_down_in_place: child j (already released) leaves and `entry` moves in at
   // entry index `at`; false (nothing changed) when an entry larger than a pointer does not fit.
   static bool pull_up_in_place(Node* n, unsigned j, std::uint32_t bit, unsigned at, Entry& entry) noexcept {
+    if (!pull_up_fits(n)) return false;
     const unsigned ne = static_cast<unsigned>(std::popcount(n->datamap));
     const unsigned nc = n->child_count();
-    if (Node::bytes(ne + 1, nc - 1) > n->capacity()) return false;
     Node** c = n->children();
     std::memmove(c + j, c + j + 1, (nc - 1 - j) * sizeof(Node*));
     Entry* e = n->entries();
@@ -1011,11 +1056,12 @@ class Champ {
   // children. With `steal`, src is uniquely ours: its entries move over, its children are
   // transferred without touching their counts, and its memory is freed (a dropped child is
   // the caller's business). Otherwise entries are copied and kept children retained.
-  // With `room`, the result gets space to grow in place (see allocate). If it cannot be built,
+  // With `room`, the result gets space to grow in place (see allocate); with a reserved
+  // `spare`, the result takes its memory and cannot fail. If it cannot be built,
   // src is left as it was and the new child (a reference the result was to take over) is
   // released.
   static Node* rebuild(Node* src, unsigned shift, bool steal, std::uint32_t datamap, std::uint32_t nodemap,
-                       Splice e, Splice c, bool room = false) {
+                       Splice e, Splice c, bool room = false, Spare* spare = nullptr) {
     const unsigned src_ne = static_cast<unsigned>(std::popcount(src->datamap));
     const unsigned src_nc = src->child_count();
     const unsigned ne = static_cast<unsigned>(std::popcount(datamap));
@@ -1028,7 +1074,7 @@ class Champ {
     Entry* se = src->entries();
     unsigned o = 0;
     try {
-      out = allocate(datamap, nodemap, ne, nc, room);
+      out = allocate(datamap, nodemap, ne, nc, room, spare);
       Entry* oe = out->entries();
       for (unsigned i = 0; o < ne; ++o) {
         if (int(o) == e.at) {

@@ -2,11 +2,14 @@
 // A CHAMP trie's root and size with the whole-collection operations that PersistentMap,
 // PersistentSet and their transients share.
 
+#include <algorithm>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <new>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 #include "spl/persistent/internal/champ.hpp"
@@ -36,11 +39,47 @@ class ChampRoot : public CountedRoot<Champ<Traits, Policy>> {
   // Changes this root in place wherever its nodes are uniquely held.
   void insert_in_place(Entry&& entry) { insert_in_place(Trie::hash_of(Traits::key(entry)), std::move(entry)); }
 
+  // Entries whose copies are plain byte copies (std::pair of scalars, for one) and that own
+  // nothing are inserted by insert_range_in_place in batches of up to 16 (at most 256 bytes);
+  // others one at a time.
+  static constexpr unsigned kMaxBatch = 16;
+  static constexpr bool kPlain = std::is_trivially_copy_constructible_v<Entry> &&
+                                 std::is_trivially_move_constructible_v<Entry> &&
+                                 std::is_trivially_destructible_v<Entry>;
+  static constexpr unsigned kBatch =
+      kPlain && sizeof(Entry) <= 128 ? static_cast<unsigned>(std::min<std::size_t>(kMaxBatch, 256 / sizeof(Entry)))
+                                     : 0;
+
+  // insert_in_place for make(x) of every x in [first, last), in order (a later duplicate key
+  // wins). If one fails, the entries before it are in and the rest are not. An insert into a
+  // large trie waits on a cache miss per level, one after another; batches of plain entries
+  // (see kBatch) walk their paths together, so those misses overlap.
+  template <class It, class S, class Make>
+  void insert_range_in_place(It first, S last, Make make) {
+    if constexpr (kBatch == 0) {
+      for (; first != last; ++first) insert_in_place(make(*first));
+    } else {
+      alignas(Entry) unsigned char storage[kBatch * sizeof(Entry)];
+      for (;;) {
+        unsigned n = 0;
+        try {
+          for (; n < kBatch && first != last; ++first, ++n) ::new (storage + n * sizeof(Entry)) Entry(make(*first));
+        } catch (...) {
+          unsigned applied = 0;  // the entries made before the failure still go in
+          insert_batch_in_place(std::launder(reinterpret_cast<Entry*>(storage)), n, applied);
+          throw;
+        }
+        if (n == 0) return;
+        unsigned applied = 0;
+        insert_batch_in_place(std::launder(reinterpret_cast<Entry*>(storage)), n, applied);
+      }
+    }
+  }
+
   // insert_in_place for entries[0..n) in order (n at most kMaxBatch), counting in `applied` the
   // ones done (the rest are left as they were if one fails). Their paths are first walked level
   // by level, one level of every path at a time with the next nodes asked for ahead, so that
   // the cache misses of the whole batch overlap instead of coming one after another.
-  static constexpr unsigned kMaxBatch = 16;
   void insert_batch_in_place(Entry* entries, unsigned n, unsigned& applied) {
     assert(n <= kMaxBatch);
     std::uint64_t hashes[kMaxBatch];

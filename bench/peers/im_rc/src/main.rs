@@ -1,13 +1,40 @@
 //! The im-rc peer of the persistent suite: the same figures, key sequence and measurement as
 //! spl/persistent/persistent_bench.cpp. Prints one JSON line per figure, best of
 //! SPL_BENCH_REPS runs (default 5). im-rc counts references with Rc (never atomic), so its
-//! `_local` figures repeat the plain measurement.
+//! `_local` figures repeat the plain measurement. The maps hash u64 keys as ours do.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Instant;
 
-use im_rc::{HashMap, Vector};
+use im_rc::Vector;
+
+// The hash ours uses for u64 keys (spl::hash_u64, SplitMix64's finaliser), so that the map
+// figures compare the tries, not the hashers. The `_siphash` rows keep im-rc's default.
+#[derive(Default)]
+struct SplitMixHasher(u64);
+
+impl Hasher for SplitMixHasher {
+    fn write_u64(&mut self, x: u64) {
+        let mut z = x;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d049bb133111eb);
+        self.0 = z ^ (z >> 31);
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(self.0 ^ b as u64);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type HashMap<K, V> = im_rc::HashMap<K, V, BuildHasherDefault<SplitMixHasher>>;
+type SipHashMap<K, V> = im_rc::HashMap<K, V, RandomState>;
 
 struct Counting;
 
@@ -62,11 +89,26 @@ fn best_of(reps: usize, figure: &str, unit: &str, mut run: impl FnMut() -> f64) 
 }
 
 fn build_map(keys: &[u64]) -> HashMap<u64, u64> {
-    let mut m = HashMap::new();
+    let mut m = HashMap::default();
     for &k in keys {
         m.insert(k, k);
     }
     m
+}
+
+// The keys in the fixed shuffled order persistent_bench.cpp uses (Fisher-Yates on splitmix64
+// seeded with 7).
+fn shuffled(keys: &[u64]) -> Vec<u64> {
+    let mut out = keys.to_vec();
+    let mut state: u64 = 7;
+    for i in (1..out.len()).rev() {
+        state = state.wrapping_add(0x9e3779b97f4a7c15);
+        let mut z = (state ^ (state >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d049bb133111eb);
+        let j = ((z ^ (z >> 31)) % (i as u64 + 1)) as usize;
+        out.swap(i, j);
+    }
+    out
 }
 
 fn build_vec(n: u64) -> Vector<u64> {
@@ -82,7 +124,7 @@ fn main() {
     let keys = keys();
 
     let insert_persistent = || {
-        let mut m: HashMap<u64, u64> = HashMap::new();
+        let mut m: HashMap<u64, u64> = HashMap::default();
         let start = Instant::now();
         for &k in &keys {
             m = m.update(k, k);
@@ -109,7 +151,7 @@ fn main() {
 
     let insert_in_place = || {
         let start = Instant::now();
-        let mut m = HashMap::new();
+        let mut m: HashMap<u64, u64> = HashMap::default();
         for &k in &keys {
             m.insert(k, k);
         }
@@ -132,11 +174,62 @@ fn main() {
             black_box(sum);
             ns
         });
+        let probes = shuffled(&keys);
+        let expected = keys.iter().fold(0u64, |a, &k| a.wrapping_add(k));
+        best_of(reps, "map_lookup_hit_shuffled", "ns/op", || {
+            let mut sum = 0u64;
+            let start = Instant::now();
+            for k in &probes {
+                sum = sum.wrapping_add(*m.get(k).unwrap());
+            }
+            let ns = ns_per(start, N);
+            assert_eq!(black_box(sum), expected, "map_lookup_hit_shuffled: wrong sum");
+            ns
+        });
+        let absent: Vec<u64> = probes.iter().map(|k| k.wrapping_add(1)).filter(|k| !m.contains_key(k)).collect();
+        best_of(reps, "map_lookup_miss", "ns/op", || {
+            let mut found = 0u64;
+            let start = Instant::now();
+            for k in &absent {
+                found += m.get(k).is_some() as u64;
+            }
+            let ns = ns_per(start, absent.len() as u64);
+            assert_eq!(black_box(found), 0, "map_lookup_miss: an absent key was found");
+            ns
+        });
         best_of(reps, "map_iterate", "ns/entry", || {
             let mut sum = 0u64;
             let start = Instant::now();
             for (_, v) in m.iter() {
                 sum = sum.wrapping_add(*v);
+            }
+            let ns = ns_per(start, N);
+            black_box(sum);
+            ns
+        });
+    }
+    // With im-rc's default hasher (SipHash 1-3), as the table showed before the rows above
+    // used ours; no row of ours pairs with these.
+    best_of(reps, "map_insert_persistent_siphash", "ns/op", || {
+        let mut m: SipHashMap<u64, u64> = SipHashMap::default();
+        let start = Instant::now();
+        for &k in &keys {
+            m = m.update(k, k);
+        }
+        let ns = ns_per(start, N);
+        black_box(&m);
+        ns
+    });
+    {
+        let mut m: SipHashMap<u64, u64> = SipHashMap::default();
+        for &k in &keys {
+            m.insert(k, k);
+        }
+        best_of(reps, "map_lookup_hit_siphash", "ns/op", || {
+            let mut sum = 0u64;
+            let start = Instant::now();
+            for k in &keys {
+                sum = sum.wrapping_add(*m.get(k).unwrap());
             }
             let ns = ns_per(start, N);
             black_box(sum);
