@@ -123,20 +123,6 @@ class Outliner {
 
 }  // namespace
 
-std::string one_line(std::string_view text) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
-}
 
 std::vector<OutlineSymbol> outline(const Node* root, std::string_view text, const std::vector<syntax::Token>& tokens) {
   std::vector<OutlineSymbol> out;

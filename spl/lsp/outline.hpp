@@ -10,6 +10,7 @@
 
 #include "spl/syntax/ast.hpp"
 #include "spl/syntax/diagnostic.hpp"
+#include "spl/syntax/source.hpp"
 
 namespace spl::lsp {
 
@@ -31,7 +32,6 @@ struct OutlineSymbol {
 std::vector<OutlineSymbol> outline(const syntax::Node* root, std::string_view text,
                                    const std::vector<syntax::Token>& tokens);
 
-// Source text with every run of whitespace (line breaks included) made one space, trimmed.
-std::string one_line(std::string_view text);
+using syntax::one_line;
 
 }  // namespace spl::lsp

@@ -11,6 +11,7 @@
 
 #include "spl/sema/index.hpp"
 #include "spl/sema/internal/edit_distance.hpp"
+#include "spl/syntax/source.hpp"
 #include "spl/sema/internal/modules.hpp"
 #include "spl/sema/prelude.hpp"
 
@@ -23,6 +24,7 @@ using syntax::FixIt;
 using syntax::Label;
 using syntax::Node;
 using syntax::NodeKind;
+using syntax::one_line;
 using syntax::Severity;
 using syntax::Span;
 using syntax::TextEdit;
@@ -322,20 +324,6 @@ class Analyzer {
     return DefKind::Val;
   }
 
-  static std::string one_line(std::string_view t) {
-    std::string out;
-    bool space = false;
-    for (char c : t) {
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-        space = !out.empty();
-        continue;
-      }
-      if (space) out.push_back(' ');
-      space = false;
-      out.push_back(c);
-    }
-    return out;
-  }
 
   // A type written in the source, or the evident type of an initialiser (a literal, a call of a
   // type's name, a struct literal).

@@ -31,4 +31,8 @@ class SourceFile {
   std::vector<std::uint32_t> line_starts_;
 };
 
+// Source text on one line: runs of whitespace (line breaks included) become one space, and
+// leading and trailing whitespace goes (signatures and types shown in an editor or a message).
+std::string one_line(std::string_view text);
+
 }  // namespace spl::syntax
