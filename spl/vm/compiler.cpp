@@ -901,9 +901,8 @@ class ModuleCompiler {
       if (r.kind == Resolved::Local && !r.cell) {
         check_assignable(target, r);
         if ((arith == Op::Add || arith == Op::Sub) && value->kind == NodeKind::IntLit) {
-          std::string err;
-          Value k = number_literal(text(value), err);
-          if (err.empty() && k.is_int48() && k.int48() >= -32767 && k.int48() <= 32767) {
+          Value k = unboxed_literal(value);
+          if (k.is_int48() && k.int48() >= -32767 && k.int48() <= 32767) {
             std::int64_t imm = arith == Op::Add ? k.int48() : -k.int48();
             emit(Op::AddImm, r.index, r.index, static_cast<std::uint16_t>(static_cast<std::int16_t>(imm)));
             return;
@@ -1539,6 +1538,17 @@ class ModuleCompiler {
     }
   }
 
+  // A number literal's value when it needs no heap object (a 48-bit integer or a float), for the
+  // immediate and constant-operand forms; nil otherwise (malformed, or boxed: that box is freed).
+  Value unboxed_literal(const Node* lit) {
+    std::string err;
+    Value k = number_literal(text(lit), err);
+    if (!err.empty()) return Value::nil();
+    if (k.is_int48() || k.is_double()) return k;
+    release(k);
+    return Value::nil();
+  }
+
   Value parse_number(std::string_view t, const Node* at) {
     std::string err;
     Value v = number_literal(t, err);
@@ -2010,9 +2020,8 @@ class ModuleCompiler {
       return;
     }
     if ((op == Tok::Plus || op == Tok::Minus) && r->kind == NodeKind::IntLit) {
-      std::string err;
-      Value k = number_literal(text(r), err);
-      if (err.empty() && k.is_int48() && k.int48() >= -32767 && k.int48() <= 32767) {
+      Value k = unboxed_literal(r);
+      if (k.is_int48() && k.int48() >= -32767 && k.int48() <= 32767) {
         std::int64_t imm = op == Tok::Plus ? k.int48() : -k.int48();
         emit(Op::AddImm, dst, expr_any(l), static_cast<std::uint16_t>(static_cast<std::int16_t>(imm)));
         return;
@@ -2020,11 +2029,10 @@ class ModuleCompiler {
     }
     if (r->kind == NodeKind::IntLit || r->kind == NodeKind::FloatLit) {
       // Arithmetic with a number literal on the right reads it from the constants directly.
-      std::string err;
-      Value k = number_literal(text(r), err);
+      Value k = unboxed_literal(r);
       Op with_k = op == Tok::Plus ? Op::AddK : op == Tok::Minus ? Op::SubK : op == Tok::Star ? Op::MulK
                 : op == Tok::Slash ? Op::DivK : op == Tok::Percent ? Op::ModK : Op::Extra;
-      if (err.empty() && with_k != Op::Extra && (k.is_int48() || k.is_double())) {
+      if (with_k != Op::Extra && (k.is_int48() || k.is_double())) {
         std::uint16_t a = expr_any(l);
         emit(with_k, dst, a, constant(k));
         return;

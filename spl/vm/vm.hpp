@@ -5,6 +5,7 @@
 // trace (file:line:col per frame).
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <iosfwd>
 #include <memory>
@@ -177,10 +178,12 @@ class Vm {
 
   Options options_;
   std::vector<std::string> args_;
-  std::vector<std::string> names_;
+  // Deques, not vectors: a NativeObj keeps a pointer to its name's characters, and a
+  // short string's characters move when a vector grows.
+  std::deque<std::string> names_;
   std::unordered_map<std::string, std::uint32_t> name_ids_;
   std::vector<Value> globals_;
-  std::vector<std::string> global_names_;
+  std::deque<std::string> global_names_;
   std::unordered_map<std::string, std::uint32_t> global_index_;
   std::vector<std::unique_ptr<Proto>> protos_;
   std::vector<std::unique_ptr<TypeInfo>> types_;
