@@ -32,7 +32,8 @@ namespace spl::vm {
   X(IsVariant) X(GetPayload) X(IsType) X(Len) X(TupleGet)                                                   \
   X(Concat) X(Truthy) X(Exists) X(Propagate) X(AssertFail) X(Extra)                                       \
   X(AddInt) X(SubInt) X(MulInt) X(AddFloat) X(SubFloat) X(MulFloat) X(DivFloat)                         \
-  X(AddK) X(SubK) X(MulK) X(DivK) X(ModK)
+  X(AddK) X(SubK) X(MulK) X(DivK) X(ModK)                                                                 \
+  X(JumpIfNotLtI) X(JumpIfNotLeI) X(JumpIfNotGtI) X(JumpIfNotGeI) X(JumpIfNotEqI) X(JumpIfNotNeI)
 
 enum class Op : std::uint8_t {
 #define SPL_VM_OP_ENUM(name) name,

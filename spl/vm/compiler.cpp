@@ -130,7 +130,8 @@ class ModuleCompiler {
   void patch_here(std::size_t at) { patch(at, here()); }
   static bool is_fused_jump(Op op) {
     return op == Op::JumpIfNotLt || op == Op::JumpIfNotLe || op == Op::JumpIfNotGt || op == Op::JumpIfNotGe ||
-           op == Op::JumpIfNotEq || op == Op::JumpIfNotNe;
+           op == Op::JumpIfNotEq || op == Op::JumpIfNotNe || op == Op::JumpIfNotLtI || op == Op::JumpIfNotLeI ||
+           op == Op::JumpIfNotGtI || op == Op::JumpIfNotGeI || op == Op::JumpIfNotEqI || op == Op::JumpIfNotNeI;
   }
   std::uint16_t constant(Value v) {
     auto& consts = fs_->proto->consts;
@@ -1094,7 +1095,21 @@ class ModuleCompiler {
       bool chained = l->kind == NodeKind::Binary && is_comparison(l->op) && is_comparison(cond->op) && text(l).substr(0, 1) != "(";
       if (fused != Op::Extra && !chained) {
         std::uint16_t a = expr_any(l);
-        std::uint16_t b = expr_any(cond->kids[1]);
+        Node* r = cond->kids[1];
+        if (r->kind == NodeKind::IntLit) {
+          // Against a small integer literal the immediate form skips loading it into a register.
+          Value k = unboxed_literal(r);
+          if (k.is_int48() && k.int48() >= INT16_MIN && k.int48() <= INT16_MAX) {
+            fs_->offset = cond->begin;
+            static_assert(static_cast<int>(Op::JumpIfNotNeI) - static_cast<int>(Op::JumpIfNotLtI) ==
+                          static_cast<int>(Op::JumpIfNotNe) - static_cast<int>(Op::JumpIfNotLt));
+            Op with_imm = static_cast<Op>(static_cast<int>(Op::JumpIfNotLtI) + (static_cast<int>(fused) - static_cast<int>(Op::JumpIfNotLt)));
+            fails.push_back(emit(with_imm, a, static_cast<std::uint16_t>(static_cast<std::int16_t>(k.int48()))));
+            fs_->free = save;
+            return;
+          }
+        }
+        std::uint16_t b = expr_any(r);
         fs_->offset = cond->begin;
         fails.push_back(emit(fused, a, b));
         fs_->free = save;

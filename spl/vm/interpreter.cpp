@@ -370,29 +370,53 @@ Value Vm::execute(std::size_t entry) {
       L_JumpIfNil:
         if (R(I->a).is_nil()) pc += static_cast<std::int16_t>(I->b);
         DISPATCH();
-      L_JumpIfNotLt:
-      L_JumpIfNotLe:
-      L_JumpIfNotGt:
-      L_JumpIfNotGe: {
-        // A comparison fused with the conditional jump of an if/while: jump by c when it is false.
-        Value x = R(I->a), y = R(I->b);
-        bool r;
-        if (Value::both_int48(x, y)) {
-          std::int64_t p = x.scaled48(), q = y.scaled48();  // scaling keeps the order
-          r = I->op == Op::JumpIfNotLt ? p < q : I->op == Op::JumpIfNotLe ? p <= q : I->op == Op::JumpIfNotGt ? p > q : p >= q;
-        } else {
-          Op cmp = I->op == Op::JumpIfNotLt ? Op::Lt : I->op == Op::JumpIfNotLe ? Op::Le : I->op == Op::JumpIfNotGt ? Op::Gt : Op::Ge;
-          SAVE_PC();
-          r = compare_holds(*this, cmp, x, y);
-        }
-        if (!r) pc += static_cast<std::int16_t>(I->c);
-        DISPATCH();
-      }
+      // A comparison fused with the conditional jump of an if/while: jump by c when it is false.
+      // One handler per comparison, so the fast path is one compare; the I forms compare with the
+      // small integer in b.
+#define SPL_VM_CMP_JUMP(name, cmp, generic_op)                                 \
+  L_##name: {                                                                 \
+    Value x = R(I->a), y = R(I->b);                                           \
+    bool r;                                                                   \
+    if (Value::both_int48(x, y)) {                                            \
+      r = x.scaled48() cmp y.scaled48(); /* scaling keeps the order */        \
+    } else {                                                                  \
+      SAVE_PC();                                                              \
+      r = compare_holds(*this, Op::generic_op, x, y);                         \
+    }                                                                         \
+    if (!r) pc += static_cast<std::int16_t>(I->c);                            \
+    DISPATCH();                                                               \
+  }                                                                           \
+  L_##name##I: {                                                              \
+    Value x = R(I->a);                                                        \
+    std::int64_t imm = static_cast<std::int16_t>(I->b);                       \
+    bool r;                                                                   \
+    if (x.is_int48()) {                                                       \
+      r = x.int48() cmp imm;                                                  \
+    } else {                                                                  \
+      SAVE_PC();                                                              \
+      r = compare_holds(*this, Op::generic_op, x, Value::small_int(imm));     \
+    }                                                                         \
+    if (!r) pc += static_cast<std::int16_t>(I->c);                            \
+    DISPATCH();                                                               \
+  }
+      SPL_VM_CMP_JUMP(JumpIfNotLt, <, Lt)
+      SPL_VM_CMP_JUMP(JumpIfNotLe, <=, Le)
+      SPL_VM_CMP_JUMP(JumpIfNotGt, >, Gt)
+      SPL_VM_CMP_JUMP(JumpIfNotGe, >=, Ge)
+#undef SPL_VM_CMP_JUMP
       L_JumpIfNotEq:
       L_JumpIfNotNe: {
         Value x = R(I->a), y = R(I->b);
         bool eq = quick_equal(x, y);
         if (eq != (I->op == Op::JumpIfNotEq)) pc += static_cast<std::int16_t>(I->c);
+        DISPATCH();
+      }
+      L_JumpIfNotEqI:
+      L_JumpIfNotNeI: {
+        Value x = R(I->a);
+        Value y = Value::small_int(static_cast<std::int16_t>(I->b));
+        bool eq = x.bits == y.bits || (!x.is_int48() && quick_equal(x, y));
+        if (eq != (I->op == Op::JumpIfNotEqI)) pc += static_cast<std::int16_t>(I->c);
         DISPATCH();
       }
       L_AddImm: {
