@@ -1093,6 +1093,16 @@ class ModuleCompiler {
       }
       Node* l = cond->kids[0];
       bool chained = l->kind == NodeKind::Binary && is_comparison(l->op) && is_comparison(cond->op) && text(l).substr(0, 1) != "(";
+      if ((fused == Op::JumpIfNotEq || fused == Op::JumpIfNotNe) && !chained &&
+          (l->kind == NodeKind::NilLit || cond->kids[1]->kind == NodeKind::NilLit)) {
+        // `x != nil` / `x == nil`: only nil equals nil, so the nil test is the whole comparison.
+        Node* other = l->kind == NodeKind::NilLit ? cond->kids[1] : l;
+        std::uint16_t a = expr_any(other);
+        fs_->offset = cond->begin;
+        fails.push_back(emit(fused == Op::JumpIfNotNe ? Op::JumpIfNil : Op::JumpIfNotNil, a));
+        fs_->free = save;
+        return;
+      }
       if (fused != Op::Extra && !chained) {
         std::uint16_t a = expr_any(l);
         Node* r = cond->kids[1];
