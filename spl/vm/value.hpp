@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "spl/base/hash.hpp"
+
 namespace spl::vm {
 
 enum class ObjType : std::uint8_t { BigInt, Str, Array, Tuple, Dict, Set, Instance, Enum, Closure, Native, Cell, Range, Bound, Opaque };
@@ -187,11 +189,23 @@ std::string to_display(Value v);  // what print shows
 std::string to_repr(Value v);     // text inside collections is quoted
 std::string_view type_name(Value v);
 
+// Dict and set keys: the common keys (small integers, text whose hash is cached, the same object
+// or integer on both sides) are answered inline; the rest go to value_hash / values_equal.
 struct ValHash {
-  std::uint64_t operator()(const Val& v) const { return value_hash(v.get()); }
+  std::uint64_t operator()(const Val& v) const {
+    Value x = v.get();
+    if (x.is_int48()) return spl::hash_u64(static_cast<std::uint64_t>(x.int48()));
+    if (x.is_obj(ObjType::Str) && x.as<StrObj>()->hash != 0) return x.as<StrObj>()->hash;
+    return value_hash(x);
+  }
 };
 struct ValEq {
-  bool operator()(const Val& a, const Val& b) const { return values_equal(a.get(), b.get()); }
+  bool operator()(const Val& a, const Val& b) const {
+    Value x = a.get(), y = b.get();
+    if (x.bits == y.bits && !x.is_double()) return true;
+    if (x.is_int48() && y.is_int48()) return false;
+    return values_equal(x, y);
+  }
 };
 inline bool operator==(const Val& a, const Val& b) { return values_equal(a.get(), b.get()); }
 
