@@ -62,6 +62,14 @@ class PersistentMap {
     return e ? &e->second : nullptr;
   }
   bool contains(const K& key) const { return root_.find(key) != nullptr; }
+  // The value for `key`, to be changed in place, when no other version shares a node on its path
+  // (the change is then seen by this map alone); nullptr when the key is absent or the path is
+  // shared. `std::move(m).insert(k, v)` covers every case; this one skips copying the key and
+  // rebuilding when only a value changes. The pointer is valid until the map's next update.
+  V* find_mutable(const K& key) & {
+    value_type* e = root_.find_unique(key);
+    return e ? &e->second : nullptr;
+  }
   const V& at(const K& key) const {
     const V* v = find(key);
     if (!v) throw std::out_of_range("spl::persistent::PersistentMap::at: key not present");

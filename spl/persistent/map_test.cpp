@@ -168,6 +168,35 @@ TEST(PersistentMap, RvalueInsertChangesUniqueMapInPlace) {
   EXPECT_EQ(counter.live_bytes(), 0);
 }
 
+TEST(PersistentMap, FindMutableChangesOnlyAnUnsharedPath) {
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  {
+    LocalMap m;
+    for (std::uint64_t i = 0; i < 2000; ++i) m = std::move(m).insert(i, i);
+    const auto before = counter.total_allocations();
+    for (std::uint64_t i = 0; i < 2000; ++i) {
+      std::uint64_t* v = m.find_mutable(i);
+      ASSERT_NE(v, nullptr);
+      *v += 1;
+    }
+    EXPECT_EQ(counter.total_allocations(), before);
+    EXPECT_EQ(m.at(7), 8u);
+    EXPECT_EQ(m.find_mutable(5000), nullptr);
+    // Shared with another version: nothing is handed out, so that version cannot change.
+    LocalMap keep = m;
+    EXPECT_EQ(m.find_mutable(7), nullptr);
+    // An update copies the path to 7; that path is then this map's alone, the rest still shared.
+    m = std::move(m).insert(7, 100);
+    ASSERT_NE(m.find_mutable(7), nullptr);
+    *m.find_mutable(7) = 101;
+    EXPECT_EQ(m.find_mutable(8), nullptr);
+    EXPECT_EQ(keep.at(7), 8u);
+    EXPECT_EQ(m.at(7), 101u);
+  }
+  EXPECT_EQ(counter.live_nodes(), 0);
+}
+
 TEST(PersistentMap, TransientNeverTouchesSharedNodes) {
   Map base;
   for (std::uint64_t i = 0; i < 5000; ++i) base = std::move(base).insert(i, i);
@@ -435,6 +464,66 @@ void check_against_model(const std::vector<std::tuple<int, std::uint8_t, std::ui
     }
   }
   RC_ASSERT(counter.live_nodes() == 0);
+}
+
+// find_mutable against a model, with snapshots taken and dropped along the way: it finds every
+// present key while nothing else shares the map, and a change through it never reaches a snapshot.
+template <class M>
+void check_find_mutable_against_model(const std::vector<std::tuple<int, std::uint8_t, std::uint64_t>>& ops) {
+  CountingAllocator counter;
+  ScopedNodeAllocator guard(counter);
+  {
+    using Model = std::unordered_map<std::uint64_t, std::uint64_t>;
+    M m;
+    Model model;
+    std::vector<std::pair<M, Model>> snapshots;
+    for (const auto& [op, key8, value] : ops) {
+      const std::uint64_t key = key8;
+      switch (op % 5) {
+        case 0:
+        case 1:
+          m = std::move(m).insert(key, value);
+          model[key] = value;
+          break;
+        case 2:
+          if (std::uint64_t* v = m.find_mutable(key)) {
+            RC_ASSERT(model.count(key) == 1u);
+            RC_ASSERT(*v == model[key]);
+            *v = value;
+            model[key] = value;
+          } else {
+            RC_ASSERT(model.count(key) == 0u || !snapshots.empty());
+          }
+          break;
+        case 3: snapshots.emplace_back(m, model); break;
+        default:
+          if (!snapshots.empty()) snapshots.erase(snapshots.begin());
+          break;
+      }
+      RC_ASSERT(m.size() == model.size());
+      for (const auto& [k, v] : model) RC_ASSERT(*m.find(k) == v);
+    }
+    for (const auto& [version, snapshot] : snapshots) {
+      RC_ASSERT(version.size() == snapshot.size());
+      for (const auto& [k, v] : snapshot) RC_ASSERT(*version.find(k) == v);
+    }
+  }
+  RC_ASSERT(counter.live_nodes() == 0);
+}
+
+RC_GTEST_PROP(PersistentMapProperty, FindMutableMatchesModelLocal,
+              (const std::vector<std::tuple<int, std::uint8_t, std::uint64_t>>& ops)) {
+  check_find_mutable_against_model<LocalMap>(ops);
+}
+
+RC_GTEST_PROP(PersistentMapProperty, FindMutableMatchesModelAtomic,
+              (const std::vector<std::tuple<int, std::uint8_t, std::uint64_t>>& ops)) {
+  check_find_mutable_against_model<Map>(ops);
+}
+
+RC_GTEST_PROP(PersistentMapProperty, FindMutableMatchesModelWithCollidingHash,
+              (const std::vector<std::tuple<int, std::uint8_t, std::uint64_t>>& ops)) {
+  check_find_mutable_against_model<PersistentMap<std::uint64_t, std::uint64_t, test::ConstantHash>>(ops);
 }
 
 RC_GTEST_PROP(PersistentMapProperty, MatchesUnorderedMapAtomic,

@@ -733,7 +733,7 @@ DictObj* dict(Value v) { return v.as<DictObj>(); }
 Value d_len(Vm&, Value* a, int) { return Value::integer(static_cast<std::int64_t>(dict(a[0])->map.size())); }
 Value d_get(Vm& vm, Value* a, int n) {
   need(vm, "get", n, 2, 3);
-  const Val* v = dict(a[0])->map.find(Val(a[1]));
+  const Val* v = dict(a[0])->map.find(*BorrowedVal(a[1]));
   if (v) return own(v->get());
   return n > 2 ? own(a[2]) : Value::nil();
 }
@@ -754,7 +754,7 @@ Value d_remove(Vm& vm, Value* a, int n) {
 // d.update(key, f): key maps to f(old value or nil).
 Value d_update(Vm& vm, Value* a, int n) {
   need(vm, "update", n, 3, 3);
-  const Val* old = dict(a[0])->map.find(Val(a[1]));
+  const Val* old = dict(a[0])->map.find(*BorrowedVal(a[1]));
   Value next = call1(vm, a[2], old ? old->get() : Value::nil());
   make_unique(a[0]);
   auto* d = dict(a[0]);
@@ -763,7 +763,7 @@ Value d_update(Vm& vm, Value* a, int n) {
 }
 Value d_contains(Vm& vm, Value* a, int n) {
   need(vm, "contains_key", n, 2, 2);
-  return Value::of_bool(dict(a[0])->map.contains(Val(a[1])));
+  return Value::of_bool(dict(a[0])->map.contains(*BorrowedVal(a[1])));
 }
 Value d_keys(Vm&, Value* a, int) {
   std::vector<Value> out;
@@ -798,7 +798,7 @@ SetObj* set(Value v) { return v.as<SetObj>(); }
 Value s_len(Vm&, Value* a, int) { return Value::integer(static_cast<std::int64_t>(set(a[0])->set.size())); }
 Value s_contains(Vm& vm, Value* a, int n) {
   need(vm, "contains", n, 2, 2);
-  return Value::of_bool(set(a[0])->set.contains(Val(a[1])));
+  return Value::of_bool(set(a[0])->set.contains(*BorrowedVal(a[1])));
 }
 Value s_add(Vm& vm, Value* a, int n) {
   need(vm, "add", n, 2, 2);

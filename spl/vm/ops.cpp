@@ -150,8 +150,8 @@ bool contains(Vm& vm, Value c, Value item) {
         for (Value v : c.as<ArrayObj>()->items)
           if (values_equal(v, item)) return true;
         return false;
-      case ObjType::Dict: return c.as<DictObj>()->map.contains(Val(item));
-      case ObjType::Set: return c.as<SetObj>()->set.contains(Val(item));
+      case ObjType::Dict: return c.as<DictObj>()->map.contains(*BorrowedVal(item));
+      case ObjType::Set: return c.as<SetObj>()->set.contains(*BorrowedVal(item));
       case ObjType::Str:
         if (!item.is_obj(ObjType::Str)) vm.panic(fmt::format("`in` on text needs text, found {}", type_name(item)));
         return str_of(c).find(str_of(item)) != std::string_view::npos;
@@ -234,7 +234,7 @@ Value get_index(Vm& vm, Value v, Value index) {
         return x;
       }
       case ObjType::Dict: {
-        const Val* x = v.as<DictObj>()->map.find(Val(index));
+        const Val* x = v.as<DictObj>()->map.find(*BorrowedVal(index));
         if (!x) vm.panic(fmt::format("key not found: {}", to_repr(index)));
         retain(x->get());
         return x->get();
@@ -264,6 +264,10 @@ void set_index(Vm& vm, Value& v, Value index, Value item) {
   }
   if (v.is_obj(ObjType::Dict)) {
     auto* d = v.as<DictObj>();
+    if (Val* slot = d->map.find_mutable(*BorrowedVal(index))) {
+      *slot = Val(item);  // an existing key in an unshared dict: only the value changes
+      return;
+    }
     d->map = std::move(d->map).insert(Val(index), Val(item));
     return;
   }
@@ -280,7 +284,7 @@ Value take_index(Vm& vm, Value& v, Value index) {
   }
   if (v.is_obj(ObjType::Dict)) {
     auto* d = v.as<DictObj>();
-    const Val* x = d->map.find(Val(index));
+    const Val* x = d->map.find(*BorrowedVal(index));
     if (!x) vm.panic(fmt::format("key not found: {}", to_repr(index)));
     Value r = x->get();
     retain(r);

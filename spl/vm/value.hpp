@@ -136,6 +136,19 @@ class Val {
   Value v_;
 };
 
+// A key for a lookup that takes no count: the Val borrows a value the caller holds throughout.
+class BorrowedVal {
+ public:
+  explicit BorrowedVal(Value v) : val_(Val::adopt(v)) {}
+  ~BorrowedVal() { val_.take(); }
+  BorrowedVal(const BorrowedVal&) = delete;
+  BorrowedVal& operator=(const BorrowedVal&) = delete;
+  const Val& operator*() const { return val_; }
+
+ private:
+  Val val_;
+};
+
 struct BigIntObj : Obj {
   std::int64_t value;
   explicit BigIntObj(std::int64_t v) : Obj(ObjType::BigInt), value(v) {}

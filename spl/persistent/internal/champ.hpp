@@ -225,6 +225,30 @@ class Champ {
     return nullptr;
   }
 
+  // The entry for `key` when every node on its path is held once (by the caller's version
+  // alone), so it may be changed in place unseen by other versions; nullptr when the key is
+  // absent or a node on the path is shared.
+  static Entry* find_unique(Node* n, std::uint64_t hash, const Key& key) {
+    for (unsigned shift = 0; n; shift += kChampBits) {
+      if (!n->refs.unique()) return nullptr;
+      if (shift >= kCollisionShift) {
+        Entry* e = n->entries();
+        for (unsigned i = 0; i < n->datamap; ++i) {
+          if (key_eq(Traits::key(e[i]), key)) return &e[i];
+        }
+        return nullptr;
+      }
+      const std::uint32_t bit = 1u << champ_fragment(hash, shift);
+      if (n->datamap & bit) {
+        Entry& e = n->entries()[champ_index(n->datamap, bit)];
+        return key_eq(Traits::key(e), key) ? &e : nullptr;
+      }
+      if (!(n->nodemap & bit)) return nullptr;
+      n = n->children()[champ_index(n->nodemap, bit)];
+    }
+    return nullptr;
+  }
+
   // ---- insert ----
 
   // Inserts or replaces the entry with `entry`'s key; `added` says whether the size grew.

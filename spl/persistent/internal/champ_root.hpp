@@ -36,6 +36,8 @@ class ChampRoot : public CountedRoot<Champ<Traits, Policy>> {
     return root_ ? Trie::find(root_, Trie::hash_of(key), key) : nullptr;
   }
 
+  Entry* find_unique(const Key& key) { return root_ ? Trie::find_unique(root_, Trie::hash_of(key), key) : nullptr; }
+
   // Changes this root in place wherever its nodes are uniquely held.
   void insert_in_place(Entry&& entry) { insert_in_place(Trie::hash_of(Traits::key(entry)), std::move(entry)); }
 
