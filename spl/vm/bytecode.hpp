@@ -25,7 +25,7 @@ namespace spl::vm {
   X(Add) X(Sub) X(Mul) X(Div) X(Mod) X(Pow) X(Neg) X(Not) X(BitAnd) X(BitOr) X(BitXor) X(Shl) X(Shr) X(BitNot) \
   X(Eq) X(Ne) X(Lt) X(Le) X(Gt) X(Ge) X(In)                                                                 \
   X(Jump) X(JumpIfFalse) X(JumpIfTrue) X(JumpIfNil) X(JumpIfNotNil) X(JumpIfNotLt) X(JumpIfNotLe) X(JumpIfNotGt) X(JumpIfNotGe) X(JumpIfNotEq) X(JumpIfNotNe) X(AddImm)                                         \
-  X(ForPrep) X(ForLoop) X(IterPrep) X(IterNext) X(SelfClosure)                                                             \
+  X(ForPrep) X(ForLoop) X(ForLoopInc) X(IterPrep) X(IterNext) X(SelfClosure)                                                             \
   X(Call) X(CallMethod) X(Return) X(ReturnNil)                                                              \
   X(NewArray) X(NewTuple) X(NewDict) X(NewSet) X(NewRange) X(NewObject) X(NewEnum) X(Closure)              \
   X(GetIndex) X(SetIndex) X(TakeIndex) X(GetSlice) X(GetField) X(SetField) X(TakeField) X(TakeLocal)        \
@@ -55,6 +55,11 @@ struct Instr {
     c = static_cast<std::uint16_t>(static_cast<std::uint32_t>(off) >> 16);
   }
 };
+
+// Jumps whose 32-bit offset is in b and c (sbx); the fused compare jumps keep theirs in c.
+inline bool has_sbx_jump(Op op) {
+  return op == Op::Jump || op == Op::ForPrep || op == Op::ForLoop || op == Op::ForLoopInc || op == Op::IterNext;
+}
 static_assert(sizeof(Instr) == 8);
 
 inline constexpr std::uint16_t kNoReg = 0xFFFF;

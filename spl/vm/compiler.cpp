@@ -117,7 +117,7 @@ class ModuleCompiler {
   void patch(std::size_t at, std::size_t target) {
     Instr& in = fs_->proto->code[at];
     std::int64_t off = static_cast<std::int64_t>(target) - static_cast<std::int64_t>(at) - 1;
-    if (in.op == Op::Jump || in.op == Op::ForPrep || in.op == Op::ForLoop || in.op == Op::IterNext) {
+    if (has_sbx_jump(in.op)) {
       in.set_sbx(static_cast<std::int32_t>(off));
     } else if (is_fused_jump(in.op)) {
       if (off < INT16_MIN || off > INT16_MAX) fail(nullptr, "function too large (a conditional jump exceeds 32767 instructions)");
@@ -1284,7 +1284,8 @@ class ModuleCompiler {
       std::uint16_t base = alloc(4);
       expr_into(iter->kids[0], base);
       expr_into(iter->kids[1], static_cast<std::uint16_t>(base + 1));
-      if (iter->count > 2 && iter->kids[2]) {
+      const bool stepped = iter->count > 2 && iter->kids[2];
+      if (stepped) {
         expr_into(iter->kids[2], static_cast<std::uint16_t>(base + 2));
       } else {
         emit(Op::LoadInt, static_cast<std::uint16_t>(base + 2), 1);
@@ -1303,7 +1304,7 @@ class ModuleCompiler {
       std::size_t next = here();
       for (std::size_t c : loop.continues) patch(c, next);
       for (std::size_t f : fails) patch(f, next);
-      std::size_t back = emit(Op::ForLoop, base, 0, 0, inclusive);
+      std::size_t back = emit(stepped ? Op::ForLoop : Op::ForLoopInc, base, 0, 0, inclusive);
       patch(back, top);
       patch_here(prep);
       for (std::size_t b : loop.breaks) patch_here(b);

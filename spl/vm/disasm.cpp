@@ -10,7 +10,7 @@ std::string disassemble(const Proto& p) {
     const Instr& in = p.code[i];
     out += fmt::format("  {:4}  {:<13} {:5} {:5} {:5}", i, op_name(in.op), in.a, in.b, in.c);
     if (in.flags) out += fmt::format("  flags={}", in.flags);
-    if (in.op == Op::Jump || in.op == Op::ForPrep || in.op == Op::ForLoop || in.op == Op::IterNext)
+    if (has_sbx_jump(in.op))
       out += fmt::format("  -> {}", static_cast<std::int64_t>(i) + 1 + in.sbx());
     if (in.op == Op::LoadK && in.b < p.consts.size()) out += "  ; " + to_repr(p.consts[in.b]);
     out += '\n';

@@ -470,6 +470,21 @@ Value Vm::execute(std::size_t entry) {
         }
         DISPATCH();
       }
+      L_ForLoopInc: {
+        // ForLoop for a range without `by`: the step is 1.
+        std::int64_t next = R(I->a).int48() + 1;
+        std::int64_t limit = R(I->a + 1).int48();
+        if (I->flags ? next <= limit : next < limit) {
+          if (--steps_left_ == 0) {
+            SAVE_PC();
+            out_of_steps();
+          }
+          R(I->a) = Value::small_int(next);
+          set_reg(R(I->a + 3), Value::small_int(next));
+          pc += I->sbx();
+        }
+        DISPATCH();
+      }
       L_IterPrep: {
         SAVE_PC();
         Value it = iterable(*this, R(I->b));
