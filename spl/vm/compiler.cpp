@@ -2456,6 +2456,10 @@ class ModuleCompiler {
     }
     for (std::size_t i = 0; i < ordered.size(); ++i) expr_into(ordered[i], static_cast<std::uint16_t>(w + 1 + i));
     fs_->offset = callee->kids[1]->begin;
+    if (ordered.empty() && !safe && home == kNoReg && (mname == "to_f64" || mname == "to_float")) {
+      // A number converts inline and skips the method call below; anything else makes the call.
+      emit(Op::ToF64Guard, w);
+    }
     emit(Op::CallMethod, w, static_cast<std::uint16_t>(ordered.size()), static_cast<std::uint16_t>(id));
     emit(Op::Extra, home);
     if (id > 0xFFFF) fail(callee, "too many distinct names");

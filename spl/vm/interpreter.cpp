@@ -470,6 +470,17 @@ Value Vm::execute(std::size_t entry) {
         }
         DISPATCH();
       }
+      L_ToF64Guard: {
+        // Guards `x.to_f64()` (a CallMethod and its Extra word follow): a number converts here.
+        Value x = R(I->a);
+        if (x.is_int48()) {
+          R(I->a) = Value::of_double(static_cast<double>(x.int48()));
+          pc += 2;
+        } else if (x.is_double()) {
+          pc += 2;
+        }
+        DISPATCH();
+      }
       L_ForLoopInc: {
         // ForLoop for a range without `by`: the step is 1.
         std::int64_t next = R(I->a).int48() + 1;
