@@ -24,6 +24,9 @@ using ValueSet = persistent::PersistentSet<Val, ValHash, ValEq, spl::Local>;
 
 struct DictObj : Obj {
   ValueMap map;
+  // Whether the last `d[k] = v` replaced a value: such updates try the in-place path first,
+  // while a dict being filled with new keys goes straight to insert (no second walk).
+  bool last_set_replaced = false;
   DictObj() : Obj(ObjType::Dict) {}
   explicit DictObj(ValueMap m) : Obj(ObjType::Dict), map(std::move(m)) {}
 };

@@ -264,11 +264,15 @@ void set_index(Vm& vm, Value& v, Value index, Value item) {
   }
   if (v.is_obj(ObjType::Dict)) {
     auto* d = v.as<DictObj>();
-    if (Val* slot = d->map.find_mutable(*BorrowedVal(index))) {
-      *slot = Val(item);  // an existing key in an unshared dict: only the value changes
-      return;
+    if (d->last_set_replaced) {
+      if (Val* slot = d->map.find_mutable(*BorrowedVal(index))) {
+        *slot = Val(item);  // an existing key in an unshared dict: only the value changes
+        return;
+      }
     }
+    std::size_t before = d->map.size();
     d->map = std::move(d->map).insert(Val(index), Val(item));
+    d->last_set_replaced = d->map.size() == before;
     return;
   }
   vm.panic(fmt::format("cannot assign through an index of a value of type {}", type_name(v)));
