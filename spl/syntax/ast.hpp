@@ -21,7 +21,8 @@ namespace spl::syntax {
   X(Break) X(Continue) X(Pass) X(Defer) X(With) X(Unsafe) X(Receive) X(After) X(Assert) X(Try)           \
   X(Name) X(IntLit) X(FloatLit) X(StringLit) X(Interp) X(BoolLit) X(NilLit) X(Unit) X(Tuple) X(Array)    \
   X(Dict) X(Set) X(Entry) X(Binary) X(Unary) X(Call) X(NamedArg) X(FieldAccess) X(SafeField)             \
-  X(Exists) X(Propagate) X(Index) X(Slice) X(Range) X(Lambda) X(Spawn) X(Await) X(Cast) X(StructLit)    \
+  X(Exists) X(Propagate) X(Index) X(SafeIndex) X(Slice) X(Range) X(Lambda) X(Spawn) X(Await) X(Cast)    \
+  X(StructLit)                                                                                           \
   X(Comprehension) X(Spread) X(Symbol) X(Atom) X(Placeholder) X(MethodRef) X(GenericArgs) X(Label)     \
   X(TypeName) X(TypeArray) X(TypeDict) X(TypeTuple) X(TypeFn) X(TypeOptional) X(TypeUnion)               \
   X(PatWild) X(PatBind) X(PatLit) X(PatVariant) X(PatTuple) X(PatArray) X(PatStruct) X(PatOr)            \

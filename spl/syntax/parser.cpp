@@ -722,7 +722,10 @@ class Parser {
   Node* expression_statement() {
     Mark m = mark();
     std::size_t start = i_;
+    std::size_t outer_head = statement_head_;
+    statement_head_ = start;
     Node* e = expression();
+    statement_head_ = outer_head;
     if (e->completeness == Completeness::Placeholder && i_ == start) {
       sync_statement();
       return finish(NodeKind::Error, m);
@@ -755,13 +758,11 @@ class Parser {
       call_arguments_noparen();
       e = finish(NodeKind::Call, m);
       e->flags |= kFlagNoParen;
-      m = mark();
     }
-    if (at(Tok::Backslash) && !line_start()) {  // trailing lambda: items.each \x: ...
+    if (at(Tok::Backslash) && !line_start()) {  // a lambda after the arguments: f(a) \x: ...
       push(e);
       push(lambda());
       e = finish(NodeKind::Call, m);
-      m = mark();
     }
     if (at(Tok::Colon) && (e->kind == NodeKind::Call || e->kind == NodeKind::Name) && block_follows_colon()) {
       push(e);
@@ -769,7 +770,6 @@ class Parser {
       block->flags |= kFlagBlockArg;
       push(block);
       e = finish(NodeKind::Call, m);
-      m = mark();
     }
     push(e);
     return finish(NodeKind::ExprStmt, m);
@@ -777,6 +777,22 @@ class Parser {
 
   // A colon after a call statement opens its trailing block (`describe "x":`, `it "y": expr`).
   bool block_follows_colon() const { return at(Tok::Colon); }
+
+  // `print -17`: at the head of a statement, a name followed by a space and then a sign glued to
+  // its operand is a no-paren call with a signed argument, as Ruby reads it. `a - 1` and `a-1`
+  // subtract, and so does `a -1` anywhere else (`val b = a -1`, `(a -1)`).
+  bool signed_argument_follows(const Node* lhs) const {
+    return (lhs->kind == NodeKind::Name || lhs->kind == NodeKind::FieldAccess) && statement_head_ < toks_.size() &&
+           toks_[statement_head_].kind == Tok::Ident && lhs->begin == toks_[statement_head_].begin &&
+           tok().has(kSpaceBefore) && sign_glued_to_operand();
+  }
+
+  // The `-`/`+` here touches the token after it, which is on the same line.
+  bool sign_glued_to_operand() const {
+    Tok next = at(1);
+    return tok(1).begin == tok().end && next != Tok::Newline && next != Tok::Indent && next != Tok::Dedent &&
+           next != Tok::Eof;
+  }
 
   bool noparen_arg_start() const {
     if (at_stmt_end() || !tok().has(kSpaceBefore)) return false;
@@ -791,13 +807,17 @@ class Parser {
       case Tok::KwNil:
       case Tok::KwNot:
       case Tok::LBracket:
-      case Tok::Backslash:
+      case Tok::Tilde:
       case Tok::Atom:
       case Tok::KwSpawn:
       case Tok::KwIf:
-        return true;
       case Tok::Ident:
         return true;
+      case Tok::Minus:
+      case Tok::Plus:
+        return sign_glued_to_operand();  // `print -17`; see signed_argument_follows
+      case Tok::LBrace:
+        return !tok(1).has(kLineStart);  // `print {"a": 1}`, not a `{` opening a block by mistake
       case Tok::Colon:
         return at(1) == Tok::Ident && tok(1).begin == tok().end;  // :symbol
       default:
@@ -2662,6 +2682,7 @@ class Parser {
       if (prec == kNone || prec < min_prec) break;
       std::uint32_t op = static_cast<std::uint32_t>(i_);
       Tok k = at();
+      if ((k == Tok::Minus || k == Tok::Plus) && signed_argument_follows(lhs)) break;
       operator_mistakes(k);
       if (k == Tok::KwNot) advance();  // not in
       if (k == Tok::Gt && prec == kShift) advance();
@@ -2818,17 +2839,23 @@ class Parser {
           advance();
           e = wrap(NodeKind::FieldAccess, e, {nullptr}, dot);
         } else if (at(Tok::LBracket) && k == Tok::QuestionDot) {
-          continue;  // x?[0]
+          e = safe_index(e);  // x?.[0], the same as x?[0]
         } else {
           std::uint32_t p = prev_end();
           error_at("E0209", {p, tok().end}, fmt::format("expected a field or method name after `.`, found {}", found()),
                    "expected a name");
           e = wrap(NodeKind::FieldAccess, e, {placeholder(NodeKind::Missing)}, dot);
         }
+      } else if (k == Tok::Backslash && trailing_lambda_follows(e)) {
+        // The lambda's body runs to the end of the expression, so nothing can follow the call.
+        return trailing_lambda_call(e);
       } else if (k == Tok::DotQuestion) {
         std::uint32_t t = static_cast<std::uint32_t>(i_);
         advance();
         e = wrap(NodeKind::Exists, e, {}, t);
+      } else if (k == Tok::Question && at(1) == Tok::LBracket && !tok().has(kSpaceBefore) &&
+                 !tok(1).has(kSpaceBefore)) {
+        e = safe_index(e);
       } else if (k == Tok::Question && !tok().has(kSpaceBefore)) {
         if (ternary_follows()) return e;  // the whole expression is the condition
         std::uint32_t t = static_cast<std::uint32_t>(i_);
@@ -3047,6 +3074,37 @@ class Parser {
     }
     expect(Tok::RBracket);
     return finish(slice ? NodeKind::Slice : NodeKind::Index, m);
+  }
+
+  // `xs?[i]` (or `xs?.[i]`): nil when xs is nil. The main token is the `?` (or `?.`); there is
+  // no safe slice.
+  Node* safe_index(Node* e) {
+    Mark m = mark();
+    m.tok = static_cast<std::uint32_t>(token_index_of(e));
+    std::uint32_t question = static_cast<std::uint32_t>(i_ - (at(Tok::LBracket) ? 1 : 0));
+    push(e);
+    if (at(Tok::Question)) advance();
+    advance();
+    push(expression());
+    expect(Tok::RBracket);
+    return finish(NodeKind::SafeIndex, m, question);
+  }
+
+  // `xs.map \x: x * 10`: a name or field followed by a lambda on the same line is a no-paren call
+  // with the lambda as its argument, inside an expression too (`val ys = xs.map \x: ...`).
+  bool trailing_lambda_follows(const Node* callee) const {
+    return (callee->kind == NodeKind::Name || callee->kind == NodeKind::FieldAccess) && tok().has(kSpaceBefore) &&
+           !line_start();
+  }
+
+  Node* trailing_lambda_call(Node* callee) {
+    Mark m = mark();
+    m.tok = static_cast<std::uint32_t>(token_index_of(callee));
+    push(callee);
+    push(lambda());
+    Node* call = finish(NodeKind::Call, m);
+    call->flags |= kFlagNoParen;
+    return call;
   }
 
   void paren_arguments() {
@@ -3438,6 +3496,7 @@ class Parser {
   std::size_t block_end_ = static_cast<std::size_t>(-1);
   std::size_t brace_depth_ = 0;
   std::size_t comment_end_ = static_cast<std::size_t>(-1);
+  std::size_t statement_head_ = static_cast<std::size_t>(-1);  // first token of the expression statement being parsed
   bool stop_ = false;
   std::vector<std::uint32_t> line_starts_;
   std::vector<std::uint32_t> error_lines_;

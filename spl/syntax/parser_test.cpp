@@ -241,6 +241,66 @@ TEST(Parser, NoParenCallsAndBlocks) {
   expect_clean("describe \"X\", tag: [\"slow\"]:\n    it \"runs\": check(true)\n");
 }
 
+TEST(Parser, TrailingLambdaInsideAnExpression) {
+  expect_clean("val ys = xs.map \\x: x * 10\nval n = count(xs.filter \\x: x > 1)\nitems.each \\item:\n    print(item)\n");
+  auto p = run("val ys = xs.map \\x: x\n");
+  std::string d = p->dump();
+  EXPECT_NE(d.find("Binding [0,21) \"ys\"\n    PatBind [4,6) \"ys\"\n    -\n    Call [9,21)\n      FieldAccess [9,15) \".\"\n"
+                   "        Name [9,11) \"xs\"\n        Name [12,15) \"map\"\n      Lambda [16,21)"),
+            std::string::npos)
+      << d;
+  EXPECT_TRUE(p->result.root->kid(0)->kid(2)->has(kFlagNoParen));
+  // A lambda argument in parentheses is unchanged; so is a lambda after a literal.
+  expect_clean("val ys = xs.map(\\x: x)\nval t = (1, \\x: x)\n");
+}
+
+TEST(Parser, NoParenCallWithASignedArgument) {
+  auto call = [](const std::string& src) {
+    auto p = run(src);
+    EXPECT_TRUE(p->diags.empty()) << src << "\n" << codes(p->diags);
+    return p->dump();
+  };
+  EXPECT_NE(call("print -17\n").find("Call [0,9)\n      Name [0,5) \"print\"\n      Unary [6,9) \"-\"\n        IntLit [7,9)"),
+            std::string::npos);
+  EXPECT_NE(call("log.info +2.5\n").find("Call [0,13)\n      FieldAccess"), std::string::npos);
+  // Spaced on both sides or on neither, it subtracts; so does `a -1` inside an expression.
+  for (const char* src : {"a - 1\n", "a-1\n", "val b = a -1\n", "f((a -1))\n", "x = a -1\n", "(a) -1\n", "a[0] -1\n"}) {
+    std::string d = call(src);
+    EXPECT_NE(d.find("Binary"), std::string::npos) << src << d;
+    EXPECT_EQ(d.find("Unary"), std::string::npos) << src << d;
+  }
+  // A sign at the end of the line is an operator missing its operand, not an argument.
+  auto p = run("fn f(a: i64) -> i64:\n    a +\n");
+  EXPECT_EQ(codes(p->diags), "E0202 ");
+  EXPECT_NE(p->dump().find("Binary [25,28) \"+\" partial"), std::string::npos) << p->dump();
+}
+
+TEST(Parser, NoParenCallBeforeABraceOrTilde) {
+  std::string d = run("print {\"a\": 1}\nprint ~0\n")->dump();
+  EXPECT_NE(d.find("Call [0,14)\n      Name [0,5) \"print\"\n      Dict [6,14)"), std::string::npos) << d;
+  EXPECT_NE(d.find("Call [15,23)\n      Name [15,20) \"print\"\n      Unary [21,23) \"~\""), std::string::npos) << d;
+  expect_clean("print {\"a\": 1}\nprint ~0\nshow {}\n");
+}
+
+TEST(Parser, ExpressionStatementSpansTheCall) {
+  std::string d = run("print \"x\"\ndescribe \"s\":\n    pass\n")->dump();
+  EXPECT_NE(d.find("ExprStmt [0,9)\n    Call [0,9)"), std::string::npos) << d;
+  EXPECT_NE(d.find("ExprStmt [10,32)\n    Call [10,32)"), std::string::npos) << d;
+}
+
+TEST(Parser, SafeIndex) {
+  expect_clean("val a = xs?[1] ?? -1\nval b = m?[\"k\"]?.name\nval c = xs?.[0]\n");
+  std::string d = run("val a = xs?[i + 1]\n")->dump();
+  EXPECT_NE(d.find("SafeIndex [8,18) \"?\"\n      Name [8,10) \"xs\"\n      Binary [12,17) \"+\""), std::string::npos) << d;
+  // `?[` written together is a safe index after a call too; a propagation before an index needs
+  // parentheses.
+  std::string e = run("fn f() -> i64?:\n    g()?[0]\n    (g()?)[0]\n")->dump();
+  EXPECT_NE(e.find("SafeIndex [20,27) \"?\"\n          Call [20,23)"), std::string::npos) << e;
+  EXPECT_NE(e.find("Index [32,41)\n          Propagate [32,38) \"?\""), std::string::npos) << e;
+  // There is no safe slice.
+  EXPECT_EQ(codes(run("val a = xs?[1:2]\n")->diags), "E0201 ");
+}
+
 TEST(Parser, Strings) {
   expect_clean("val s = \"key_{i} {x + 1} {xs.join(\"-\")}\"\nval r = 'raw {x}'\nval ip = \"127.0.0.1\"_ip\n");
   expect_clean("\"\"\"Module docstring.\"\"\"\nval x = 1\n");

@@ -1474,8 +1474,19 @@ class ModuleCompiler {
         }
         return;
       }
+      case NodeKind::PatStruct: {
+        TypeInfo* t = pat->token == syntax::kNoToken ? nullptr : type_named(tok_text(pat));
+        if (t == nullptr || t->kind == TypeInfo::Kind::Enum)
+          fail(pat, "a struct pattern needs the name of a struct or class: `Point { x: 0 }`");
+        struct_pattern(pat, t, v, fails, mut);
+        return;
+      }
       case NodeKind::PatVariant: {
         std::string name(tok_text(pat));
+        if (TypeInfo* t = struct_named_in_pattern(name)) {  // `Point(x: 0, y: b)`
+          struct_pattern(pat, t, v, fails, mut);
+          return;
+        }
         if (name == "Some") {
           fails.push_back(emit(Op::JumpIfNil, v));
           if (pat->count > 0) pattern(pat->kids[0], v, fails, mut);
@@ -1515,6 +1526,41 @@ class ModuleCompiler {
         return;
       }
       default: fail(pat, fmt::format("`{}` patterns are not supported by the VM yet", syntax::node_kind_name(pat->kind)));
+    }
+  }
+
+  // A struct or class a `Name(...)` pattern names, unless an enum variant of that name shadows it.
+  TypeInfo* struct_named_in_pattern(const std::string& name) {
+    if (name == "Some" || name == "Ok" || name == "Err" || variant_by_name_.count(name)) return nullptr;
+    TypeInfo* t = type_named(name);
+    return t != nullptr && t->kind != TypeInfo::Kind::Enum ? t : nullptr;
+  }
+
+  // `Point { x: 0, y: b }`, `Point { x, y }` or `Point(x: 0, y: b)` / `Point(0, b)` (fields in
+  // declaration order): an instance of t whose fields match; fields not mentioned match anything.
+  void struct_pattern(Node* pat, TypeInfo* t, std::uint16_t v, std::vector<std::size_t>& fails, bool mut) {
+    std::uint16_t test = alloc();
+    emit(Op::IsInstance, test, v, type_index(t));
+    fails.push_back(emit(Op::JumpIfFalse, test));
+    for (std::uint32_t i = 0; i < pat->count; ++i) {
+      Node* sub = pat->kids[i];
+      if (sub == nullptr || sub->kind == NodeKind::PatRest) continue;
+      std::string field;
+      if (sub->kind == NodeKind::PatField) {
+        field = tok_text(sub);
+        sub = sub->kid(0);
+      } else if (pat->kind == NodeKind::PatStruct && sub->kind == NodeKind::PatBind) {
+        field = tok_text(sub);  // `{ x }` binds field x to x
+      } else if (pat->kind == NodeKind::PatVariant && i < t->fields.size()) {
+        field = t->fields[i];
+      } else {
+        fail(sub, fmt::format("`{}` has {} fields", t->name, t->fields.size()));
+      }
+      if (std::find(t->fields.begin(), t->fields.end(), field) == t->fields.end())
+        fail(sub, fmt::format("`{}` has no field `{}`", t->name, field));
+      std::uint16_t e = alloc();
+      emit(Op::GetField, e, v, name16(field));
+      pattern(sub, e, fails, mut);
     }
   }
 
@@ -1614,6 +1660,7 @@ class ModuleCompiler {
     while (n) {
       switch (n->kind) {
         case NodeKind::SafeField:
+        case NodeKind::SafeIndex:
           if (!top) return true;
           n = n->kids[0];
           break;
@@ -1691,6 +1738,21 @@ class ModuleCompiler {
         std::uint16_t o = receiver_any(n->kids[0]);
         std::uint16_t i = expr_any(n->kids[1]);
         emit(Op::GetIndex, dst, o, i);
+        return;
+      }
+      case NodeKind::SafeIndex: {
+        // Like SafeField: a nil receiver skips the index expression too.
+        std::uint16_t o = alloc();
+        receiver_into(n->kids[0], o);
+        std::size_t nil = emit(Op::JumpIfNil, o);
+        if (safe_exits_) safe_exits_->push_back(nil);
+        std::uint16_t i = expr_any(n->kids[1]);
+        emit(Op::GetIndex, dst, o, i);
+        if (safe_exits_) return;
+        std::size_t done = emit(Op::Jump);
+        patch_here(nil);
+        emit(Op::LoadNil, dst);
+        patch_here(done);
         return;
       }
       case NodeKind::Slice: {
