@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <utility>
+
 namespace spl::syntax {
 namespace {
 
@@ -11,7 +13,33 @@ constexpr std::string_view kNames[] = {
 #undef SPL_SYNTAX_NODE_NAME
 };
 
-void dump(const Node* n, std::string_view source, const std::vector<Token>& tokens, int depth, std::string& out) {
+constexpr std::pair<std::uint16_t, std::string_view> kFlagNames[] = {
+    {kFlagPub, "pub"},           {kFlagStatic, "static"},     {kFlagMutating, "me"},        {kFlagExtern, "extern"},
+    {kFlagAsync, "async"},       {kFlagMutable, "mutable"},   {kFlagNoParen, "noparen"},    {kFlagInclusive, "inclusive"},
+    {kFlagVariadic, "variadic"}, {kFlagWildcard, "wildcard"}, {kFlagConst, "const"},        {kFlagBlockArg, "blockarg"},
+    {kFlagVolatile, "volatile"},
+};
+
+void dump_details(const Node* n, const std::vector<Token>& tokens, std::string& out) {
+  if (n->flags != 0) {
+    out += " flags=";
+    std::string_view sep;
+    for (auto [flag, name] : kFlagNames) {
+      if (!n->has(flag)) continue;
+      out += sep;
+      out += name;
+      sep = "|";
+    }
+  }
+  bool token_shows_op = n->token != kNoToken && n->token < tokens.size() && tokens[n->token].kind == n->op;
+  if (n->op != Tok::Eof && !token_shows_op) {
+    std::string_view s = spelling(n->op);
+    out += fmt::format(" op={}", s.empty() ? describe(n->op) : s);
+  }
+}
+
+void dump(const Node* n, std::string_view source, const std::vector<Token>& tokens, bool details, int depth,
+          std::string& out) {
   out.append(static_cast<std::size_t>(depth) * 2, ' ');
   if (n == nullptr) {
     out += "-\n";
@@ -25,17 +53,18 @@ void dump(const Node* n, std::string_view source, const std::vector<Token>& toke
   }
   if (n->completeness == Completeness::Partial) out += " partial";
   if (n->completeness == Completeness::Placeholder) out += " placeholder";
+  if (details) dump_details(n, tokens, out);
   out += '\n';
-  for (std::uint32_t i = 0; i < n->count; ++i) dump(n->kids[i], source, tokens, depth + 1, out);
+  for (std::uint32_t i = 0; i < n->count; ++i) dump(n->kids[i], source, tokens, details, depth + 1, out);
 }
 
 }  // namespace
 
 std::string_view node_kind_name(NodeKind kind) { return kNames[static_cast<std::size_t>(kind)]; }
 
-std::string dump_tree(const Node* root, std::string_view source, const std::vector<Token>& tokens) {
+std::string dump_tree(const Node* root, std::string_view source, const std::vector<Token>& tokens, bool details) {
   std::string out;
-  dump(root, source, tokens, 0, out);
+  dump(root, source, tokens, details, 0, out);
   return out;
 }
 

@@ -77,7 +77,10 @@ struct Node {
 std::string_view node_kind_name(NodeKind kind);
 
 // An indented, one-node-per-line rendering of the tree for `spl parse --dump` and tests:
-// `Fn [0,24) "add"` with ` partial` / ` placeholder` marks.
-std::string dump_tree(const Node* root, std::string_view source, const std::vector<Token>& tokens);
+// `Fn [0,24) "add"` with ` partial` / ` placeholder` marks. With `details`, also each node's
+// flags (` flags=pub|static`) and an operator its main token does not show (` op=>>`), so that
+// two parses can be compared in full (scripts/parse_snapshot).
+std::string dump_tree(const Node* root, std::string_view source, const std::vector<Token>& tokens,
+                      bool details = false);
 
 }  // namespace spl::syntax

@@ -222,6 +222,14 @@ TEST(Parser, PostfixConditional) {
       << d;
 }
 
+TEST(Parser, DetailedDumpShowsFlagsAndOperators) {
+  auto p = run("pub static fn f(): a >> b\n");
+  std::string d = dump_tree(p->result.root, p->source, p->result.tokens, /*details=*/true);
+  EXPECT_NE(d.find("Fn [0,25) \"f\" flags=pub|static\n"), std::string::npos) << d;
+  EXPECT_NE(d.find("Binary [19,25) \">\" op=>>\n"), std::string::npos) << d;
+  EXPECT_EQ(p->dump().find("flags="), std::string::npos);
+}
+
 TEST(Parser, NotBindsLooserThanComparison) {
   auto p = run("val b = not a == c\n");
   std::string d = p->dump();
