@@ -582,6 +582,7 @@ class Parser {
     advance();
     statements_to(Tok::Dedent);
     eat(Tok::Dedent);
+    block_end_ = i_;  // the block ends the statement: what follows is the next one, not an E0206
     Node* n = finish(NodeKind::Block, m);
     n->completeness = Completeness::Partial;
     return n;
@@ -934,6 +935,7 @@ class Parser {
       eat(Tok::Newline);
       if (!at(Tok::Indent)) {
         error_here("E0203", "expected indented instructions after `asm:`", "the instructions should be indented below");
+        block_end_ = i_;  // like a missing body elsewhere: the statement ends here
       } else {
         advance();
         while (!at(Tok::Dedent) && !at(Tok::Eof)) {
