@@ -133,18 +133,49 @@ class Parser {
     return brace_depth_ > 0 && (k == Tok::RBrace || line_start());
   }
 
+  // ---- lists and bodies ----------------------------------------------------------------------
   // Where a comma-separated list ends when its closing token is missing.
-  enum class ListEnd : std::uint8_t { kLine, kStatement, kFile };
+  enum class ListEnd : std::uint8_t {
+    kLine,       // at the end of the line
+    kStatement,  // at the end of the statement
+    kSignature,  // at the end of the line or at a `:` ending it (parameters whose `)` is missing)
+    kGenerics,   // at the end of the statement or at the `(` of the parameters
+    kBracket,    // at the end of the file: inside brackets, where the newlines and indentation of
+                 // a block lambda between items are skipped
+  };
 
-  // Parses `item`s separated by commas up to `close` (left for the caller to expect). An item
-  // that consumes nothing ends the list, so a stray token can never loop forever.
+  // What a missing `,` after a list item means.
+  enum class MissingComma : std::uint8_t {
+    kEndsList,
+    // E0212, with a fix-it inserting it, when another parameter (a name), argument or element (an
+    // expression) follows; the list goes on as if it were there.
+    kBetweenParameters,
+    kBetweenArguments,
+    kBetweenElements,
+  };
+
+  // Parses `item`s separated by commas up to `close` (left for the caller to expect). A missing
+  // `,` is repaired only after an item that consumed something, so a stray token can never loop
+  // forever; an item that consumed nothing (it reported why) is passed over when a `,` follows.
   template <class Item>
-  void comma_separated(Tok close, ListEnd end, Item&& item) {
+  void comma_list(Tok close, ListEnd end, Item&& item, MissingComma missing = MissingComma::kEndsList) {
     while (!at(close) && !at_list_end(end)) {
       std::size_t before = i_;
+      if (end == ListEnd::kBracket && (at(Tok::Newline) || at(Tok::Indent) || at(Tok::Dedent))) {
+        advance();
+        continue;
+      }
       item();
-      if (!eat(Tok::Comma) || i_ == before) break;
+      if (i_ == before ? !eat(Tok::Comma) : !list_comma(missing)) break;
     }
+  }
+
+  // `a, b, c` with no brackets around it: one item or more.
+  template <class Item>
+  void comma_sequence(Item&& item) {
+    do {
+      item();
+    } while (eat(Tok::Comma));
   }
 
   bool at_list_end(ListEnd end) const {
@@ -153,10 +184,40 @@ class Parser {
         return at(Tok::Eof) || at(Tok::Newline);
       case ListEnd::kStatement:
         return at_stmt_end();
-      case ListEnd::kFile:
+      case ListEnd::kSignature:
+        return at(Tok::Eof) || at(Tok::Newline) || (at(Tok::Colon) && at(1) == Tok::Newline);
+      case ListEnd::kGenerics:
+        return at_stmt_end() || at(Tok::LParen);
+      case ListEnd::kBracket:
         break;
     }
     return at(Tok::Eof);
+  }
+
+  // The `,` after a list item; false ends the list.
+  bool list_comma(MissingComma missing) {
+    if (eat(Tok::Comma)) return true;
+    std::string_view between;
+    switch (missing) {
+      case MissingComma::kEndsList:
+        return false;
+      case MissingComma::kBetweenParameters:
+        if (!at(Tok::Ident)) return false;
+        between = "parameters";
+        break;
+      case MissingComma::kBetweenArguments:
+        if (!starts_expression()) return false;
+        between = "arguments";
+        break;
+      case MissingComma::kBetweenElements:
+        if (!starts_expression()) return false;
+        between = "elements";
+        break;
+    }
+    std::uint32_t p = prev_end();
+    error_at("E0212", {p, p}, fmt::format("expected `,` between {}", between), "insert `,`", {{{p, p}, ","}},
+             "insert `,`");
+    return true;
   }
 
   // Items of a body up to `close` (left for the caller), skipping the separator tokens between
@@ -174,25 +235,44 @@ class Parser {
     }
   }
 
-  void statements_to(Tok close) {
-    body_items(
-        close, [] { return false; }, [&] { return statement(); });
+  static bool no_separator() { return false; }
+
+  // The indented lines of a body after its `:`: a newline, an indent, then items up to the
+  // matching dedent. Without the indent, reports E0203 (`missing`, `label`) and returns false.
+  // Either way the statement ends with the body.
+  template <class Separator, class Item>
+  bool indented_items(const char* missing, const char* label, Separator&& is_separator, Item&& item) {
+    eat(Tok::Newline);
+    if (!at(Tok::Indent)) {
+      error_here("E0203", missing, label);
+      block_end_ = i_;
+      return false;
+    }
+    indented_block(is_separator, item);
+    return true;
   }
 
-  // The `{` that opens a body written with braces: the fix replaces it, and the space before
-  // it, with `:` so `fn f() {` becomes `fn f():`. Returns the fix's first edit.
-  std::vector<TextEdit> open_brace_body() {
+  // From an indent to its dedent; the statement ends with the block.
+  template <class Separator, class Item>
+  void indented_block(Separator&& is_separator, Item&& item) {
+    advance();
+    body_items(Tok::Dedent, is_separator, item);
+    eat(Tok::Dedent);
+    block_end_ = i_;
+  }
+
+  // A body written in braces where Simple wants `:` and indentation (a Rust, JavaScript, Java or
+  // C habit): its items are parsed as if indented, and the braces are one diagnostic (E0316)
+  // whose fix replaces the `{` (and the space before it) with `:` and deletes the `}`.
+  template <class Separator, class Item>
+  void brace_items(const char* message, const char* label, Separator&& is_separator, Item&& item) {
+    std::size_t open = i_;
     std::uint32_t b = tok().begin;
     while (b > 0 && src_[b - 1] == ' ') --b;
     std::vector<TextEdit> edits{{{b, tok().end}, ":"}};
     advance();
     ++brace_depth_;
-    return edits;
-  }
-
-  // The `}` that ends a body written with braces: deletes it in the fix and reports the braces.
-  void close_brace_body(std::size_t open, std::vector<TextEdit> edits, const char* message,
-                        const char* label) {
+    body_items(Tok::RBrace, is_separator, item);
     --brace_depth_;
     if (at(Tok::RBrace)) {
       edits.push_back(delete_closing_brace(i_));
@@ -202,15 +282,18 @@ class Parser {
     mistake("E0316", Severity::Error, span_of(open), message, label, std::move(edits));
   }
 
-  // The `,` after a list item. When it is missing but `another_follows`, reports E0212 with a
-  // fix-it inserting it and goes on as if it were there. False ends the list.
-  bool list_comma(bool another_follows, std::string_view between) {
-    if (eat(Tok::Comma)) return true;
-    if (!another_follows) return false;
-    std::uint32_t p = prev_end();
-    error_at("E0212", {p, p}, fmt::format("expected `,` between {}", between), "insert `,`", {{{p, p}, ","}},
-             "insert `,`");
-    return true;
+  // Panic mode for a body whose `:` is missing: the rest of the statement, with any indented
+  // block, is skipped, and the statement ends there.
+  void skip_missing_body() {
+    sync_statement();
+    block_end_ = i_;
+  }
+
+  // Panic mode for a construct that cannot be parsed: the rest of the statement becomes an Error
+  // node starting at m.
+  Node* skip_statement(const Mark& m) {
+    sync_statement();
+    return finish(NodeKind::Error, m);
   }
 
   // `name: inner` becomes a `labelled` node holding inner; anything else is just inner.
@@ -535,15 +618,11 @@ class Parser {
       case Tok::KwElif:
       case Tok::KwElse: {
         error_here("E0214", fmt::format("`{}` without a matching `if`", text()), "no `if` before this");
-        Mark m = mark();
-        sync_statement();
-        return finish(NodeKind::Error, m);
+        return skip_statement(mark());
       }
       case Tok::KwCase: {
         error_here("E0205", "`case` outside a `match`", "expected a statement");
-        Mark m = mark();
-        sync_statement();
-        return finish(NodeKind::Error, m);
+        return skip_statement(mark());
       }
       case Tok::Ident: {
         if (Node* n = contextual_statement()) return n;
@@ -579,10 +658,7 @@ class Parser {
   Node* unexpected_indent() {
     error_here("E0204", "unexpected indentation", "this line is indented more than the block it is in");
     Mark m = mark();
-    advance();
-    statements_to(Tok::Dedent);
-    eat(Tok::Dedent);
-    block_end_ = i_;  // the block ends the statement: what follows is the next one, not an E0206
+    indented_block(no_separator, [&] { return statement(); });
     Node* n = finish(NodeKind::Block, m);
     n->completeness = Completeness::Partial;
     return n;
@@ -727,10 +803,7 @@ class Parser {
     statement_head_ = start;
     Node* e = expression();
     statement_head_ = outer_head;
-    if (e->completeness == Completeness::Placeholder && i_ == start) {
-      sync_statement();
-      return finish(NodeKind::Error, m);
-    }
+    if (e->completeness == Completeness::Placeholder && i_ == start) return skip_statement(m);
     if (is_assign_op(at())) {
       std::uint32_t op = static_cast<std::uint32_t>(i_);
       advance();
@@ -827,12 +900,7 @@ class Parser {
   }
 
   void call_arguments_noparen() {
-    while (true) {
-      std::size_t before = i_;
-      push(argument());
-      if (!eat(Tok::Comma)) break;
-      if (i_ == before) break;
-    }
+    comma_sequence([&] { push(argument()); });
   }
 
   Node* argument() {
@@ -923,32 +991,19 @@ class Parser {
     if (is_volatile) advance();
     if (at(Tok::KwMatch)) {
       advance();
-      arms(m, NodeKind::Match);
+      arms(NodeKind::Match);
     } else if (at(Tok::LBrace)) {
       skip_nested(Tok::LBrace, Tok::RBrace);  // raw instructions, not Simple tokens
     } else if (at(Tok::LParen)) {
       advance();
-      comma_separated(Tok::RParen, ListEnd::kStatement, [&] { push(asm_operand()); });
+      comma_list(Tok::RParen, ListEnd::kStatement, [&] { push(asm_operand()); });
       expect(Tok::RParen);
     } else if (at(Tok::Colon)) {
       advance();
-      eat(Tok::Newline);
-      if (!at(Tok::Indent)) {
-        error_here("E0203", "expected indented instructions after `asm:`", "the instructions should be indented below");
-        block_end_ = i_;  // like a missing body elsewhere: the statement ends here
-      } else {
-        advance();
-        while (!at(Tok::Dedent) && !at(Tok::Eof)) {
-          std::size_t before = i_;
-          push(finish_statement(asm_operand()));
-          if (i_ == before) advance();
-        }
-        eat(Tok::Dedent);
-        block_end_ = i_;
-      }
+      indented_items("expected indented instructions after `asm:`", "the instructions should be indented below",
+                     no_separator, [&] { return finish_statement(asm_operand()); });
     } else {
-      push(asm_operand());
-      while (eat(Tok::Comma)) push(asm_operand());
+      comma_sequence([&] { push(asm_operand()); });
     }
     Node* n = finish(NodeKind::Asm, m, kw);
     if (is_volatile) n->flags |= kFlagVolatile;
@@ -1010,11 +1065,10 @@ class Parser {
   Node* with_stmt() {
     Mark m = mark();
     advance();
-    while (true) {
+    comma_sequence([&] {
       push(expression());
       if (eat(Tok::KwAs)) push(pattern());
-      if (!eat(Tok::Comma)) break;
-    }
+    });
     push(colon_block());
     return finish(NodeKind::With, m);
   }
@@ -1096,8 +1150,7 @@ class Parser {
     }
     if (!expect(Tok::Colon)) {
       Mark m = mark();
-      sync_statement();
-      block_end_ = i_;
+      skip_missing_body();
       Node* n = finish(NodeKind::Block, m);
       n->completeness = Completeness::Partial;
       return n;
@@ -1108,20 +1161,10 @@ class Parser {
   Node* block_after_colon() {
     Mark m = mark();
     if (at(Tok::Newline)) {
-      advance();
-      if (!at(Tok::Indent)) {
-        std::uint32_t p = here();
-        error_at("E0203", {p, tok().end}, "expected an indented block after `:`", "this line should be indented");
-        Node* n = finish(NodeKind::Block, m);
-        n->completeness = Completeness::Partial;
-        block_end_ = i_;
-        return n;
-      }
-      advance();
-      statements_to(Tok::Dedent);
-      eat(Tok::Dedent);
+      bool indented = indented_items("expected an indented block after `:`", "this line should be indented", no_separator,
+                                     [&] { return statement(); });
       Node* n = finish(NodeKind::Block, m);
-      block_end_ = i_;
+      if (!indented) n->completeness = Completeness::Partial;
       return n;
     }
     if (at(Tok::Eof) || at(Tok::Dedent)) {
@@ -1163,12 +1206,9 @@ class Parser {
 
   // `{ ... }` where Simple wants `:` and an indented block (Rust, JavaScript, Java, C habit).
   Node* brace_block() {
-    std::size_t open = i_;
     Mark m = mark();
-    std::vector<TextEdit> edits = open_brace_body();
-    statements_to(Tok::RBrace);
-    close_brace_body(open, std::move(edits), "blocks are written with `:` and indentation, not braces",
-                     "braces do not make a block in Simple");
+    brace_items("blocks are written with `:` and indentation, not braces", "braces do not make a block in Simple",
+                no_separator, [&] { return statement(); });
     Node* n = finish(NodeKind::Block, m);
     n->completeness = Completeness::Complete;
     // A following `else`/`;` on the same line belongs to the construct; a new line starts anew.
@@ -1296,8 +1336,7 @@ class Parser {
     }
     if (n == nullptr) {
       error_here("E0205", fmt::format("expected a declaration after the modifiers, found {}", found()), "expected `fn`, `struct`, ...");
-      sync_statement();
-      return finish(NodeKind::Error, m);
+      return skip_statement(m);
     }
     n->flags |= flags;
     if (stack_.size() == m.stack) {
@@ -1434,21 +1473,18 @@ class Parser {
   Node* generic_params() {
     Mark m = mark();
     advance();
-    while (!at(Tok::Gt) && !at_stmt_end() && !at(Tok::LParen)) {
-      std::size_t before = i_;
-      Mark pm = mark();
+    comma_list(Tok::Gt, ListEnd::kGenerics, [&] {
       if (at(Tok::Label)) {
         mistake("E0322", Severity::Error, cur(), "Simple has no lifetimes", "remove the lifetime", {delete_with_comma(i_)});
         advance();
-        if (!eat(Tok::Comma)) break;
-        continue;
+        return;
       }
+      Mark pm = mark();
       std::uint32_t name = static_cast<std::uint32_t>(i_);
       push(name_or_missing());
       if (eat(Tok::Colon)) push(type());
       push(finish(NodeKind::GenericParam, pm, name));
-      if (!eat(Tok::Comma) || i_ == before) break;
-    }
+    });
     expect(Tok::Gt);
     return finish(NodeKind::GenericParams, m);
   }
@@ -1474,7 +1510,7 @@ class Parser {
     std::size_t open = i_;
     Mark m = mark();
     advance();
-    comma_separated(Tok::RBracket, end, item);
+    comma_list(Tok::RBracket, end, item);
     std::vector<TextEdit> edits{replace_tok(open, "<")};
     if (at(Tok::RBracket)) edits.push_back(replace_tok(i_, ">"));
     mistake("E0349", Severity::Error, span_of(open), message, "write `<...>`", std::move(edits));
@@ -1485,12 +1521,8 @@ class Parser {
   Node* params(std::size_t fn_kw, std::uint16_t& fn_flags) {
     Mark m = mark();
     advance();
-    while (!at(Tok::RParen) && !at(Tok::Eof) && !(at(Tok::Newline) || (at(Tok::Colon) && at(1) == Tok::Newline))) {
-      std::size_t before = i_;
-      push(param(fn_kw, fn_flags));
-      if (at(Tok::RParen) || i_ == before) break;
-      if (!list_comma(at(Tok::Ident), "parameters")) break;
-    }
+    comma_list(Tok::RParen, ListEnd::kSignature, [&] { push(param(fn_kw, fn_flags)); },
+               MissingComma::kBetweenParameters);
     expect(Tok::RParen);
     return finish(NodeKind::Params, m);
   }
@@ -1662,13 +1694,7 @@ class Parser {
               "Simple has no inheritance: implement traits with `impl Trait for Type:` and compose fields",
               "not Simple", {{{b, prev_end()}, ""}}, false);
     }
-    if (at(Tok::KwWith)) {
-      advance();
-      while (true) {
-        push(type());
-        if (!eat(Tok::Comma)) break;
-      }
-    }
+    if (eat(Tok::KwWith)) comma_sequence([&] { push(type()); });
     push(members(kind));
     return finish(kind, m, name);
   }
@@ -1687,14 +1713,15 @@ class Parser {
 
   Node* members(NodeKind owner) {
     Mark m = mark();
-    bool brace = false;
-    std::vector<TextEdit> brace_edits;
-    std::size_t open = i_;
+    auto item = [&] { return member(owner); };
     if (at(Tok::LBrace)) {
-      brace = true;
-      brace_edits = open_brace_body();
-    } else if (at(Tok::Colon)) {
-      advance();
+      brace_items("bodies are written with `:` and indentation, not braces", "braces do not make a body in Simple",
+                  [&] { return at(Tok::Newline) || at(Tok::Semi) || at(Tok::Indent) || at(Tok::Dedent); }, item);
+      block_end_ = i_;
+      if (at(Tok::Semi)) advance();
+      return finish(NodeKind::Members, m);
+    }
+    if (eat(Tok::Colon)) {
       if (!at(Tok::Newline)) {  // one-line form: struct Point: x: i64; y: i64
         while (!at_stmt_end() || at(Tok::Semi)) {
           std::size_t before = i_;
@@ -1702,7 +1729,7 @@ class Parser {
             advance();
             continue;
           }
-          push(member(owner));
+          push(item());
           if (i_ == before) break;
         }
         return finish(NodeKind::Members, m);
@@ -1712,38 +1739,17 @@ class Parser {
     } else if (at_stmt_end()) {
       return finish(NodeKind::Members, m);  // `struct Empty` / a forward declaration
     } else {
-      expect(Tok::Colon);
-      sync_statement();
+      expect(Tok::Colon);  // even when it repairs the `:`, the body is skipped
+      skip_missing_body();
       Node* n = finish(NodeKind::Members, m);
       n->completeness = Completeness::Partial;
-      block_end_ = i_;
       return n;
     }
-    if (brace) {
-      body_items(
-          Tok::RBrace,
-          [&] { return at(Tok::Newline) || at(Tok::Semi) || at(Tok::Indent) || at(Tok::Dedent); },
-          [&] { return member(owner); });
-      close_brace_body(open, std::move(brace_edits),
-                       "bodies are written with `:` and indentation, not braces",
-                       "braces do not make a body in Simple");
-      block_end_ = i_;
-      if (at(Tok::Semi)) advance();
-      return finish(NodeKind::Members, m);
-    }
-    eat(Tok::Newline);
-    if (!eat(Tok::Indent)) {
-      error_here("E0203", "expected an indented body", "this line should be indented");
-      Node* n = finish(NodeKind::Members, m);
-      n->completeness = Completeness::Partial;
-      block_end_ = i_;
-      return n;
-    }
-    body_items(
-        Tok::Dedent, [&] { return at(Tok::Newline) || at(Tok::Semi); }, [&] { return member(owner); });
-    eat(Tok::Dedent);
-    block_end_ = i_;
-    return finish(NodeKind::Members, m);
+    bool indented = indented_items("expected an indented body", "this line should be indented",
+                                   [&] { return at(Tok::Newline) || at(Tok::Semi); }, item);
+    Node* n = finish(NodeKind::Members, m);
+    if (!indented) n->completeness = Completeness::Partial;
+    return n;
   }
 
   Node* member(NodeKind owner) {
@@ -1819,9 +1825,7 @@ class Parser {
     }
     error_here("E0205", fmt::format("expected a member (a field `name: Type`, a method, ...), found {}", found()),
                "not a member");
-    Mark m = mark();
-    sync_statement();
-    return finish(NodeKind::Error, m);
+    return skip_statement(mark());
   }
 
   Node* field() {
@@ -1841,7 +1845,7 @@ class Parser {
     if (at(Tok::LParen)) {
       Mark pm = mark();
       advance();
-      comma_separated(Tok::RParen, ListEnd::kLine,
+      comma_list(Tok::RParen, ListEnd::kLine,
                       [&] { maybe_labelled(NodeKind::Field, [&] { return type(); }); });
       expect(Tok::RParen);
       push(finish(NodeKind::Params, pm));
@@ -1918,7 +1922,7 @@ class Parser {
     if (at(Tok::LParen) && tok().has(kSpaceBefore)) {
       Mark m = mark();
       advance();
-      comma_separated(Tok::RParen, ListEnd::kFile, [&] { push(name_or_missing()); });
+      comma_list(Tok::RParen, ListEnd::kBracket, [&] { push(name_or_missing()); });
       expect(Tok::RParen);
       push(finish(NodeKind::UseItem, m));
     }
@@ -1932,25 +1936,19 @@ class Parser {
   void use_items() {
     Mark m = mark();
     advance();
-    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
-      std::size_t before = i_;
-      if (at(Tok::Newline) || at(Tok::Indent) || at(Tok::Dedent)) {
-        advance();
-        continue;
-      }
+    comma_list(Tok::RBrace, ListEnd::kBracket, [&] {
       if (at(Tok::Star)) {  // `use a.{*}`: the wildcard written as an item
         Node* all = take_leaf(NodeKind::UseItem);
         all->flags |= kFlagWildcard;
         push(all);
-      } else {
-        Mark im = mark();
-        std::uint32_t name = static_cast<std::uint32_t>(i_);
-        push(name_or_missing());
-        if (eat(Tok::KwAs)) push(name_or_missing());
-        push(finish(NodeKind::UseItem, im, name));
+        return;
       }
-      if (!eat(Tok::Comma) || i_ == before) break;
-    }
+      Mark im = mark();
+      std::uint32_t name = static_cast<std::uint32_t>(i_);
+      push(name_or_missing());
+      if (eat(Tok::KwAs)) push(name_or_missing());
+      push(finish(NodeKind::UseItem, im, name));
+    });
     expect(Tok::RBrace);
     push(finish(NodeKind::UseItem, m));
   }
@@ -2189,53 +2187,36 @@ class Parser {
     }
     advance();
     push(expression());
-    arms(m, NodeKind::Match);
+    arms(NodeKind::Match);
     return finish(NodeKind::Match, m);
   }
 
   Node* receive_stmt() {
     Mark m = mark();
     advance();
-    arms(m, NodeKind::Receive);
+    arms(NodeKind::Receive);
     return finish(NodeKind::Receive, m);
   }
 
-  void arms(Mark, NodeKind owner) {
-    bool brace = false;
-    std::vector<TextEdit> brace_edits;
-    std::size_t open = i_;
+  void arms(NodeKind owner) {
+    auto is_separator = [&] { return at(Tok::Newline) || at(Tok::Semi) || at(Tok::Comma); };
+    auto item = [&] { return arm(owner); };
     if (at(Tok::LBrace)) {
-      brace = true;
-      brace_edits = open_brace_body();
-    } else {
-      if (!eat(Tok::Colon)) {
-        if (at(Tok::Newline) && at(1) == Tok::Indent) {
-          missing_colon_before_block();
-        } else {
-          expect(Tok::Colon);
-          sync_statement();
-          block_end_ = i_;
-          return;
-        }
-      }
-      eat(Tok::Newline);
-      if (!eat(Tok::Indent)) {
-        error_here("E0203", "expected indented `case` arms", "the arms should be indented below");
-        block_end_ = i_;
+      brace_items("the arms of a `match` follow `:` on indented lines, not braces", "braces do not make a block in Simple",
+                  is_separator, item);
+      block_end_ = i_;
+      return;
+    }
+    if (!eat(Tok::Colon)) {
+      if (at(Tok::Newline) && at(1) == Tok::Indent) {
+        missing_colon_before_block();
+      } else {
+        expect(Tok::Colon);  // even when it repairs the `:`, the arms are skipped
+        skip_missing_body();
         return;
       }
     }
-    body_items(
-        brace ? Tok::RBrace : Tok::Dedent,
-        [&] { return at(Tok::Newline) || at(Tok::Semi) || at(Tok::Comma); }, [&] { return arm(owner); });
-    if (brace) {
-      close_brace_body(open, std::move(brace_edits),
-                       "the arms of a `match` follow `:` on indented lines, not braces",
-                       "braces do not make a block in Simple");
-    } else {
-      eat(Tok::Dedent);
-    }
-    block_end_ = i_;
+    indented_items("expected indented `case` arms", "the arms should be indented below", is_separator, item);
   }
 
   Node* arm(NodeKind owner) {
@@ -2247,11 +2228,7 @@ class Parser {
       return finish_arm(finish(NodeKind::After, m));
     }
     if (eat(Tok::KwCase)) {
-      push(pattern());
-      while (at(Tok::Comma)) {
-        advance();
-        push(pattern());
-      }
+      comma_sequence([&] { push(pattern()); });
     } else if (eat(Tok::Pipe)) {
       push(pattern());
     } else if (at_word("default") && at(1) == Tok::Colon) {
@@ -2261,12 +2238,10 @@ class Parser {
     } else if (at(Tok::KwElse)) {
       push(take_leaf(NodeKind::PatWild));
     } else if (caseless_arm_ahead()) {  // `Ok(v): v` / `None:` + block: real code leaves out `case`
-      push(pattern());
-      while (eat(Tok::Comma)) push(pattern());
+      comma_sequence([&] { push(pattern()); });
     } else {
       error_here("E0208", fmt::format("expected a `case` arm, found {}", found()), "arms start with `case` or `|`");
-      sync_statement();
-      return finish(NodeKind::Error, m);
+      return skip_statement(m);
     }
     if (at(Tok::KwIf)) {
       advance();
@@ -2401,7 +2376,7 @@ class Parser {
         }
         if (at(Tok::LParen)) {
           advance();
-          comma_separated(Tok::RParen, ListEnd::kStatement,
+          comma_list(Tok::RParen, ListEnd::kStatement,
                           [&] { maybe_labelled(NodeKind::PatField, [&] { return pattern(); }); });
           expect(Tok::RParen);
           return finish(NodeKind::PatVariant, m, name);
@@ -2419,13 +2394,13 @@ class Parser {
       }
       case Tok::LParen: {
         advance();
-        comma_separated(Tok::RParen, ListEnd::kStatement, [&] { push(pattern()); });
+        comma_list(Tok::RParen, ListEnd::kStatement, [&] { push(pattern()); });
         expect(Tok::RParen);
         return finish(NodeKind::PatTuple, m);
       }
       case Tok::LBracket: {
         advance();
-        comma_separated(Tok::RBracket, ListEnd::kStatement, [&] { push(pattern()); });
+        comma_list(Tok::RBracket, ListEnd::kStatement, [&] { push(pattern()); });
         expect(Tok::RBracket);
         return finish(NodeKind::PatArray, m);
       }
@@ -2458,7 +2433,7 @@ class Parser {
 
   void struct_pattern_fields() {
     advance();
-    comma_separated(Tok::RBrace, ListEnd::kFile,
+    comma_list(Tok::RBrace, ListEnd::kBracket,
                     [&] { maybe_labelled(NodeKind::PatField, [&] { return pattern(); }); });
     expect(Tok::RBrace);
   }
@@ -2493,7 +2468,7 @@ class Parser {
       }
       case Tok::LParen: {
         advance();
-        comma_separated(Tok::RParen, ListEnd::kLine,
+        comma_list(Tok::RParen, ListEnd::kLine,
                         [&] { maybe_labelled(NodeKind::Field, [&] { return type(); }); });
         expect(Tok::RParen);
         t = finish(NodeKind::TypeTuple, m);
@@ -2502,7 +2477,7 @@ class Parser {
       case Tok::KwFn: {
         advance();
         expect(Tok::LParen);
-        comma_separated(Tok::RParen, ListEnd::kLine, [&] {
+        comma_list(Tok::RParen, ListEnd::kLine, [&] {
           if (at(Tok::Ident) && at(1) == Tok::Colon) {
             advance();
             advance();
@@ -2579,7 +2554,7 @@ class Parser {
     if (at(Tok::Lt)) {
       Mark gm = mark();
       advance();
-      comma_separated(Tok::Gt, ListEnd::kLine, [&] { push(type()); });
+      comma_list(Tok::Gt, ListEnd::kLine, [&] { push(type()); });
       expect(Tok::Gt);
       push(finish(NodeKind::GenericArgs, gm));
     } else if (at(Tok::LBracket) && !tok().has(kSpaceBefore) && at(1) != Tok::RBracket) {
@@ -2973,7 +2948,7 @@ class Parser {
   Node* generic_args(Node* e) {
     Mark m = mark();
     advance();
-    comma_separated(Tok::Gt, ListEnd::kLine, [&] { push(type()); });
+    comma_list(Tok::Gt, ListEnd::kLine, [&] { push(type()); });
     expect(Tok::Gt);
     Node* args = finish(NodeKind::GenericArgs, m);
     return wrap(NodeKind::GenericArgs, e, {args});
@@ -2992,7 +2967,7 @@ class Parser {
     m.tok = static_cast<std::uint32_t>(token_index_of(name));
     push(name);
     advance();
-    comma_separated(Tok::RBrace, ListEnd::kFile, [&] { push(argument()); });
+    comma_list(Tok::RBrace, ListEnd::kBracket, [&] { push(argument()); });
     expect(Tok::RBrace);
     return finish(NodeKind::StructLit, m);
   }
@@ -3111,16 +3086,7 @@ class Parser {
 
   void paren_arguments() {
     advance();
-    while (!at(Tok::RParen) && !at(Tok::Eof)) {
-      std::size_t before = i_;
-      if (at(Tok::Newline) || at(Tok::Indent) || at(Tok::Dedent)) {
-        advance();
-        continue;
-      }
-      push(argument());
-      if (at(Tok::RParen) || i_ == before) break;
-      if (!list_comma(starts_expression() && !at_stmt_end(), "arguments")) break;
-    }
+    comma_list(Tok::RParen, ListEnd::kBracket, [&] { push(argument()); }, MissingComma::kBetweenArguments);
     expect(Tok::RParen);
   }
 
@@ -3242,11 +3208,7 @@ class Parser {
       return inner;
     }
     push(first);
-    if (at(Tok::KwFor)) {  // generator expression
-      comprehension_tail();
-      expect(Tok::RParen);
-      return finish(NodeKind::Comprehension, m);
-    }
+    if (at(Tok::KwFor)) return trailing_comprehension(m, Tok::RParen);  // a generator expression
     while (eat(Tok::Comma)) {
       if (at(Tok::RParen)) break;
       std::size_t before = i_;
@@ -3264,6 +3226,13 @@ class Parser {
       push(binary(kOr));
       if (eat(Tok::KwIf)) push(binary(kOr));
     }
+  }
+
+  // The loops after the element, `for x in xs [if p]`..., and the closing bracket.
+  Node* trailing_comprehension(const Mark& m, Tok close) {
+    comprehension_tail();
+    expect(close);
+    return finish(NodeKind::Comprehension, m);
   }
 
   // The short grammar `[for x in xs if p: e]` and `{for x in xs: (k, v)}`: the loop first, the
@@ -3284,21 +3253,8 @@ class Parser {
     Mark m = mark();
     advance();
     if (at(Tok::KwFor)) return leading_comprehension(m, Tok::RBracket);
-    while (!at(Tok::RBracket) && !at(Tok::Eof)) {
-      std::size_t before = i_;
-      if (at(Tok::Newline) || at(Tok::Indent) || at(Tok::Dedent)) {
-        advance();
-        continue;
-      }
-      push(argument());
-      if (at(Tok::KwFor)) {
-        comprehension_tail();
-        expect(Tok::RBracket);
-        return finish(NodeKind::Comprehension, m);
-      }
-      if (at(Tok::RBracket) || i_ == before) break;
-      if (!list_comma(starts_expression(), "elements")) break;
-    }
+    comma_list(Tok::RBracket, ListEnd::kBracket, [&] { push(argument()); }, MissingComma::kBetweenElements);
+    if (at(Tok::KwFor)) return trailing_comprehension(m, Tok::RBracket);  // [x * x for x in xs]
     expect(Tok::RBracket);
     return finish(NodeKind::Array, m);
   }
@@ -3308,36 +3264,26 @@ class Parser {
     advance();
     bool set = false;
     if (at(Tok::KwFor)) return leading_comprehension(m, Tok::RBrace);
-    while (!at(Tok::RBrace) && !at(Tok::Eof)) {
-      std::size_t before = i_;
-      if (at(Tok::Newline) || at(Tok::Indent) || at(Tok::Dedent)) {
-        advance();
-        continue;
-      }
+    comma_list(Tok::RBrace, ListEnd::kBracket, [&] {
       if (at(Tok::StarStar) || at(Tok::Ellipsis)) {
         Mark sm = mark();
         advance();
         push(expression());
         push(finish(NodeKind::Spread, sm));
+        return;
+      }
+      Mark em = mark();
+      Node* key = expression();
+      if (eat(Tok::Colon)) {
+        push(key);
+        push(expression());
+        push(finish(NodeKind::Entry, em));
       } else {
-        Mark em = mark();
-        Node* key = expression();
-        if (eat(Tok::Colon)) {
-          push(key);
-          push(expression());
-          push(finish(NodeKind::Entry, em));
-        } else {
-          set = true;
-          push(key);
-        }
+        set = true;
+        push(key);
       }
-      if (at(Tok::KwFor)) {
-        comprehension_tail();
-        expect(Tok::RBrace);
-        return finish(NodeKind::Comprehension, m);
-      }
-      if (!eat(Tok::Comma) || i_ == before) break;
-    }
+    });
+    if (at(Tok::KwFor)) return trailing_comprehension(m, Tok::RBrace);  // {k: v for k, v in items}
     expect(Tok::RBrace);
     return finish(set ? NodeKind::Set : NodeKind::Dict, m);
   }

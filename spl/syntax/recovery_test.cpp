@@ -155,6 +155,12 @@ TEST(Recovery, DeletionRepairForStrayToken) {
   EXPECT_EQ(edits[0].span.end, 20u);
   EXPECT_EQ(edits[0].replacement, "");  // a deletion
   EXPECT_EQ(apply_fixits(p->source, p->diags).text, "val p = Point(x: 1, y: 2)\n");
+  // The list goes on after the stray `,`: the call keeps `y: 2`.
+  const Node* call = p->result.root->kid(0)->kid(2);
+  ASSERT_EQ(call->kind, NodeKind::Call);
+  ASSERT_EQ(call->count, 4u);
+  EXPECT_EQ(call->kid(2)->kind, NodeKind::Missing);
+  EXPECT_EQ(name_of(*p, call->kid(3)), "y");
 }
 
 TEST(Recovery, ReplacementRepairForAssignmentInCondition) {
