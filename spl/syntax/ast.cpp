@@ -17,7 +17,7 @@ constexpr std::pair<std::uint16_t, std::string_view> kFlagNames[] = {
     {kFlagPub, "pub"},           {kFlagStatic, "static"},     {kFlagMutating, "me"},        {kFlagExtern, "extern"},
     {kFlagAsync, "async"},       {kFlagMutable, "mutable"},   {kFlagNoParen, "noparen"},    {kFlagInclusive, "inclusive"},
     {kFlagVariadic, "variadic"}, {kFlagWildcard, "wildcard"}, {kFlagConst, "const"},        {kFlagBlockArg, "blockarg"},
-    {kFlagVolatile, "volatile"},
+    {kFlagVolatile, "volatile"}, {kFlagLazy, "lazy"},
 };
 
 void dump_details(const Node* n, const std::vector<Token>& tokens, std::string& out) {

@@ -57,6 +57,23 @@ TEST(Parser, Bindings) {
   expect_clean("val d: Dict<text, i64> = {\"a\": 1}\nval s = {1, 2}\nval e = {}\n");
 }
 
+TEST(Parser, LazyIsAFlag) {
+  auto p = run("lazy val z = f()\nval y = 1\n");
+  EXPECT_TRUE(p->diags.empty());
+  EXPECT_TRUE(p->result.root->kid(0)->has(kFlagLazy));
+  EXPECT_FALSE(p->result.root->kid(1)->has(kFlagLazy));
+}
+
+TEST(Parser, PipeLambdaKeepsParameterTypes) {
+  auto p = run("val f = |x: i64, y| x + y\n");
+  std::string d = p->dump();
+  EXPECT_TRUE(p->diags.empty()) << d;
+  EXPECT_NE(d.find("Params [8,19)\n        Param [9,15) \"x\"\n          TypeName [12,15) \"i64\"\n"
+                   "        Param [17,18) \"y\"\n"),
+            std::string::npos)
+      << d;
+}
+
 TEST(Parser, TypesAndGenerics) {
   expect_clean("struct PersistentVec<T>:\n    root: VecNode<T>?\n    size: i64 = 0\n    tags: [text]\n    m: {text: [i64]}\n");
   expect_clean("type Handler = fn(Event) -> ()\ntype StringMap<V> = Map<text, V>\nval u: i64 | text = 1\n");

@@ -286,7 +286,6 @@ Node* Parser::param(std::size_t fn_kw, std::uint16_t& fn_flags) {
 Node* Parser::binding(std::uint16_t flags) {
   Mark m = mark();
   std::size_t kw = i_;
-  std::uint32_t kw_tok = static_cast<std::uint32_t>(i_);
   if (at(Tok::KwVar)) {
     flags |= kFlagMutable;
   } else if (at_word("const")) {
@@ -300,6 +299,7 @@ Node* Parser::binding(std::uint16_t flags) {
               "write `val`", {replace_tok(kw, "val")});
     }
   } else if (at_word("lazy")) {
+    flags |= kFlagLazy;
     advance();
   } else if (at_word("let")) {
     bool mut = at_word("mut", 1);
@@ -339,7 +339,6 @@ Node* Parser::binding(std::uint16_t flags) {
     advance();
     push(colon_block());
   }
-  (void)kw_tok;
   Node* n = finish(NodeKind::Binding, m, name);
   n->flags |= flags;
   return n;

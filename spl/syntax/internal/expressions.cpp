@@ -639,8 +639,11 @@ Node* Parser::pipe_lambda() {
   } else {
     advance();
     while (at(Tok::Ident)) {
-      push(take_leaf(NodeKind::Param));
-      if (eat(Tok::Colon)) type();
+      Mark one = mark();
+      std::uint32_t name = static_cast<std::uint32_t>(i_);
+      advance();
+      if (eat(Tok::Colon)) push(type());  // |x: T|
+      push(finish(NodeKind::Param, one, name));
       if (!eat(Tok::Comma)) break;
     }
     expect(Tok::Pipe);
