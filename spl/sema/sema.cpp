@@ -758,8 +758,8 @@ class Analyzer {
         collect_use_item(n->kids[i], scope, n);
       }
     if (items || n->count == 0) return;
-    const Node* last = n->kids[n->count - 1];
-    if (last && last->kind == NodeKind::Name && is_ident_text(name_of(last)))
+    const Node* last = n->kids[n->count - 1];  // the imported name, or its Alias
+    if (last && (last->kind == NodeKind::Name || last->kind == NodeKind::Alias) && is_ident_text(name_of(last)))
       declare(scope, name_of(last), SymKind::Import, nullptr, span_of_token(last));
   }
 
@@ -777,14 +777,9 @@ class Analyzer {
     auto track = [&](Symbol* s) {
       if (!reexport) imports_.push_back(s);
     };
-    const Node* a = item->kid(0);
-    const Node* b = item->kid(1);
-    bool alias = item->count == 2 && a && b && a->kind == NodeKind::Name && b->kind == NodeKind::Name &&
-                 b->begin > a->end && b->begin <= src_.size() &&
-                 src_.substr(a->end, b->begin - a->end).find("as") != std::string_view::npos;
-    if (alias) {
-      if (is_ident_text(name_of(b)))
-        track(declare(scope, name_of(b), SymKind::Import, item, span_of_token(b)));
+    if (const Node* alias = item->kid(item->count - 1); alias && alias->kind == NodeKind::Alias) {
+      if (is_ident_text(name_of(alias)))
+        track(declare(scope, name_of(alias), SymKind::Import, item, span_of_token(alias)));
       return;
     }
     for (std::uint32_t i = 0; i < item->count; ++i) {

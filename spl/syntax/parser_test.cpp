@@ -158,6 +158,15 @@ TEST(Parser, Modules) {
   expect_clean("use compiler.frontend.core.parser_preprocessor (a, b)\n");
 }
 
+TEST(Parser, UseAliasIsNotAPathSegment) {
+  std::string d = run("use a.b as c\nuse a.{b as c, d}\n")->dump();
+  EXPECT_NE(d.find("Use [0,12)\n    Name [4,5) \"a\"\n    Name [6,7) \"b\"\n    Alias [11,12) \"c\"\n"), std::string::npos) << d;
+  EXPECT_NE(d.find("UseItem [20,26) \"b\"\n        Name [20,21) \"b\"\n        Alias [25,26) \"c\"\n"
+                   "      UseItem [28,29) \"d\"\n        Name [28,29) \"d\"\n"),
+            std::string::npos)
+      << d;
+}
+
 TEST(Parser, UseBraceWildcard) {
   expect_clean("use std.array_advanced.{*}\nuse a.b.{x, *}\n");
   auto p = run("use m.{*}\n");

@@ -408,22 +408,17 @@ class ModuleCompiler {
   }
 
   void import(Node* n) {
-    // Use kids: path Names (leading dots in the text), then UseItem list or a single name.
+    // Use kids: path Names (leading dots in the text), then a UseItem list or an Alias.
     std::vector<std::string> path;
     std::vector<std::pair<std::string, std::string>> items;  // (name, alias)
+    std::string alias;                                       // `use a.b.X as Y`
     bool wildcard = n->has(syntax::kFlagWildcard);
     for (std::uint32_t i = 0; i < n->count; ++i) {
       Node* k = n->kids[i];
       if (k == nullptr) continue;
       if (k->kind == NodeKind::Name) path.emplace_back(text(k));
-      if (k->kind == NodeKind::UseItem) {
-        if (k->count > 0 && k->kids[0] && k->kids[0]->kind == NodeKind::UseItem) {
-          for (std::uint32_t j = 0; j < k->count; ++j)
-            if (k->kids[j]) items.emplace_back(std::string(tok_text(k->kids[j])), std::string(tok_text(k->kids[j])));
-        } else {
-          items.emplace_back(std::string(tok_text(k)), std::string(tok_text(k)));
-        }
-      }
+      if (k->kind == NodeKind::Alias) alias = text(k);
+      if (k->kind == NodeKind::UseItem) imported_items(k, items, wildcard);
     }
     int dots = 0;
     for (char c : text(n).substr(3)) {
@@ -439,7 +434,7 @@ class ModuleCompiler {
       std::string pfile = parent.empty() ? std::string() : vm_.resolve_module(dir, parent, dots);
       if (!pfile.empty() && (whole.empty() || whole == pfile)) {
         file = pfile;
-        items.emplace_back(path.back(), path.back());
+        items.emplace_back(path.back(), alias.empty() ? path.back() : alias);
       }
     }
     if (!file.empty()) vm_.load_module(file);
@@ -460,6 +455,23 @@ class ModuleCompiler {
         fail(n, fmt::format("module `{}` has no `{}`", join(path), name));
       }
       // An unknown non-std module: names stay unresolved and are reported where used.
+    }
+  }
+
+  // The (name, alias) pairs of `{x, y as z}` (UseItems) or `(x, y)` (Names); `{*}` is a wildcard.
+  void imported_items(Node* list, std::vector<std::pair<std::string, std::string>>& items, bool& wildcard) {
+    for (std::uint32_t i = 0; i < list->count; ++i) {
+      Node* item = list->kids[i];
+      if (item == nullptr) continue;
+      if (item->has(syntax::kFlagWildcard)) {
+        wildcard = true;
+      } else if (item->kind == NodeKind::Name) {
+        items.emplace_back(text(item), text(item));
+      } else if (item->kind == NodeKind::UseItem) {
+        std::string name(tok_text(item));
+        Node* last = item->kid(item->count - 1);
+        items.emplace_back(name, last && last->kind == NodeKind::Alias ? std::string(text(last)) : name);
+      }
     }
   }
 

@@ -165,6 +165,24 @@ TEST(Vm, SafeIndex) {
             "0\nevaluated\n2\nnil\n");
 }
 
+// `use m.{x as y}`, `use m.x as y`, `use m.{*}` and `use m (x, y)` bring in what they name.
+TEST(Vm, ImportForms) {
+  std::string dir = testing::TempDir() + "spl_vm_import_forms";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/m.spl") << "fn double(x: i64) -> i64: x * 2\nval K: i64 = 7\n";
+  testing::internal::CaptureStdout();
+  {
+    Options o;
+    o.std_root = std::string(SPL_SOURCE_DIR) + "/lib/std";
+    Vm vm(o);
+    vm.run_source(dir + "/main.spl",
+                  "use m.{double as twice}\nuse m.K as k\nprint twice(k)\nuse m (double)\nprint double(1)\n"
+                  "use m.{*}\nprint K\n",
+                  {});
+  }
+  EXPECT_EQ(testing::internal::GetCapturedStdout(), "14\n2\n7\n");
+}
+
 // A struct imported from another module is built without its defaulted fields: the defaults are
 // computed by the defining module (this crashed the compiler, which looked for the defaults'
 // syntax nodes in its own file), in that module's scope.

@@ -572,7 +572,7 @@ Node* Parser::use_decl() {
     advance();
   }
   use_path(flags);
-  if (eat(Tok::KwAs)) push(name_or_missing());
+  if (eat(Tok::KwAs)) push(alias());
   Node* n = finish(NodeKind::Use, m);
   n->flags |= flags;
   return n;
@@ -612,6 +612,14 @@ void Parser::use_path(std::uint16_t& flags) {
   }
 }
 
+// The name after `as` in `use a.b as c` and `use a.{b as c}`: an Alias leaf, so that it is not
+// read as one more segment of the path.
+Node* Parser::alias() {
+  Node* n = name_or_missing();
+  if (n->kind == NodeKind::Name) n->kind = NodeKind::Alias;
+  return n;
+}
+
 void Parser::use_items() {
   Mark m = mark();
   advance();
@@ -625,7 +633,7 @@ void Parser::use_items() {
     Mark im = mark();
     std::uint32_t name = static_cast<std::uint32_t>(i_);
     push(name_or_missing());
-    if (eat(Tok::KwAs)) push(name_or_missing());
+    if (eat(Tok::KwAs)) push(alias());
     push(finish(NodeKind::UseItem, im, name));
   });
   expect(Tok::RBrace);

@@ -365,6 +365,7 @@ class Parser {
   Node* use_decl();
   void use_path(std::uint16_t& flags);
   void use_items();
+  Node* alias();
   Node* from_import();
 
   // ---- statements, blocks and control flow (statements.cpp) -----------------------------------
