@@ -577,18 +577,13 @@ class Analyzer {
   bool import_wildcard(const Node* use) {
     if (options_.path.empty() || use->completeness != Completeness::Complete) return false;
     std::vector<std::string> segments;
-    const Node* first = nullptr;
+    bool relative = false;  // `use .helpers.*`
     for (std::uint32_t i = 0; i < use->count; ++i) {
       const Node* k = use->kids[i];
-      if (k == nullptr || k->kind != NodeKind::Name) continue;
-      if (first == nullptr) first = k;
-      segments.emplace_back(name_of(k));
+      if (k != nullptr && k->kind == NodeKind::Relative) relative = true;
+      if (k != nullptr && k->kind == NodeKind::Name) segments.emplace_back(name_of(k));
     }
-    if (first == nullptr || first->begin < use->begin || first->begin > src_.size()) return false;
-    // `use .helpers.*`: a dot right before the first segment makes the path relative.
-    std::string_view before = src_.substr(use->begin, first->begin - use->begin);
-    while (!before.empty() && before.back() == ' ') before.remove_suffix(1);
-    bool relative = !before.empty() && before.back() == '.';
+    if (segments.empty()) return false;
     std::string file = internal::resolve_module(options_.path, relative, segments);
     if (file.empty()) return false;
     std::optional<std::vector<std::string>> names = internal::module_names(file);

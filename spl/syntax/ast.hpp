@@ -16,7 +16,7 @@ namespace spl::syntax {
   X(Module) X(Error) X(Missing)                                                                          \
   X(Fn) X(Params) X(Param) X(GenericParams) X(GenericParam) X(Decorator) X(Attribute) X(Binding)          \
   X(Struct) X(Class) X(Enum) X(Variant) X(Trait) X(Impl) X(TypeAlias) X(Actor) X(Field) X(Members)        \
-  X(Use) X(UseItem) X(Alias) X(Export) X(Docstring)                                                      \
+  X(Use) X(UseItem) X(Alias) X(Relative) X(Export) X(Docstring)                                          \
   X(Block) X(ExprStmt) X(Assign) X(If) X(IfVal) X(For) X(While) X(Loop) X(Match) X(Arm) X(Return)        \
   X(Break) X(Continue) X(Pass) X(Defer) X(With) X(Unsafe) X(Receive) X(After) X(Assert) X(Try)           \
   X(Name) X(IntLit) X(FloatLit) X(StringLit) X(Interp) X(BoolLit) X(NilLit) X(Unit) X(Tuple) X(Array)    \

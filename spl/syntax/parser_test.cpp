@@ -167,6 +167,15 @@ TEST(Parser, UseAliasIsNotAPathSegment) {
       << d;
 }
 
+TEST(Parser, RelativeUseKeepsItsDots) {
+  std::string d = run("use ..pkg.x\nuse .u.{h}\nfrom .a import {b}\n")->dump();
+  EXPECT_NE(d.find("Use [0,11)\n    Relative [4,6) \"..\"\n    Name [6,9) \"pkg\"\n"), std::string::npos) << d;
+  EXPECT_NE(d.find("Use [12,22)\n    Relative [16,17) \".\"\n    Name [17,18) \"u\"\n"), std::string::npos) << d;
+  EXPECT_NE(d.find("Use [23,41)\n    Relative [28,29) \".\"\n    Name [29,30) \"a\"\n"), std::string::npos) << d;
+  expect_clean("from ..pkg import {b}\n");
+  EXPECT_NE(run("from.reset()\n")->dump().find("ExprStmt [0,12)"), std::string::npos);  // a name `from`
+}
+
 TEST(Parser, UseBraceWildcard) {
   expect_clean("use std.array_advanced.{*}\nuse a.b.{x, *}\n");
   auto p = run("use m.{*}\n");

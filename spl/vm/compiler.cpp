@@ -408,22 +408,22 @@ class ModuleCompiler {
   }
 
   void import(Node* n) {
-    // Use kids: path Names (leading dots in the text), then a UseItem list or an Alias.
+    // Use kids: the Relative dots, path Names, then a UseItem list or an Alias.
     std::vector<std::string> path;
     std::vector<std::pair<std::string, std::string>> items;  // (name, alias)
     std::string alias;                                       // `use a.b.X as Y`
     bool wildcard = n->has(syntax::kFlagWildcard);
+    int dots = 0;
     for (std::uint32_t i = 0; i < n->count; ++i) {
       Node* k = n->kids[i];
       if (k == nullptr) continue;
+      if (k->kind == NodeKind::Relative) {
+        std::string_view written = text(k);
+        dots = static_cast<int>(std::count(written.begin(), written.end(), '.'));
+      }
       if (k->kind == NodeKind::Name) path.emplace_back(text(k));
       if (k->kind == NodeKind::Alias) alias = text(k);
       if (k->kind == NodeKind::UseItem) imported_items(k, items, wildcard);
-    }
-    int dots = 0;
-    for (char c : text(n).substr(3)) {
-      if (c == '.') ++dots;
-      else if (c != ' ') break;
     }
     std::string dir = std::filesystem::path(file_->path).parent_path().string();
     std::string file = vm_.resolve_module(dir, path, dots);

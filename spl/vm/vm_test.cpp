@@ -181,6 +181,16 @@ TEST(Vm, ImportForms) {
                   {});
   }
   EXPECT_EQ(testing::internal::GetCapturedStdout(), "14\n2\n7\n");
+  // Relative: from a subfolder, `..` is the folder above.
+  std::filesystem::create_directories(dir + "/sub");
+  testing::internal::CaptureStdout();
+  {
+    Options o;
+    o.std_root = std::string(SPL_SOURCE_DIR) + "/lib/std";
+    Vm vm(o);
+    vm.run_source(dir + "/sub/main.spl", "from ..m import {double}\nuse ..m.K\nprint double(K)\n", {});
+  }
+  EXPECT_EQ(testing::internal::GetCapturedStdout(), "14\n");
 }
 
 // A struct imported from another module is built without its defaulted fields: the defaults are

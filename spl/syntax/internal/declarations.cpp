@@ -578,8 +578,18 @@ Node* Parser::use_decl() {
   return n;
 }
 
+// The leading dots of a relative path (`use .utils`, `use ..parent.x`, `from .a import {x}`): a
+// Relative node spanning them, whose dots count the levels (one: the importing file's folder).
+void Parser::relative_dots() {
+  if (!at(Tok::Dot) && !at(Tok::DotDot)) return;
+  Mark m = mark();
+  std::uint32_t first = static_cast<std::uint32_t>(i_);
+  while (at(Tok::Dot) || at(Tok::DotDot)) advance();
+  push(finish(NodeKind::Relative, m, first));
+}
+
 void Parser::use_path(std::uint16_t& flags) {
-  while (at(Tok::Dot) || at(Tok::DotDot)) advance();  // relative: use .utils / use ..parent
+  relative_dots();
   while (true) {
     if (at(Tok::Ident) || at(Tok::Int) || (is_keyword(at()) && at(1) != Tok::Newline)) {
       push(take_leaf(NodeKind::Name));
@@ -644,6 +654,7 @@ Node* Parser::from_import() {
   Mark m = mark();
   advance();
   std::uint16_t flags = 0;
+  relative_dots();
   while (at(Tok::Ident) || at(Tok::Int) || at(Tok::Dot)) {
     if (at(Tok::Dot)) {
       advance();

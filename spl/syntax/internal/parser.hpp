@@ -363,6 +363,7 @@ class Parser {
   Node* field();
   Node* variant();
   Node* use_decl();
+  void relative_dots();
   void use_path(std::uint16_t& flags);
   void use_items();
   Node* alias();

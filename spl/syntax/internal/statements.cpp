@@ -137,7 +137,8 @@ Node* Parser::contextual_statement() {
   if (w == "type" && next == Tok::Ident && (at(2) == Tok::Eq || at(2) == Tok::Lt)) return finish_statement(type_alias());
   if (w == "alias" && next == Tok::Ident && at(2) == Tok::Eq) return finish_statement(type_alias());
   if ((w == "const" || w == "lazy") && (next == Tok::Ident || next == Tok::KwVal)) return finish_statement(binding(0));
-  if (w == "from" && next == Tok::Ident) return finish_statement(from_import());
+  bool relative = (next == Tok::Dot || next == Tok::DotDot) && tok(1).has(kSpaceBefore);  // not `from.x`
+  if (w == "from" && (next == Tok::Ident || relative)) return finish_statement(from_import());
   if (w == "unsafe" && next == Tok::Colon) return finish_statement(keyword_block(NodeKind::Unsafe));
   if (w == "asm" && asm_follows()) return finish_statement(asm_stmt());
   if ((w == "feature" || w == "scenario" || w == "given" || w == "when" || w == "then" || w == "and_then" ||
