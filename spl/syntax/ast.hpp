@@ -14,7 +14,8 @@ namespace spl::syntax {
 
 #define SPL_SYNTAX_NODES(X)                                                                              \
   X(Module) X(Error) X(Missing)                                                                          \
-  X(Fn) X(Params) X(Param) X(GenericParams) X(GenericParam) X(Decorator) X(Attribute) X(Binding)          \
+  X(Fn) X(Params) X(Param) X(GenericParams) X(GenericParam) X(Decorator) X(Attribute) X(Visibility)      \
+  X(Binding)                                                                                             \
   X(Struct) X(Class) X(Enum) X(Variant) X(Trait) X(Impl) X(TypeAlias) X(Actor) X(Field) X(Members)        \
   X(Use) X(UseItem) X(Alias) X(Relative) X(Export) X(Docstring)                                          \
   X(Block) X(ExprStmt) X(Assign) X(If) X(IfVal) X(For) X(While) X(Loop) X(Match) X(Arm) X(Return)        \

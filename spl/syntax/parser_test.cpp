@@ -94,6 +94,18 @@ TEST(Parser, Decorators) {
   expect_clean("@unsafe(reason: \"ffi\", capabilities: [ffi])\nextern fn rt_x() -> i64\n@always_inline\npub fn f(): 1\n");
 }
 
+TEST(Parser, DottedDecoratorsAndScopedPubAreKept) {
+  auto p = run("@std.deprecated(\"x\")\npub(friend) fn f(): 1\n");
+  std::string d = p->dump();
+  EXPECT_TRUE(p->diags.empty()) << d;
+  // The Fn's trailing kids: its decorator, then its visibility scope.
+  EXPECT_NE(d.find("    Decorator [0,20) \"std\"\n      FieldAccess [1,15) \".\"\n        Name [1,4) \"std\"\n"
+                   "        Name [5,15) \"deprecated\"\n      StringLit [16,19) \"\"x\"\"\n    Visibility [21,32) \"friend\"\n"),
+            std::string::npos)
+      << d;
+  EXPECT_TRUE(p->result.root->kid(0)->has(kFlagPub));
+}
+
 TEST(Parser, ModuleAttributeBeforeDocstring) {
   expect_clean("#[runtime_intrinsics]\n\"\"\"Boot code.\"\"\"\nval BASE: i64 = 0x1000\n");
   auto p = run("#[no_std]\n\"\"\"doc\"\"\"\n");

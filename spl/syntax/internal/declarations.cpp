@@ -19,8 +19,16 @@ Node* Parser::declaration() {
   while (true) {
     if (at(Tok::KwPub)) {
       flags |= kFlagPub;
+      Mark vm = mark();
       advance();
-      if (at(Tok::LParen)) skip_nested(Tok::LParen, Tok::RParen);  // pub(friend)
+      if (at(Tok::LParen)) {
+        // pub(friend), pub(package): a Visibility node naming the scope, a trailing kid of the
+        // declaration like its decorators.
+        std::size_t scope = i_ + 1;
+        skip_nested(Tok::LParen, Tok::RParen);
+        bool named = toks_[scope].kind == Tok::Ident || is_keyword(toks_[scope].kind);
+        push(finish(NodeKind::Visibility, vm, named ? static_cast<std::uint32_t>(scope) : kNoToken));
+      }
     } else if (at_word("public") || at_word("private") || at_word("protected")) {
       bool pub = text() == "public";
       std::vector<TextEdit> edits{pub ? replace_tok(i_, "pub") : delete_tok(i_)};
@@ -115,11 +123,13 @@ Node* Parser::decorator() {
   Mark m = mark();
   advance();
   std::uint32_t name = static_cast<std::uint32_t>(i_);
-  push(name_or_missing());
-  while (at(Tok::Dot) && at(1) == Tok::Ident) {
+  Node* callee = name_or_missing();
+  while (at(Tok::Dot) && at(1) == Tok::Ident) {  // @a.b: a field access, as in an expression
+    std::uint32_t dot = static_cast<std::uint32_t>(i_);
     advance();
-    advance();
+    callee = wrap(NodeKind::FieldAccess, callee, {take_leaf(NodeKind::Name)}, dot);
   }
+  push(callee);
   if (at(Tok::LParen)) paren_arguments();
   return finish(NodeKind::Decorator, m, name);
 }
