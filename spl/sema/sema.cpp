@@ -1088,18 +1088,15 @@ class Analyzer {
         visit_kids(n, ctx);
         return;
       case NodeKind::Binary:
-        if (has_token(n)) {
-          Tok op = toks_[n->token].kind;
-          if (op == Tok::Arrow) {  // data->normalize(): the right side names a method
-            visit(n->kid(0), ctx);
-            if (const Node* r = n->kid(1); r && r->kind == NodeKind::Call)
-              for (std::uint32_t i = 1; i < r->count; ++i) visit(r->kids[i], ctx);
-            return;
-          }
-          if (op == Tok::PipeGt || op == Tok::TildeGt || op == Tok::SlashSlash)
-            if (const Node* r = n->kid(1); r && r->kind == NodeKind::Call)
-              no_arity_.insert(r);  // the pipe adds an argument
+        if (n->op == syntax::Operator::Update) {  // data->normalize(): the right side names a method
+          visit(n->kid(0), ctx);
+          if (const Node* r = n->kid(1); r && r->kind == NodeKind::Call)
+            for (std::uint32_t i = 1; i < r->count; ++i) visit(r->kids[i], ctx);
+          return;
         }
+        if (n->op == syntax::Operator::Pipe || n->op == syntax::Operator::Layer || n->op == syntax::Operator::Parallel)
+          if (const Node* r = n->kid(1); r && r->kind == NodeKind::Call)
+            no_arity_.insert(r);  // the pipe adds an argument
         visit_kids(n, ctx);
         return;
       case NodeKind::For: {
@@ -1381,7 +1378,7 @@ class Analyzer {
       case NodeKind::BoolLit:
         return LitClass::Bool;
       case NodeKind::Unary:
-        if (has_token(n) && toks_[n->token].kind == Tok::Minus && n->count == 1) {
+        if (n->op == syntax::Operator::Neg && n->count == 1) {
           LitClass c = literal_class(n->kid(0));
           return c == LitClass::Int || c == LitClass::Float ? c : LitClass::None;
         }

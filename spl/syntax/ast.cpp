@@ -20,7 +20,13 @@ constexpr std::pair<std::uint16_t, std::string_view> kFlagNames[] = {
     {kFlagVolatile, "volatile"}, {kFlagLazy, "lazy"},
 };
 
-void dump_details(const Node* n, const std::vector<Token>& tokens, std::string& out) {
+constexpr std::string_view kOperatorSpellings[] = {
+#define SPL_SYNTAX_OPERATOR_SPELLING(name, spelling) spelling,
+    SPL_SYNTAX_OPERATORS(SPL_SYNTAX_OPERATOR_SPELLING)
+#undef SPL_SYNTAX_OPERATOR_SPELLING
+};
+
+void dump_details(const Node* n, std::string& out) {
   if (n->flags != 0) {
     out += " flags=";
     std::string_view sep;
@@ -31,11 +37,7 @@ void dump_details(const Node* n, const std::vector<Token>& tokens, std::string& 
       sep = "|";
     }
   }
-  bool token_shows_op = n->token != kNoToken && n->token < tokens.size() && tokens[n->token].kind == n->op;
-  if (n->op != Tok::Eof && !token_shows_op) {
-    std::string_view s = spelling(n->op);
-    out += fmt::format(" op={}", s.empty() ? describe(n->op) : s);
-  }
+  if (n->op != Operator::None) out += fmt::format(" op={}", operator_spelling(n->op));
 }
 
 void dump(const Node* n, std::string_view source, const std::vector<Token>& tokens, bool details, int depth,
@@ -53,7 +55,7 @@ void dump(const Node* n, std::string_view source, const std::vector<Token>& toke
   }
   if (n->completeness == Completeness::Partial) out += " partial";
   if (n->completeness == Completeness::Placeholder) out += " placeholder";
-  if (details) dump_details(n, tokens, out);
+  if (details) dump_details(n, out);
   out += '\n';
   for (std::uint32_t i = 0; i < n->count; ++i) dump(n->kids[i], source, tokens, details, depth + 1, out);
 }
@@ -61,6 +63,8 @@ void dump(const Node* n, std::string_view source, const std::vector<Token>& toke
 }  // namespace
 
 std::string_view node_kind_name(NodeKind kind) { return kNames[static_cast<std::size_t>(kind)]; }
+
+std::string_view operator_spelling(Operator op) { return kOperatorSpellings[static_cast<std::size_t>(op)]; }
 
 std::string dump_tree(const Node* root, std::string_view source, const std::vector<Token>& tokens, bool details) {
   std::string out;

@@ -59,6 +59,27 @@ inline constexpr std::uint16_t kFlagLazy = 8192;      // lazy val
 
 inline constexpr std::uint32_t kNoToken = 0xFFFFFFFFu;
 
+// What a Binary, Unary or Assign node computes, whatever its spelling (`and` and `&&` are And,
+// `^` and `xor` BitXor, the `=` of a repaired `if x = 1` Eq) and however the lexer split it
+// (`> >` is Shr, `not in` NotIn). An Assign holds None for `=` and `:=`, and the arithmetic of a
+// compound assignment (`+=` is Add). Other nodes hold None.
+#define SPL_SYNTAX_OPERATORS(X)                                                                          \
+  X(None, "") X(Pipe, "|>") X(Layer, "~>") X(Parallel, "//") X(Or, "or") X(Coalesce, "??") X(And, "and")  \
+  X(Eq, "==") X(Ne, "!=") X(Is, "is") X(In, "in") X(NotIn, "not in") X(Lt, "<") X(Le, "<=") X(Gt, ">")   \
+  X(Ge, ">=") X(BitOr, "|") X(BitXor, "^") X(BitAnd, "&") X(Shl, "<<") X(Shr, ">>") X(MatMul, "@")        \
+  X(Add, "+") X(Sub, "-") X(Mul, "*") X(Div, "/") X(Mod, "%") X(Pow, "**") X(Update, "->")               \
+  X(Neg, "-") X(Pos, "+") X(Not, "not") X(BitNot, "~") X(Receive, "<-") X(Yield, "yield")                \
+  X(Increment, "++") X(Decrement, "--")
+
+enum class Operator : std::uint8_t {
+#define SPL_SYNTAX_OPERATOR_ENUM(name, spelling) name,
+  SPL_SYNTAX_OPERATORS(SPL_SYNTAX_OPERATOR_ENUM)
+#undef SPL_SYNTAX_OPERATOR_ENUM
+};
+
+// "+", "not in", ...: how the operator is written (its usual spelling); empty for None.
+std::string_view operator_spelling(Operator op);
+
 struct Node {
   NodeKind kind = NodeKind::Error;
   Completeness completeness = Completeness::Complete;
@@ -67,9 +88,7 @@ struct Node {
   std::uint32_t end = 0;
   std::uint32_t token = kNoToken;  // main token index (name, operator, literal)
   std::uint32_t count = 0;
-  // The main token's kind, kept where `token` cannot be (the tokens of an interpolation hole are
-  // not in the file's token array): an operator's kind, `Shr` for a `>>` the lexer split in two.
-  Tok op = Tok::Eof;
+  Operator op = Operator::None;  // Binary, Unary and Assign nodes
   Node** kids = nullptr;
 
   Node* kid(std::uint32_t i) const { return i < count ? kids[i] : nullptr; }
@@ -80,8 +99,8 @@ std::string_view node_kind_name(NodeKind kind);
 
 // An indented, one-node-per-line rendering of the tree for `spl parse --dump` and tests:
 // `Fn [0,24) "add"` with ` partial` / ` placeholder` marks. With `details`, also each node's
-// flags (` flags=pub|static`) and an operator its main token does not show (` op=>>`), so that
-// two parses can be compared in full (scripts/parse_snapshot).
+// flags (` flags=pub|static`) and operator (` op=>>`), so that two parses can be compared in full
+// (scripts/parse_snapshot).
 std::string dump_tree(const Node* root, std::string_view source, const std::vector<Token>& tokens,
                       bool details = false);
 

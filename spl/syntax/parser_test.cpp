@@ -277,6 +277,40 @@ TEST(Parser, DetailedDumpShowsFlagsAndOperators) {
   EXPECT_EQ(p->dump().find("flags="), std::string::npos);
 }
 
+TEST(Parser, OperatorsAreAnEnum) {
+  auto op_of = [](const std::string& src) {
+    auto p = run(src);
+    const Node* n = p->result.root->kid(0);
+    if (n->kind == NodeKind::Binding) n = n->kid(2);
+    if (n->kind == NodeKind::ExprStmt) n = n->kid(0);
+    return n->op;
+  };
+  EXPECT_EQ(op_of("val a = x and y\n"), Operator::And);
+  EXPECT_EQ(op_of("val a = x && y\n"), Operator::And);  // E0340, parsed as meant
+  EXPECT_EQ(op_of("val a = x xor y\n"), Operator::BitXor);
+  EXPECT_EQ(op_of("val a = x not in y\n"), Operator::NotIn);
+  EXPECT_EQ(op_of("val a = x >> 2\n"), Operator::Shr);  // two `>` tokens
+  EXPECT_EQ(op_of("val a = x ?? 0\n"), Operator::Coalesce);
+  EXPECT_EQ(op_of("val a = -x\n"), Operator::Neg);
+  EXPECT_EQ(op_of("val a = not x\n"), Operator::Not);
+  EXPECT_EQ(op_of("x += 1\n"), Operator::Add);
+  EXPECT_EQ(op_of("x = 1\n"), Operator::None);
+  EXPECT_EQ(op_of("data->normalize()\n"), Operator::Update);
+  // `if x = 1` is repaired to a comparison: an Eq.
+  auto p = run("if x = 1:\n    go()\n");
+  EXPECT_EQ(p->result.root->kid(0)->kid(0)->op, Operator::Eq);
+  // In an interpolation hole the tokens are not the file's: the operator is still there.
+  auto q = run("print \"{a - b}\"\n");
+  EXPECT_EQ(q->result.root->kid(0)->kid(0)->kid(1)->kid(0)->op, Operator::Sub);
+  EXPECT_EQ(operator_spelling(Operator::NotIn), "not in");
+}
+
+TEST(Parser, AwaitIsAnAwaitNode) {
+  std::string d = run("async fn f():\n    val x = await g()\n    yield x\n")->dump();
+  EXPECT_NE(d.find("Await [26,35) \"await\""), std::string::npos) << d;
+  EXPECT_NE(d.find("Unary [40,47) \"yield\""), std::string::npos) << d;
+}
+
 TEST(Parser, NotBindsLooserThanComparison) {
   auto p = run("val b = not a == c\n");
   std::string d = p->dump();

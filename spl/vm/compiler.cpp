@@ -22,7 +22,7 @@ namespace {
 
 using syntax::Node;
 using syntax::NodeKind;
-using syntax::Tok;
+using syntax::Operator;
 
 // Stops compilation at the first problem; the message becomes a diagnostic at the node.
 struct Unsupported {
@@ -871,10 +871,10 @@ class ModuleCompiler {
 
   // ---- assignment -------------------------------------------------------------------------
   void assign(Node* s) {
-    Tok op = s->op;
+    Operator op = s->op;
     Node* target = s->kids[0];
     Node* value = s->kids[1];
-    if (op == Tok::Eq) {
+    if (op == Operator::None) {
       // `x = x.method(...)`: the receiver moves out of x for the call, so an update of a value
       // held once happens in place.
       if (target->kind == NodeKind::Name && value->kind == NodeKind::Call && value->count > 0 && value->kids[0] &&
@@ -900,12 +900,12 @@ class ModuleCompiler {
     }
     Op arith = Op::Add;
     switch (op) {
-      case Tok::PlusEq: arith = Op::Add; break;
-      case Tok::MinusEq: arith = Op::Sub; break;
-      case Tok::StarEq: arith = Op::Mul; break;
-      case Tok::SlashEq: arith = Op::Div; break;
-      case Tok::PercentEq: arith = Op::Mod; break;
-      case Tok::StarStarEq: arith = Op::Pow; break;
+      case Operator::Add: arith = Op::Add; break;
+      case Operator::Sub: arith = Op::Sub; break;
+      case Operator::Mul: arith = Op::Mul; break;
+      case Operator::Div: arith = Op::Div; break;
+      case Operator::Mod: arith = Op::Mod; break;
+      case Operator::Pow: arith = Op::Pow; break;
       default: fail(s, fmt::format("assignment operator `{}` is not supported", tok_text(s)));
     }
     if (target->kind == NodeKind::Name) {
@@ -1075,13 +1075,13 @@ class ModuleCompiler {
   // ---- control flow -----------------------------------------------------------------------
   void cond_jump_false(Node* cond, std::vector<std::size_t>& fails) {
     std::uint16_t save = fs_->free;
-    if (cond->kind == NodeKind::Binary && (cond->op == Tok::KwAnd || cond->op == Tok::AmpAmp)) {
+    if (cond->kind == NodeKind::Binary && cond->op == Operator::And) {
       // Short-circuit by jumps: either side false fails the whole condition.
       cond_jump_false(cond->kids[0], fails);
       cond_jump_false(cond->kids[1], fails);
       return;
     }
-    if (cond->kind == NodeKind::Binary && (cond->op == Tok::KwOr || cond->op == Tok::PipePipe)) {
+    if (cond->kind == NodeKind::Binary && cond->op == Operator::Or) {
       // A true left side skips the right one; a false one falls to it.
       std::vector<std::size_t> left_fails;
       cond_jump_false(cond->kids[0], left_fails);
@@ -1095,12 +1095,12 @@ class ModuleCompiler {
       // A comparison decides the jump itself, without a bool in between.
       Op fused = Op::Extra;
       switch (cond->op) {
-        case Tok::Lt: fused = Op::JumpIfNotLt; break;
-        case Tok::LtEq: fused = Op::JumpIfNotLe; break;
-        case Tok::Gt: fused = Op::JumpIfNotGt; break;
-        case Tok::GtEq: fused = Op::JumpIfNotGe; break;
-        case Tok::EqEq: fused = Op::JumpIfNotEq; break;
-        case Tok::NotEq: fused = Op::JumpIfNotNe; break;
+        case Operator::Lt: fused = Op::JumpIfNotLt; break;
+        case Operator::Le: fused = Op::JumpIfNotLe; break;
+        case Operator::Gt: fused = Op::JumpIfNotGt; break;
+        case Operator::Ge: fused = Op::JumpIfNotGe; break;
+        case Operator::Eq: fused = Op::JumpIfNotEq; break;
+        case Operator::Ne: fused = Op::JumpIfNotNe; break;
         default: break;
       }
       Node* l = cond->kids[0];
@@ -2004,20 +2004,18 @@ class ModuleCompiler {
     emit(Op::NewDict, dst, b, static_cast<std::uint16_t>(n->count));
   }
 
-  static bool is_comparison(Tok op) {
-    return op == Tok::Lt || op == Tok::Gt || op == Tok::LtEq || op == Tok::GtEq;
+  static bool is_comparison(Operator op) {
+    return op == Operator::Lt || op == Operator::Gt || op == Operator::Le || op == Operator::Ge;
   }
 
   void binary(Node* n, std::uint16_t dst) {
-    Tok op = n->op;
+    Operator op = n->op;
     Node* l = n->kids[0];
     Node* r = n->kids[1];
     switch (op) {
-      case Tok::KwAnd:
-      case Tok::AmpAmp:
-      case Tok::KwOr:
-      case Tok::PipePipe: {
-        bool is_and = op == Tok::KwAnd || op == Tok::AmpAmp;
+      case Operator::And:
+      case Operator::Or: {
+        bool is_and = op == Operator::And;
         std::uint16_t t = alloc();
         expr_into(l, t);
         emit(Op::Truthy, dst, t);
@@ -2027,7 +2025,7 @@ class ModuleCompiler {
         patch_here(skip);
         return;
       }
-      case Tok::QuestionQuestion: {
+      case Operator::Coalesce: {
         std::uint16_t t = alloc();
         expr_into(l, t);
         std::size_t have = emit(Op::JumpIfNotNil, t);
@@ -2036,7 +2034,7 @@ class ModuleCompiler {
         emit(Op::Move, dst, t);
         return;
       }
-      case Tok::PipeGt: {
+      case Operator::Pipe: {
         // x |> f(a) is f(x, a); x |> f is f(x).
         std::uint16_t w = alloc();
         std::vector<Node*> args;
@@ -2058,7 +2056,7 @@ class ModuleCompiler {
     if (is_comparison(op) && l->kind == NodeKind::Binary && is_comparison(l->op) && text(l).substr(0, 1) != "(") {
       // Chained comparison: a < b < c < d is a < b and b < c and c < d (each operand evaluated once).
       std::vector<Node*> operands{r};
-      std::vector<Tok> ops{op};
+      std::vector<Operator> ops{op};
       Node* left = l;
       while (left->kind == NodeKind::Binary && is_comparison(left->op) && text(left).substr(0, 1) != "(") {
         operands.push_back(left->kids[1]);
@@ -2083,11 +2081,11 @@ class ModuleCompiler {
       for (std::size_t f : fails) patch_here(f);
       return;
     }
-    if ((op == Tok::Plus || op == Tok::Minus) && r->kind == NodeKind::IntLit) {
+    if ((op == Operator::Add || op == Operator::Sub) && r->kind == NodeKind::IntLit) {
       std::string err;
       Value k = number_literal(text(r), err);
       if (err.empty() && k.is_int48() && k.int48() >= -32767 && k.int48() <= 32767) {
-        std::int64_t imm = op == Tok::Plus ? k.int48() : -k.int48();
+        std::int64_t imm = op == Operator::Add ? k.int48() : -k.int48();
         emit(Op::AddImm, dst, expr_any(l), static_cast<std::uint16_t>(static_cast<std::int16_t>(imm)));
         return;
       }
@@ -2096,8 +2094,8 @@ class ModuleCompiler {
       // Arithmetic with a number literal on the right reads it from the constants directly.
       std::string err;
       Value k = number_literal(text(r), err);
-      Op with_k = op == Tok::Plus ? Op::AddK : op == Tok::Minus ? Op::SubK : op == Tok::Star ? Op::MulK
-                : op == Tok::Slash ? Op::DivK : op == Tok::Percent ? Op::ModK : Op::Extra;
+      Op with_k = op == Operator::Add ? Op::AddK : op == Operator::Sub ? Op::SubK : op == Operator::Mul ? Op::MulK
+                : op == Operator::Div ? Op::DivK : op == Operator::Mod ? Op::ModK : Op::Extra;
       if (err.empty() && with_k != Op::Extra && (k.is_int48() || k.is_double())) {
         std::uint16_t a = expr_any(l);
         emit(with_k, dst, a, constant(k));
@@ -2107,39 +2105,38 @@ class ModuleCompiler {
     std::uint16_t a = expr_any(l);
     std::uint16_t b = expr_any(r);
     switch (op) {
-      case Tok::Plus: emit(Op::Add, dst, a, b); return;
-      case Tok::Minus: emit(Op::Sub, dst, a, b); return;
-      case Tok::Star: emit(Op::Mul, dst, a, b); return;
-      case Tok::Slash: emit(Op::Div, dst, a, b); return;
-      case Tok::Percent: emit(Op::Mod, dst, a, b); return;
-      case Tok::StarStar: emit(Op::Pow, dst, a, b); return;
-      case Tok::Amp: emit(Op::BitAnd, dst, a, b); return;
-      case Tok::Pipe: emit(Op::BitOr, dst, a, b); return;
-      case Tok::Caret:
-      case Tok::KwXor: emit(Op::BitXor, dst, a, b); return;
-      case Tok::Shl: emit(Op::Shl, dst, a, b); return;
-      case Tok::Shr: emit(Op::Shr, dst, a, b); return;
-      case Tok::EqEq:
-      case Tok::KwIs: emit(Op::Eq, dst, a, b); return;
-      case Tok::NotEq: emit(Op::Ne, dst, a, b); return;
-      case Tok::Lt:
-      case Tok::Gt:
-      case Tok::LtEq:
-      case Tok::GtEq: emit(compare_op(op), dst, a, b); return;
-      case Tok::KwIn: emit(Op::In, dst, a, b); return;
-      case Tok::KwNot:  // not in
+      case Operator::Add: emit(Op::Add, dst, a, b); return;
+      case Operator::Sub: emit(Op::Sub, dst, a, b); return;
+      case Operator::Mul: emit(Op::Mul, dst, a, b); return;
+      case Operator::Div: emit(Op::Div, dst, a, b); return;
+      case Operator::Mod: emit(Op::Mod, dst, a, b); return;
+      case Operator::Pow: emit(Op::Pow, dst, a, b); return;
+      case Operator::BitAnd: emit(Op::BitAnd, dst, a, b); return;
+      case Operator::BitOr: emit(Op::BitOr, dst, a, b); return;
+      case Operator::BitXor: emit(Op::BitXor, dst, a, b); return;
+      case Operator::Shl: emit(Op::Shl, dst, a, b); return;
+      case Operator::Shr: emit(Op::Shr, dst, a, b); return;
+      case Operator::Eq:
+      case Operator::Is: emit(Op::Eq, dst, a, b); return;
+      case Operator::Ne: emit(Op::Ne, dst, a, b); return;
+      case Operator::Lt:
+      case Operator::Gt:
+      case Operator::Le:
+      case Operator::Ge: emit(compare_op(op), dst, a, b); return;
+      case Operator::In: emit(Op::In, dst, a, b); return;
+      case Operator::NotIn:
         emit(Op::In, dst, a, b);
         emit(Op::Not, dst, dst);
         return;
-      default: fail(n, fmt::format("operator `{}` is not supported by the VM yet", tok_text(n)));
+      default: fail(n, fmt::format("operator `{}` is not supported by the VM yet", syntax::operator_spelling(op)));
     }
   }
 
-  static Op compare_op(Tok op) {
+  static Op compare_op(Operator op) {
     switch (op) {
-      case Tok::Lt: return Op::Lt;
-      case Tok::Gt: return Op::Gt;
-      case Tok::LtEq: return Op::Le;
+      case Operator::Lt: return Op::Lt;
+      case Operator::Gt: return Op::Gt;
+      case Operator::Le: return Op::Le;
       default: return Op::Ge;
     }
   }
@@ -2147,7 +2144,7 @@ class ModuleCompiler {
   void unary(Node* n, std::uint16_t dst) {
     Node* e = n->kids[0];
     switch (n->op) {
-      case Tok::Minus:
+      case Operator::Neg:
         if (e->kind == NodeKind::IntLit || e->kind == NodeKind::FloatLit) {
           Value v = parse_number(std::string("-") + std::string(text(e)), e);
           emit(Op::LoadK, dst, constant(v));
@@ -2155,11 +2152,10 @@ class ModuleCompiler {
         }
         emit(Op::Neg, dst, expr_any(e));
         return;
-      case Tok::Plus: expr_into(e, dst); return;
-      case Tok::KwNot:
-      case Tok::Bang: emit(Op::Not, dst, expr_any(e)); return;
-      case Tok::Tilde: emit(Op::BitNot, dst, expr_any(e)); return;
-      default: fail(n, fmt::format("prefix operator `{}` is not supported by the VM yet", tok_text(n)));
+      case Operator::Pos: expr_into(e, dst); return;
+      case Operator::Not: emit(Op::Not, dst, expr_any(e)); return;
+      case Operator::BitNot: emit(Op::BitNot, dst, expr_any(e)); return;
+      default: fail(n, fmt::format("prefix operator `{}` is not supported by the VM yet", syntax::operator_spelling(n->op)));
     }
   }
 

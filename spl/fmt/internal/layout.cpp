@@ -47,9 +47,9 @@ void assign_roles(const Node* root, const std::vector<Token>& tokens, std::vecto
     if (n == nullptr) continue;
     switch (n->kind) {
       case NodeKind::Binary:
-        if (n->op == Tok::Arrow) {
+        if (n->op == syntax::Operator::Update) {
           set(n->token, kRoleKeep);
-        } else if (n->op == Tok::Shr) {
+        } else if (n->op == syntax::Operator::Shr) {
           set(n->token, kRoleSpacedBefore);
           if (n->token != kNoToken) set(n->token + 1, kRoleSpacedAfter);
         } else if (unary_looking(tokens, n->token)) {

@@ -9,6 +9,72 @@
 
 namespace spl::syntax::internal {
 
+Operator binary_operator(Tok k) {
+  switch (k) {
+    case Tok::PipeGt: return Operator::Pipe;
+    case Tok::TildeGt: return Operator::Layer;
+    case Tok::SlashSlash: return Operator::Parallel;
+    case Tok::KwOr:
+    case Tok::PipePipe: return Operator::Or;
+    case Tok::QuestionQuestion: return Operator::Coalesce;
+    case Tok::KwAnd:
+    case Tok::AmpAmp: return Operator::And;
+    case Tok::EqEq:
+    case Tok::EqEqEq: return Operator::Eq;
+    case Tok::NotEq:
+    case Tok::NotEqEq: return Operator::Ne;
+    case Tok::KwIs: return Operator::Is;
+    case Tok::KwIn: return Operator::In;
+    case Tok::KwNot: return Operator::NotIn;
+    case Tok::Lt: return Operator::Lt;
+    case Tok::LtEq: return Operator::Le;
+    case Tok::Gt: return Operator::Gt;
+    case Tok::GtEq: return Operator::Ge;
+    case Tok::Pipe: return Operator::BitOr;
+    case Tok::Caret:
+    case Tok::KwXor: return Operator::BitXor;
+    case Tok::Amp: return Operator::BitAnd;
+    case Tok::Shl: return Operator::Shl;
+    case Tok::At: return Operator::MatMul;
+    case Tok::Plus: return Operator::Add;
+    case Tok::Minus: return Operator::Sub;
+    case Tok::Star: return Operator::Mul;
+    case Tok::Slash: return Operator::Div;
+    case Tok::Percent: return Operator::Mod;
+    case Tok::StarStar: return Operator::Pow;
+    default: return Operator::None;
+  }
+}
+
+Operator unary_operator(Tok k) {
+  switch (k) {
+    case Tok::Minus: return Operator::Neg;
+    case Tok::Plus: return Operator::Pos;
+    case Tok::Tilde: return Operator::BitNot;
+    case Tok::LeftArrow: return Operator::Receive;
+    case Tok::Bang:
+    case Tok::KwNot: return Operator::Not;
+    case Tok::KwYield: return Operator::Yield;
+    case Tok::PlusPlus: return Operator::Increment;
+    case Tok::MinusMinus: return Operator::Decrement;
+    default: return Operator::None;
+  }
+}
+
+Operator assignment_operator(Tok k) {
+  switch (k) {
+    case Tok::PlusEq: return Operator::Add;
+    case Tok::MinusEq: return Operator::Sub;
+    case Tok::StarEq: return Operator::Mul;
+    case Tok::SlashEq: return Operator::Div;
+    case Tok::PercentEq: return Operator::Mod;
+    case Tok::StarStarEq: return Operator::Pow;
+    case Tok::PlusPlus: return Operator::Increment;
+    case Tok::MinusMinus: return Operator::Decrement;
+    default: return Operator::None;  // `=`, `:=`
+  }
+}
+
 Node* Parser::argument() {
   if ((at(Tok::Ident) || is_keyword(at())) && at(1) == Tok::Colon && !(at(2) == Tok::Newline || at(2) == Tok::Indent)) {
     Mark m = mark();
@@ -125,16 +191,18 @@ Node* Parser::binary(int min_prec) {
       continue;
     }
     Node* rhs = binary(right ? prec : prec + 1);
-    NodeKind kind = prec == kRange ? NodeKind::Range : NodeKind::Binary;
-    if (kind == NodeKind::Range && at(Tok::Ident) && tok().text(src_) == "by") {  // 0..10 by 2
-      advance();
-      Node* step = binary(kRange + 1);
-      lhs = wrap(kind, lhs, {rhs, step}, op);
-    } else {
-      lhs = wrap(kind, lhs, {rhs}, op);
+    if (prec == kRange) {
+      Node* step = nullptr;
+      if (at(Tok::Ident) && tok().text(src_) == "by") {  // 0..10 by 2
+        advance();
+        step = binary(kRange + 1);
+      }
+      lhs = step != nullptr ? wrap(NodeKind::Range, lhs, {rhs, step}, op) : wrap(NodeKind::Range, lhs, {rhs}, op);
+      if (k == Tok::DotDotEq) lhs->flags |= kFlagInclusive;
+      continue;
     }
-    if (k == Tok::Gt && prec == kShift) lhs->op = Tok::Shr;
-    if (k == Tok::DotDotEq) lhs->flags |= kFlagInclusive;
+    lhs = wrap(NodeKind::Binary, lhs, {rhs}, op);
+    lhs->op = k == Tok::Gt && prec == kShift ? Operator::Shr : binary_operator(k);
   }
   return lhs;
 }
@@ -161,7 +229,7 @@ Node* Parser::unary() {
     case Tok::LeftArrow:
       advance();
       push(binary(kPow));
-      return finish(NodeKind::Unary, m, op);
+      return unary_node(m, op);
     case Tok::Bang:
       if (opts_.mistakes) {
         std::uint32_t e = tok().end;
@@ -170,16 +238,19 @@ Node* Parser::unary() {
       }
       advance();
       push(binary(kPow));
-      return finish(NodeKind::Unary, m, op);
+      return unary_node(m, op);
     case Tok::KwNot:
       advance();
       push(binary(kEquality));
-      return finish(NodeKind::Unary, m, op);
+      return unary_node(m, op);
     case Tok::KwAwait:
+      advance();
+      if (!at_stmt_end()) push(binary(kUnary));
+      return finish(NodeKind::Await, m, op);
     case Tok::KwYield:
       advance();
       if (!at_stmt_end()) push(binary(kUnary));
-      return finish(at(Tok::KwAwait) ? NodeKind::Await : NodeKind::Unary, m, op);
+      return unary_node(m, op);
     case Tok::KwSpawn:
       advance();
       push(binary(kUnary));
@@ -205,11 +276,17 @@ Node* Parser::unary() {
       }
       advance();
       push(binary(kUnary));
-      return finish(NodeKind::Unary, m, op);
+      return unary_node(m, op);
     }
     default: break;
   }
   return postfix(primary());
+}
+
+Node* Parser::unary_node(const Mark& m, std::uint32_t op) {
+  Node* n = finish(NodeKind::Unary, m, op);
+  n->op = unary_operator(toks_[op].kind);
+  return n;
 }
 
 Node* Parser::postfix(Node* e) {

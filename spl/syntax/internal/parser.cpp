@@ -87,7 +87,6 @@ Node* Parser::finish(NodeKind kind, const Mark& m, std::uint32_t token) {
   Node* n = arena_.make<Node>();
   n->kind = kind;
   n->token = token;
-  if (token != kNoToken) n->op = toks_[token].kind;
   std::size_t count = stack_.size() - m.stack;
   n->count = static_cast<std::uint32_t>(count);
   if (count > 0) {
@@ -118,7 +117,6 @@ Node* Parser::leaf(NodeKind kind, std::uint32_t token_index) {
   Node* n = arena_.make<Node>();
   n->kind = kind;
   n->token = token_index;
-  n->op = toks_[token_index].kind;
   n->begin = toks_[token_index].begin;
   n->end = toks_[token_index].end;
   return n;
@@ -144,7 +142,6 @@ Node* Parser::wrap(NodeKind kind, Node* lhs, std::initializer_list<Node*> rest, 
   Node* n = arena_.make<Node>();
   n->kind = kind;
   n->token = token;
-  if (token != kNoToken) n->op = toks_[token].kind;
   n->count = static_cast<std::uint32_t>(count);
   n->kids = arena_.make_array<Node*>(count);
   n->kids[0] = lhs;

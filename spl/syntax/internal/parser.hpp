@@ -57,6 +57,12 @@ inline bool is_assign_op(Tok k) {
          k == Tok::PercentEq || k == Tok::StarStarEq || k == Tok::ColonEq;
 }
 
+// The Operator of a Binary node written with the infix operator token k (`not` for `not in`; a
+// `>>` the lexer split in two is set by the parser), of a Unary node, and of an Assign node.
+Operator binary_operator(Tok k);
+Operator unary_operator(Tok k);
+Operator assignment_operator(Tok k);
+
 // C, Java and TypeScript type names written where Simple wants its own (recovery.cpp).
 bool is_c_type(std::string_view w);
 // The Simple spelling of a foreign type name, or empty when it is not foreign.
@@ -416,6 +422,7 @@ class Parser {
   Node* binary(int min_prec);
   bool starts_expression() const;
   Node* unary();
+  Node* unary_node(const Mark& m, std::uint32_t op);
   Node* postfix(Node* e);
   bool generic_args_ahead() const;
   Node* generic_args(Node* e);

@@ -206,7 +206,9 @@ Node* Parser::expression_statement() {
     advance();
     push(e);
     push(expression());
-    return finish(NodeKind::Assign, m, op);
+    Node* n = finish(NodeKind::Assign, m, op);
+    n->op = assignment_operator(toks_[op].kind);
+    return n;
   }
   if (at(Tok::PlusPlus) || at(Tok::MinusMinus)) {
     bool inc = at(Tok::PlusPlus);
@@ -215,13 +217,16 @@ Node* Parser::expression_statement() {
             fmt::format("no `{}` in Simple", text()), {{cur(), inc ? " += 1" : " -= 1"}});
     advance();
     push(e);
-    return finish(NodeKind::Assign, m, op);
+    Node* n = finish(NodeKind::Assign, m, op);
+    n->op = assignment_operator(toks_[op].kind);
+    return n;
   }
   while (at(Tok::Arrow) && at(1) == Tok::Ident) {  // functional update: data->normalize()
     std::uint32_t op = static_cast<std::uint32_t>(i_);
     advance();
     Node* rhs = postfix(take_leaf(NodeKind::Name));
     e = wrap(NodeKind::Binary, e, {rhs}, op);
+    e->op = Operator::Update;
   }
   bool callee = e->kind == NodeKind::Name || e->kind == NodeKind::FieldAccess;
   if (callee && noparen_arg_start()) {
@@ -593,13 +598,13 @@ Node* Parser::if_expr() {
 Node* Parser::condition() {
   Node* c = expression();
   if (at(Tok::Eq) && !at_stmt_end()) {
-    Mark m = mark();
     std::uint32_t op = static_cast<std::uint32_t>(i_);
     error_at("E0211", cur(), "`=` assigns; a condition compares with `==`", "did you mean `==`?", {{cur(), "=="}}, "write `==`");
     advance();
     Node* rhs = expression();
-    (void)m;
-    return wrap(NodeKind::Binary, c, {rhs}, op);
+    Node* n = wrap(NodeKind::Binary, c, {rhs}, op);
+    n->op = Operator::Eq;  // as repaired
+    return n;
   }
   return c;
 }
