@@ -66,6 +66,24 @@ std::string_view node_kind_name(NodeKind kind) { return kNames[static_cast<std::
 
 std::string_view operator_spelling(Operator op) { return kOperatorSpellings[static_cast<std::size_t>(op)]; }
 
+std::uint32_t number_nodes(Node* root) {
+  // Iterative: a long chain of binary operators makes a tree as deep as the chain is long.
+  std::uint32_t next = 0;
+  std::vector<std::pair<Node*, std::uint32_t>> stack;  // a node and its next kid
+  if (root != nullptr) stack.emplace_back(root, 0);
+  while (!stack.empty()) {
+    auto& [n, k] = stack.back();
+    if (k < n->count) {
+      Node* kid = n->kids[k++];
+      if (kid != nullptr) stack.emplace_back(kid, 0);
+      continue;
+    }
+    n->id = next++;
+    stack.pop_back();
+  }
+  return next;
+}
+
 std::string dump_tree(const Node* root, std::string_view source, const std::vector<Token>& tokens, bool details) {
   std::string out;
   dump(root, source, tokens, details, 0, out);

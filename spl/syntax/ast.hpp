@@ -88,6 +88,10 @@ struct Node {
   std::uint32_t end = 0;
   std::uint32_t token = kNoToken;  // main token index (name, operator, literal)
   std::uint32_t count = 0;
+  // Dense, in post-order: a node's descendants have the ids just below its own, so side tables
+  // can be vectors indexed by id and a subtree is a range of ids. The root's id + 1 is the number
+  // of nodes.
+  std::uint32_t id = 0;
   Operator op = Operator::None;  // Binary, Unary and Assign nodes
   Node** kids = nullptr;
 
@@ -96,6 +100,10 @@ struct Node {
 };
 
 std::string_view node_kind_name(NodeKind kind);
+
+// Gives the nodes under root their ids (see Node::id) and returns how many there are. The parser
+// calls it once the tree is built.
+std::uint32_t number_nodes(Node* root);
 
 // An indented, one-node-per-line rendering of the tree for `spl parse --dump` and tests:
 // `Fn [0,24) "add"` with ` partial` / ` placeholder` marks. With `details`, also each node's

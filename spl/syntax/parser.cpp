@@ -16,6 +16,7 @@ Node* parse_into(std::string_view source, Arena& arena, std::vector<Token>& toke
   std::vector<Token> fragment;
   internal::Parser parser(source, tokens, arena, diagnostics, options, lang, &fragment);
   Node* root = parser.module();
+  number_nodes(root);
   std::stable_sort(diagnostics.begin(), diagnostics.end(),
                    [](const Diagnostic& a, const Diagnostic& b) { return a.span.begin < b.span.begin; });
   return root;

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace spl::syntax {
@@ -447,6 +450,37 @@ TEST(Parser, ErrdeferLikeDefer) {
   auto p = run("errdefer close(h)\n");
   EXPECT_NE(p->dump().find("Defer [0,17) \"errdefer\""), std::string::npos) << p->dump();
   expect_clean("val errdefer = 1\nerrdefer.count()\n");
+}
+
+// The i-th node of a post-order walk must have id i: dense, unique, kids before their parent.
+void expect_post_order_ids(const Node* n, std::uint32_t& next, const std::string& where) {
+  if (n == nullptr) return;
+  for (std::uint32_t k = 0; k < n->count; ++k) expect_post_order_ids(n->kids[k], next, where);
+  EXPECT_EQ(n->id, next) << where << ": " << node_kind_name(n->kind) << " at " << n->begin;
+  ++next;
+}
+
+TEST(Parser, NodeIdsAreDenseAndInPostOrder) {
+  int files = 0;
+  for (const char* dir : {"/examples", "/tests/conformance", "/spl/syntax/testdata"}) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(SPL_SOURCE_DIR) + dir)) {
+      if (entry.path().extension() != ".spl") continue;
+      std::ifstream in(entry.path());
+      std::stringstream text;
+      text << in.rdbuf();
+      auto p = run(text.str());
+      std::uint32_t next = 0;
+      expect_post_order_ids(p->result.root, next, entry.path().string());
+      EXPECT_EQ(p->result.root->id + 1, next);
+      ++files;
+    }
+  }
+  EXPECT_GT(files, 300);
+  // Interpolation holes are parsed apart; their nodes are numbered with the rest.
+  auto p = run("print \"{a + b} and {c}\"\n");
+  std::uint32_t next = 0;
+  expect_post_order_ids(p->result.root, next, "interpolation");
+  EXPECT_EQ(next, 9u);  // Module, ExprStmt, Call, print, Interp, Binary, a, b, c
 }
 
 TEST(Parser, SpansCoverNodes) {
