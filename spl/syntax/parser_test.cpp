@@ -75,6 +75,7 @@ TEST(Parser, PipeLambdaKeepsParameterTypes) {
                    "        Param [17,18) \"y\"\n"),
             std::string::npos)
       << d;
+  expect_clean("val g = |x: i64| x + 1\nval h = |s: text?| s ?? \"\"\n");  // the closing `|` is not a union
 }
 
 TEST(Parser, TypesAndGenerics) {

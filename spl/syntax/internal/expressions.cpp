@@ -719,7 +719,7 @@ Node* Parser::pipe_lambda() {
       Mark one = mark();
       std::uint32_t name = static_cast<std::uint32_t>(i_);
       advance();
-      if (eat(Tok::Colon)) push(type());  // |x: T|
+      if (eat(Tok::Colon)) push(type_primary());  // |x: T|: the `|` after T closes the list, no union
       push(finish(NodeKind::Param, one, name));
       if (!eat(Tok::Comma)) break;
     }
