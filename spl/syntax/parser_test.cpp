@@ -345,6 +345,13 @@ TEST(Parser, TrailingLambdaInsideAnExpression) {
   EXPECT_TRUE(p->result.root->kid(0)->kid(2)->has(kFlagNoParen));
   // A lambda argument in parentheses is unchanged; so is a lambda after a literal.
   expect_clean("val ys = xs.map(\\x: x)\nval t = (1, \\x: x)\n");
+  // At the head of a statement, arguments may follow the lambda.
+  auto q = run("show \\x: x * 2, 21\n");
+  EXPECT_TRUE(q->diags.empty()) << q->dump();
+  const Node* call = q->result.root->kid(0)->kid(0);
+  ASSERT_EQ(call->count, 3u) << q->dump();
+  EXPECT_EQ(call->kid(1)->kind, NodeKind::Lambda);
+  EXPECT_EQ(call->kid(2)->kind, NodeKind::IntLit);
 }
 
 TEST(Parser, NoParenCallWithASignedArgument) {

@@ -464,11 +464,12 @@ Node* Parser::safe_index(Node* e) {
   return finish(NodeKind::SafeIndex, m, question);
 }
 
-// `xs.map \x: x * 10`: a name or field followed by a lambda on the same line is a no-paren call
-// with the lambda as its argument, inside an expression too (`val ys = xs.map \x: ...`).
+// `val ys = xs.map \x: x * 10`: inside an expression, a name or field followed by a lambda on the
+// same line is a no-paren call with the lambda as its argument. (At the head of a statement the
+// no-paren call is made by the statement, with any arguments after the lambda.)
 bool Parser::trailing_lambda_follows(const Node* callee) const {
   return (callee->kind == NodeKind::Name || callee->kind == NodeKind::FieldAccess) && tok().has(kSpaceBefore) &&
-         !line_start();
+         !line_start() && !statement_head(callee);
 }
 
 Node* Parser::trailing_lambda_call(Node* callee) {

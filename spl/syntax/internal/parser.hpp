@@ -383,6 +383,7 @@ class Parser {
   Node* contextual_statement();
   Node* expression_statement();
   bool block_follows_colon() const;
+  bool statement_head(const Node* n) const;
   bool signed_argument_follows(const Node* lhs) const;
   bool sign_glued_to_operand() const;
   bool noparen_arg_start() const;

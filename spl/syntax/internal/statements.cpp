@@ -254,13 +254,18 @@ Node* Parser::expression_statement() {
 // A colon after a call statement opens its trailing block (`describe "x":`, `it "y": expr`).
 bool Parser::block_follows_colon() const { return at(Tok::Colon); }
 
+// Whether n is the name or field an expression statement starts with: the callee of a no-paren
+// call, which takes all the arguments that follow (`print -17`, `show \x: x * 2, 21`).
+bool Parser::statement_head(const Node* n) const {
+  return (n->kind == NodeKind::Name || n->kind == NodeKind::FieldAccess) && statement_head_ < toks_.size() &&
+         toks_[statement_head_].kind == Tok::Ident && n->begin == toks_[statement_head_].begin;
+}
+
 // `print -17`: at the head of a statement, a name followed by a space and then a sign glued to
 // its operand is a no-paren call with a signed argument, as Ruby reads it. `a - 1` and `a-1`
 // subtract, and so does `a -1` anywhere else (`val b = a -1`, `(a -1)`).
 bool Parser::signed_argument_follows(const Node* lhs) const {
-  return (lhs->kind == NodeKind::Name || lhs->kind == NodeKind::FieldAccess) && statement_head_ < toks_.size() &&
-         toks_[statement_head_].kind == Tok::Ident && lhs->begin == toks_[statement_head_].begin &&
-         tok().has(kSpaceBefore) && sign_glued_to_operand();
+  return statement_head(lhs) && tok().has(kSpaceBefore) && sign_glued_to_operand();
 }
 
 // The `-`/`+` here touches the token after it, which is on the same line.
@@ -284,6 +289,7 @@ bool Parser::noparen_arg_start() const {
     case Tok::KwNot:
     case Tok::LBracket:
     case Tok::Tilde:
+    case Tok::Backslash:
     case Tok::Atom:
     case Tok::KwSpawn:
     case Tok::KwIf:
