@@ -577,18 +577,13 @@ class Analyzer {
   bool import_wildcard(const Node* use) {
     if (options_.path.empty() || use->completeness != Completeness::Complete) return false;
     std::vector<std::string> segments;
-    const Node* first = nullptr;
+    bool relative = false;  // `use .helpers.*`
     for (std::uint32_t i = 0; i < use->count; ++i) {
       const Node* k = use->kids[i];
-      if (k == nullptr || k->kind != NodeKind::Name) continue;
-      if (first == nullptr) first = k;
-      segments.emplace_back(name_of(k));
+      if (k != nullptr && k->kind == NodeKind::Relative) relative = true;
+      if (k != nullptr && k->kind == NodeKind::Name) segments.emplace_back(name_of(k));
     }
-    if (first == nullptr || first->begin < use->begin || first->begin > src_.size()) return false;
-    // `use .helpers.*`: a dot right before the first segment makes the path relative.
-    std::string_view before = src_.substr(use->begin, first->begin - use->begin);
-    while (!before.empty() && before.back() == ' ') before.remove_suffix(1);
-    bool relative = !before.empty() && before.back() == '.';
+    if (segments.empty()) return false;
     std::string file = internal::resolve_module(options_.path, relative, segments);
     if (file.empty()) return false;
     std::optional<std::vector<std::string>> names = internal::module_names(file);
@@ -758,8 +753,8 @@ class Analyzer {
         collect_use_item(n->kids[i], scope, n);
       }
     if (items || n->count == 0) return;
-    const Node* last = n->kids[n->count - 1];
-    if (last && last->kind == NodeKind::Name && is_ident_text(name_of(last)))
+    const Node* last = n->kids[n->count - 1];  // the imported name, or its Alias
+    if (last && (last->kind == NodeKind::Name || last->kind == NodeKind::Alias) && is_ident_text(name_of(last)))
       declare(scope, name_of(last), SymKind::Import, nullptr, span_of_token(last));
   }
 
@@ -777,14 +772,9 @@ class Analyzer {
     auto track = [&](Symbol* s) {
       if (!reexport) imports_.push_back(s);
     };
-    const Node* a = item->kid(0);
-    const Node* b = item->kid(1);
-    bool alias = item->count == 2 && a && b && a->kind == NodeKind::Name && b->kind == NodeKind::Name &&
-                 b->begin > a->end && b->begin <= src_.size() &&
-                 src_.substr(a->end, b->begin - a->end).find("as") != std::string_view::npos;
-    if (alias) {
-      if (is_ident_text(name_of(b)))
-        track(declare(scope, name_of(b), SymKind::Import, item, span_of_token(b)));
+    if (const Node* alias = item->kid(item->count - 1); alias && alias->kind == NodeKind::Alias) {
+      if (is_ident_text(name_of(alias)))
+        track(declare(scope, name_of(alias), SymKind::Import, item, span_of_token(alias)));
       return;
     }
     for (std::uint32_t i = 0; i < item->count; ++i) {
@@ -1098,18 +1088,15 @@ class Analyzer {
         visit_kids(n, ctx);
         return;
       case NodeKind::Binary:
-        if (has_token(n)) {
-          Tok op = toks_[n->token].kind;
-          if (op == Tok::Arrow) {  // data->normalize(): the right side names a method
-            visit(n->kid(0), ctx);
-            if (const Node* r = n->kid(1); r && r->kind == NodeKind::Call)
-              for (std::uint32_t i = 1; i < r->count; ++i) visit(r->kids[i], ctx);
-            return;
-          }
-          if (op == Tok::PipeGt || op == Tok::TildeGt || op == Tok::SlashSlash)
-            if (const Node* r = n->kid(1); r && r->kind == NodeKind::Call)
-              no_arity_.insert(r);  // the pipe adds an argument
+        if (n->op == syntax::Operator::Update) {  // data->normalize(): the right side names a method
+          visit(n->kid(0), ctx);
+          if (const Node* r = n->kid(1); r && r->kind == NodeKind::Call)
+            for (std::uint32_t i = 1; i < r->count; ++i) visit(r->kids[i], ctx);
+          return;
         }
+        if (n->op == syntax::Operator::Pipe || n->op == syntax::Operator::Layer || n->op == syntax::Operator::Parallel)
+          if (const Node* r = n->kid(1); r && r->kind == NodeKind::Call)
+            no_arity_.insert(r);  // the pipe adds an argument
         visit_kids(n, ctx);
         return;
       case NodeKind::For: {
@@ -1391,7 +1378,7 @@ class Analyzer {
       case NodeKind::BoolLit:
         return LitClass::Bool;
       case NodeKind::Unary:
-        if (has_token(n) && toks_[n->token].kind == Tok::Minus && n->count == 1) {
+        if (n->op == syntax::Operator::Neg && n->count == 1) {
           LitClass c = literal_class(n->kid(0));
           return c == LitClass::Int || c == LitClass::Float ? c : LitClass::None;
         }

@@ -220,6 +220,10 @@ TEST(UnusedImport, ReportedOnlyWhenSure) {
   EXPECT_EQ(codes("use std.text.{Widget}\nfn f(w: Widget): print(w)\n"), Codes{});  // used as a type
   EXPECT_EQ(codes("use std.text.{lower}\nuse std.io.*\n"), Codes{});                // wildcard: not sure
   EXPECT_EQ(codes("use std.text.{lower as low}\nprint(low(\"A\"))\n"), Codes{});
+  EXPECT_EQ(codes("use std.text.lower as low\nprint(low(\"A\"))\n"), Codes{});
+  auto a = check("use std.text.{lower as low}\n");
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].message, "unused import `low`");
 }
 
 // ---- E0404 val assignment --------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <utility>
+
 namespace spl::syntax {
 namespace {
 
@@ -11,7 +13,35 @@ constexpr std::string_view kNames[] = {
 #undef SPL_SYNTAX_NODE_NAME
 };
 
-void dump(const Node* n, std::string_view source, const std::vector<Token>& tokens, int depth, std::string& out) {
+constexpr std::pair<std::uint16_t, std::string_view> kFlagNames[] = {
+    {kFlagPub, "pub"},           {kFlagStatic, "static"},     {kFlagMutating, "me"},        {kFlagExtern, "extern"},
+    {kFlagAsync, "async"},       {kFlagMutable, "mutable"},   {kFlagNoParen, "noparen"},    {kFlagInclusive, "inclusive"},
+    {kFlagVariadic, "variadic"}, {kFlagWildcard, "wildcard"}, {kFlagConst, "const"},        {kFlagBlockArg, "blockarg"},
+    {kFlagVolatile, "volatile"}, {kFlagLazy, "lazy"},
+};
+
+constexpr std::string_view kOperatorSpellings[] = {
+#define SPL_SYNTAX_OPERATOR_SPELLING(name, spelling) spelling,
+    SPL_SYNTAX_OPERATORS(SPL_SYNTAX_OPERATOR_SPELLING)
+#undef SPL_SYNTAX_OPERATOR_SPELLING
+};
+
+void dump_details(const Node* n, std::string& out) {
+  if (n->flags != 0) {
+    out += " flags=";
+    std::string_view sep;
+    for (auto [flag, name] : kFlagNames) {
+      if (!n->has(flag)) continue;
+      out += sep;
+      out += name;
+      sep = "|";
+    }
+  }
+  if (n->op != Operator::None) out += fmt::format(" op={}", operator_spelling(n->op));
+}
+
+void dump(const Node* n, std::string_view source, const std::vector<Token>& tokens, bool details, int depth,
+          std::string& out) {
   out.append(static_cast<std::size_t>(depth) * 2, ' ');
   if (n == nullptr) {
     out += "-\n";
@@ -25,17 +55,38 @@ void dump(const Node* n, std::string_view source, const std::vector<Token>& toke
   }
   if (n->completeness == Completeness::Partial) out += " partial";
   if (n->completeness == Completeness::Placeholder) out += " placeholder";
+  if (details) dump_details(n, out);
   out += '\n';
-  for (std::uint32_t i = 0; i < n->count; ++i) dump(n->kids[i], source, tokens, depth + 1, out);
+  for (std::uint32_t i = 0; i < n->count; ++i) dump(n->kids[i], source, tokens, details, depth + 1, out);
 }
 
 }  // namespace
 
 std::string_view node_kind_name(NodeKind kind) { return kNames[static_cast<std::size_t>(kind)]; }
 
-std::string dump_tree(const Node* root, std::string_view source, const std::vector<Token>& tokens) {
+std::string_view operator_spelling(Operator op) { return kOperatorSpellings[static_cast<std::size_t>(op)]; }
+
+std::uint32_t number_nodes(Node* root) {
+  // Iterative: a long chain of binary operators makes a tree as deep as the chain is long.
+  std::uint32_t next = 0;
+  std::vector<std::pair<Node*, std::uint32_t>> stack;  // a node and its next kid
+  if (root != nullptr) stack.emplace_back(root, 0);
+  while (!stack.empty()) {
+    auto& [n, k] = stack.back();
+    if (k < n->count) {
+      Node* kid = n->kids[k++];
+      if (kid != nullptr) stack.emplace_back(kid, 0);
+      continue;
+    }
+    n->id = next++;
+    stack.pop_back();
+  }
+  return next;
+}
+
+std::string dump_tree(const Node* root, std::string_view source, const std::vector<Token>& tokens, bool details) {
   std::string out;
-  dump(root, source, tokens, 0, out);
+  dump(root, source, tokens, details, 0, out);
   return out;
 }
 

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace spl::syntax {
@@ -57,6 +60,24 @@ TEST(Parser, Bindings) {
   expect_clean("val d: Dict<text, i64> = {\"a\": 1}\nval s = {1, 2}\nval e = {}\n");
 }
 
+TEST(Parser, LazyIsAFlag) {
+  auto p = run("lazy val z = f()\nval y = 1\n");
+  EXPECT_TRUE(p->diags.empty());
+  EXPECT_TRUE(p->result.root->kid(0)->has(kFlagLazy));
+  EXPECT_FALSE(p->result.root->kid(1)->has(kFlagLazy));
+}
+
+TEST(Parser, PipeLambdaKeepsParameterTypes) {
+  auto p = run("val f = |x: i64, y| x + y\n");
+  std::string d = p->dump();
+  EXPECT_TRUE(p->diags.empty()) << d;
+  EXPECT_NE(d.find("Params [8,19)\n        Param [9,15) \"x\"\n          TypeName [12,15) \"i64\"\n"
+                   "        Param [17,18) \"y\"\n"),
+            std::string::npos)
+      << d;
+  expect_clean("val g = |x: i64| x + 1\nval h = |s: text?| s ?? \"\"\n");  // the closing `|` is not a union
+}
+
 TEST(Parser, TypesAndGenerics) {
   expect_clean("struct PersistentVec<T>:\n    root: VecNode<T>?\n    size: i64 = 0\n    tags: [text]\n    m: {text: [i64]}\n");
   expect_clean("type Handler = fn(Event) -> ()\ntype StringMap<V> = Map<text, V>\nval u: i64 | text = 1\n");
@@ -75,6 +96,18 @@ TEST(Parser, StructClassEnumTraitImpl) {
 
 TEST(Parser, Decorators) {
   expect_clean("@unsafe(reason: \"ffi\", capabilities: [ffi])\nextern fn rt_x() -> i64\n@always_inline\npub fn f(): 1\n");
+}
+
+TEST(Parser, DottedDecoratorsAndScopedPubAreKept) {
+  auto p = run("@std.deprecated(\"x\")\npub(friend) fn f(): 1\n");
+  std::string d = p->dump();
+  EXPECT_TRUE(p->diags.empty()) << d;
+  // The Fn's trailing kids: its decorator, then its visibility scope.
+  EXPECT_NE(d.find("    Decorator [0,20) \"std\"\n      FieldAccess [1,15) \".\"\n        Name [1,4) \"std\"\n"
+                   "        Name [5,15) \"deprecated\"\n      StringLit [16,19) \"\"x\"\"\n    Visibility [21,32) \"friend\"\n"),
+            std::string::npos)
+      << d;
+  EXPECT_TRUE(p->result.root->kid(0)->has(kFlagPub));
 }
 
 TEST(Parser, ModuleAttributeBeforeDocstring) {
@@ -139,6 +172,24 @@ TEST(Parser, Modules) {
   expect_clean("use compiler.35.semantics.lint\nexport a, b, C\nexport use mod.{X}\nfrom app.collections import {PersistentDict}\n");
   expect_clean("use std.spec.{\n    describe,\n    it,\n}\n");
   expect_clean("use compiler.frontend.core.parser_preprocessor (a, b)\n");
+}
+
+TEST(Parser, UseAliasIsNotAPathSegment) {
+  std::string d = run("use a.b as c\nuse a.{b as c, d}\n")->dump();
+  EXPECT_NE(d.find("Use [0,12)\n    Name [4,5) \"a\"\n    Name [6,7) \"b\"\n    Alias [11,12) \"c\"\n"), std::string::npos) << d;
+  EXPECT_NE(d.find("UseItem [20,26) \"b\"\n        Name [20,21) \"b\"\n        Alias [25,26) \"c\"\n"
+                   "      UseItem [28,29) \"d\"\n        Name [28,29) \"d\"\n"),
+            std::string::npos)
+      << d;
+}
+
+TEST(Parser, RelativeUseKeepsItsDots) {
+  std::string d = run("use ..pkg.x\nuse .u.{h}\nfrom .a import {b}\n")->dump();
+  EXPECT_NE(d.find("Use [0,11)\n    Relative [4,6) \"..\"\n    Name [6,9) \"pkg\"\n"), std::string::npos) << d;
+  EXPECT_NE(d.find("Use [12,22)\n    Relative [16,17) \".\"\n    Name [17,18) \"u\"\n"), std::string::npos) << d;
+  EXPECT_NE(d.find("Use [23,41)\n    Relative [28,29) \".\"\n    Name [29,30) \"a\"\n"), std::string::npos) << d;
+  expect_clean("from ..pkg import {b}\n");
+  EXPECT_NE(run("from.reset()\n")->dump().find("ExprStmt [0,12)"), std::string::npos);  // a name `from`
 }
 
 TEST(Parser, UseBraceWildcard) {
@@ -222,6 +273,48 @@ TEST(Parser, PostfixConditional) {
       << d;
 }
 
+TEST(Parser, DetailedDumpShowsFlagsAndOperators) {
+  auto p = run("pub static fn f(): a >> b\n");
+  std::string d = dump_tree(p->result.root, p->source, p->result.tokens, /*details=*/true);
+  EXPECT_NE(d.find("Fn [0,25) \"f\" flags=pub|static\n"), std::string::npos) << d;
+  EXPECT_NE(d.find("Binary [19,25) \">\" op=>>\n"), std::string::npos) << d;
+  EXPECT_EQ(p->dump().find("flags="), std::string::npos);
+}
+
+TEST(Parser, OperatorsAreAnEnum) {
+  auto op_of = [](const std::string& src) {
+    auto p = run(src);
+    const Node* n = p->result.root->kid(0);
+    if (n->kind == NodeKind::Binding) n = n->kid(2);
+    if (n->kind == NodeKind::ExprStmt) n = n->kid(0);
+    return n->op;
+  };
+  EXPECT_EQ(op_of("val a = x and y\n"), Operator::And);
+  EXPECT_EQ(op_of("val a = x && y\n"), Operator::And);  // E0340, parsed as meant
+  EXPECT_EQ(op_of("val a = x xor y\n"), Operator::BitXor);
+  EXPECT_EQ(op_of("val a = x not in y\n"), Operator::NotIn);
+  EXPECT_EQ(op_of("val a = x >> 2\n"), Operator::Shr);  // two `>` tokens
+  EXPECT_EQ(op_of("val a = x ?? 0\n"), Operator::Coalesce);
+  EXPECT_EQ(op_of("val a = -x\n"), Operator::Neg);
+  EXPECT_EQ(op_of("val a = not x\n"), Operator::Not);
+  EXPECT_EQ(op_of("x += 1\n"), Operator::Add);
+  EXPECT_EQ(op_of("x = 1\n"), Operator::None);
+  EXPECT_EQ(op_of("data->normalize()\n"), Operator::Update);
+  // `if x = 1` is repaired to a comparison: an Eq.
+  auto p = run("if x = 1:\n    go()\n");
+  EXPECT_EQ(p->result.root->kid(0)->kid(0)->op, Operator::Eq);
+  // In an interpolation hole the tokens are not the file's: the operator is still there.
+  auto q = run("print \"{a - b}\"\n");
+  EXPECT_EQ(q->result.root->kid(0)->kid(0)->kid(1)->kid(0)->op, Operator::Sub);
+  EXPECT_EQ(operator_spelling(Operator::NotIn), "not in");
+}
+
+TEST(Parser, AwaitIsAnAwaitNode) {
+  std::string d = run("async fn f():\n    val x = await g()\n    yield x\n")->dump();
+  EXPECT_NE(d.find("Await [26,35) \"await\""), std::string::npos) << d;
+  EXPECT_NE(d.find("Unary [40,47) \"yield\""), std::string::npos) << d;
+}
+
 TEST(Parser, NotBindsLooserThanComparison) {
   auto p = run("val b = not a == c\n");
   std::string d = p->dump();
@@ -239,6 +332,73 @@ TEST(Parser, NoParenCallsAndBlocks) {
   expect_clean("print \"x\"\nexpect cond\nuser.set name: \"A\", age: 30\nassert x == 1, \"msg\"\n");
   expect_clean("describe \"Stack\":\n    context \"empty\":\n        it \"has no items\":\n            expect(Stack().len()).to_equal(0)\n");
   expect_clean("describe \"X\", tag: [\"slow\"]:\n    it \"runs\": check(true)\n");
+}
+
+TEST(Parser, TrailingLambdaInsideAnExpression) {
+  expect_clean("val ys = xs.map \\x: x * 10\nval n = count(xs.filter \\x: x > 1)\nitems.each \\item:\n    print(item)\n");
+  auto p = run("val ys = xs.map \\x: x\n");
+  std::string d = p->dump();
+  EXPECT_NE(d.find("Binding [0,21) \"ys\"\n    PatBind [4,6) \"ys\"\n    -\n    Call [9,21)\n      FieldAccess [9,15) \".\"\n"
+                   "        Name [9,11) \"xs\"\n        Name [12,15) \"map\"\n      Lambda [16,21)"),
+            std::string::npos)
+      << d;
+  EXPECT_TRUE(p->result.root->kid(0)->kid(2)->has(kFlagNoParen));
+  // A lambda argument in parentheses is unchanged; so is a lambda after a literal.
+  expect_clean("val ys = xs.map(\\x: x)\nval t = (1, \\x: x)\n");
+  // At the head of a statement, arguments may follow the lambda.
+  auto q = run("show \\x: x * 2, 21\n");
+  EXPECT_TRUE(q->diags.empty()) << q->dump();
+  const Node* call = q->result.root->kid(0)->kid(0);
+  ASSERT_EQ(call->count, 3u) << q->dump();
+  EXPECT_EQ(call->kid(1)->kind, NodeKind::Lambda);
+  EXPECT_EQ(call->kid(2)->kind, NodeKind::IntLit);
+}
+
+TEST(Parser, NoParenCallWithASignedArgument) {
+  auto call = [](const std::string& src) {
+    auto p = run(src);
+    EXPECT_TRUE(p->diags.empty()) << src << "\n" << codes(p->diags);
+    return p->dump();
+  };
+  EXPECT_NE(call("print -17\n").find("Call [0,9)\n      Name [0,5) \"print\"\n      Unary [6,9) \"-\"\n        IntLit [7,9)"),
+            std::string::npos);
+  EXPECT_NE(call("log.info +2.5\n").find("Call [0,13)\n      FieldAccess"), std::string::npos);
+  // Spaced on both sides or on neither, it subtracts; so does `a -1` inside an expression.
+  for (const char* src : {"a - 1\n", "a-1\n", "val b = a -1\n", "f((a -1))\n", "x = a -1\n", "(a) -1\n", "a[0] -1\n"}) {
+    std::string d = call(src);
+    EXPECT_NE(d.find("Binary"), std::string::npos) << src << d;
+    EXPECT_EQ(d.find("Unary"), std::string::npos) << src << d;
+  }
+  // A sign at the end of the line is an operator missing its operand, not an argument.
+  auto p = run("fn f(a: i64) -> i64:\n    a +\n");
+  EXPECT_EQ(codes(p->diags), "E0202 ");
+  EXPECT_NE(p->dump().find("Binary [25,28) \"+\" partial"), std::string::npos) << p->dump();
+}
+
+TEST(Parser, NoParenCallBeforeABraceOrTilde) {
+  std::string d = run("print {\"a\": 1}\nprint ~0\n")->dump();
+  EXPECT_NE(d.find("Call [0,14)\n      Name [0,5) \"print\"\n      Dict [6,14)"), std::string::npos) << d;
+  EXPECT_NE(d.find("Call [15,23)\n      Name [15,20) \"print\"\n      Unary [21,23) \"~\""), std::string::npos) << d;
+  expect_clean("print {\"a\": 1}\nprint ~0\nshow {}\n");
+}
+
+TEST(Parser, ExpressionStatementSpansTheCall) {
+  std::string d = run("print \"x\"\ndescribe \"s\":\n    pass\n")->dump();
+  EXPECT_NE(d.find("ExprStmt [0,9)\n    Call [0,9)"), std::string::npos) << d;
+  EXPECT_NE(d.find("ExprStmt [10,32)\n    Call [10,32)"), std::string::npos) << d;
+}
+
+TEST(Parser, SafeIndex) {
+  expect_clean("val a = xs?[1] ?? -1\nval b = m?[\"k\"]?.name\nval c = xs?.[0]\n");
+  std::string d = run("val a = xs?[i + 1]\n")->dump();
+  EXPECT_NE(d.find("SafeIndex [8,18) \"?\"\n      Name [8,10) \"xs\"\n      Binary [12,17) \"+\""), std::string::npos) << d;
+  // `?[` written together is a safe index after a call too; a propagation before an index needs
+  // parentheses.
+  std::string e = run("fn f() -> i64?:\n    g()?[0]\n    (g()?)[0]\n")->dump();
+  EXPECT_NE(e.find("SafeIndex [20,27) \"?\"\n          Call [20,23)"), std::string::npos) << e;
+  EXPECT_NE(e.find("Index [32,41)\n          Propagate [32,38) \"?\""), std::string::npos) << e;
+  // There is no safe slice.
+  EXPECT_EQ(codes(run("val a = xs?[1:2]\n")->diags), "E0201 ");
 }
 
 TEST(Parser, Strings) {
@@ -298,6 +458,37 @@ TEST(Parser, ErrdeferLikeDefer) {
   auto p = run("errdefer close(h)\n");
   EXPECT_NE(p->dump().find("Defer [0,17) \"errdefer\""), std::string::npos) << p->dump();
   expect_clean("val errdefer = 1\nerrdefer.count()\n");
+}
+
+// The i-th node of a post-order walk must have id i: dense, unique, kids before their parent.
+void expect_post_order_ids(const Node* n, std::uint32_t& next, const std::string& where) {
+  if (n == nullptr) return;
+  for (std::uint32_t k = 0; k < n->count; ++k) expect_post_order_ids(n->kids[k], next, where);
+  EXPECT_EQ(n->id, next) << where << ": " << node_kind_name(n->kind) << " at " << n->begin;
+  ++next;
+}
+
+TEST(Parser, NodeIdsAreDenseAndInPostOrder) {
+  int files = 0;
+  for (const char* dir : {"/examples", "/tests/conformance", "/spl/syntax/testdata"}) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(SPL_SOURCE_DIR) + dir)) {
+      if (entry.path().extension() != ".spl") continue;
+      std::ifstream in(entry.path());
+      std::stringstream text;
+      text << in.rdbuf();
+      auto p = run(text.str());
+      std::uint32_t next = 0;
+      expect_post_order_ids(p->result.root, next, entry.path().string());
+      EXPECT_EQ(p->result.root->id + 1, next);
+      ++files;
+    }
+  }
+  EXPECT_GT(files, 300);
+  // Interpolation holes are parsed apart; their nodes are numbered with the rest.
+  auto p = run("print \"{a + b} and {c}\"\n");
+  std::uint32_t next = 0;
+  expect_post_order_ids(p->result.root, next, "interpolation");
+  EXPECT_EQ(next, 9u);  // Module, ExprStmt, Call, print, Interp, Binary, a, b, c
 }
 
 TEST(Parser, SpansCoverNodes) {

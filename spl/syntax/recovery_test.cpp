@@ -108,11 +108,30 @@ TEST(Recovery, OneMistakeOneDiagnostic) {
       "val x = 1)\n",
       "foo(1, 2))\n",
       "struct P:\n    x i64\n    y: i64\n",
+      "struct P:\n    x: i64\n        y: i64\n    z: i64\n",
+      "fn f():\n    a()\n        b()\n    c()\n",
   };
   for (const char* c : cases) {
     auto p = run(c);
     EXPECT_EQ(p->diags.size(), 1u) << c << "\n" << (p->diags.size() > 1 ? p->diags[1].message : "");
   }
+}
+
+// An over-indented block (E0204) or an `asm:` without its indented body (E0203) ends its
+// statement: the next line is the next statement, not an "expected the end of the statement".
+TEST(Recovery, ABlockThatShouldNotBeThereEndsItsStatement) {
+  auto p = run("struct P:\n    x: i64\n        y: i64\n    z: i64\n");
+  ASSERT_EQ(p->diags.size(), 1u);
+  EXPECT_EQ(p->diags[0].code, "E0204");
+  const Node* members = p->result.root->kid(0)->kid(2);
+  ASSERT_EQ(members->count, 3u);
+  EXPECT_EQ(name_of(*p, members->kid(2)), "z");
+  auto q = run("fn f():\n    asm volatile:\n    done()\n");
+  ASSERT_EQ(q->diags.size(), 1u);
+  EXPECT_EQ(q->diags[0].code, "E0203");
+  const Node* body = q->result.root->kid(0)->kid(4);
+  ASSERT_EQ(body->count, 2u);
+  EXPECT_EQ(body->kid(1)->kind, NodeKind::ExprStmt);
 }
 
 TEST(Recovery, InsertionRepairForMissingColon) {
@@ -136,6 +155,12 @@ TEST(Recovery, DeletionRepairForStrayToken) {
   EXPECT_EQ(edits[0].span.end, 20u);
   EXPECT_EQ(edits[0].replacement, "");  // a deletion
   EXPECT_EQ(apply_fixits(p->source, p->diags).text, "val p = Point(x: 1, y: 2)\n");
+  // The list goes on after the stray `,`: the call keeps `y: 2`.
+  const Node* call = p->result.root->kid(0)->kid(2);
+  ASSERT_EQ(call->kind, NodeKind::Call);
+  ASSERT_EQ(call->count, 4u);
+  EXPECT_EQ(call->kid(2)->kind, NodeKind::Missing);
+  EXPECT_EQ(name_of(*p, call->kid(3)), "y");
 }
 
 TEST(Recovery, ReplacementRepairForAssignmentInCondition) {

@@ -29,7 +29,7 @@ namespace spl::vm {
   X(Call) X(CallMethod) X(Return) X(ReturnNil)                                                              \
   X(NewArray) X(NewTuple) X(NewDict) X(NewSet) X(NewRange) X(NewObject) X(NewEnum) X(Closure)              \
   X(GetIndex) X(SetIndex) X(TakeIndex) X(GetSlice) X(GetField) X(SetField) X(TakeField) X(TakeLocal)        \
-  X(IsVariant) X(GetPayload) X(IsType) X(Len) X(TupleGet)                                                   \
+  X(IsVariant) X(GetPayload) X(IsType) X(IsInstance) X(Len) X(TupleGet)                                    \
   X(Concat) X(Truthy) X(Exists) X(Propagate) X(AssertFail) X(Extra)                                       \
   X(AddInt) X(SubInt) X(MulInt) X(AddFloat) X(SubFloat) X(MulFloat) X(DivFloat)                         \
   X(AddK) X(SubK) X(MulK) X(DivK) X(ModK)                                                                 \

@@ -22,7 +22,7 @@ namespace {
 
 using syntax::Node;
 using syntax::NodeKind;
-using syntax::Tok;
+using syntax::Operator;
 
 // Stops compilation at the first problem; the message becomes a diagnostic at the node.
 struct Unsupported {
@@ -409,27 +409,22 @@ class ModuleCompiler {
   }
 
   void import(Node* n) {
-    // Use kids: path Names (leading dots in the text), then UseItem list or a single name.
+    // Use kids: the Relative dots, path Names, then a UseItem list or an Alias.
     std::vector<std::string> path;
     std::vector<std::pair<std::string, std::string>> items;  // (name, alias)
+    std::string alias;                                       // `use a.b.X as Y`
     bool wildcard = n->has(syntax::kFlagWildcard);
+    int dots = 0;
     for (std::uint32_t i = 0; i < n->count; ++i) {
       Node* k = n->kids[i];
       if (k == nullptr) continue;
-      if (k->kind == NodeKind::Name) path.emplace_back(text(k));
-      if (k->kind == NodeKind::UseItem) {
-        if (k->count > 0 && k->kids[0] && k->kids[0]->kind == NodeKind::UseItem) {
-          for (std::uint32_t j = 0; j < k->count; ++j)
-            if (k->kids[j]) items.emplace_back(std::string(tok_text(k->kids[j])), std::string(tok_text(k->kids[j])));
-        } else {
-          items.emplace_back(std::string(tok_text(k)), std::string(tok_text(k)));
-        }
+      if (k->kind == NodeKind::Relative) {
+        std::string_view written = text(k);
+        dots = static_cast<int>(std::count(written.begin(), written.end(), '.'));
       }
-    }
-    int dots = 0;
-    for (char c : text(n).substr(3)) {
-      if (c == '.') ++dots;
-      else if (c != ' ') break;
+      if (k->kind == NodeKind::Name) path.emplace_back(text(k));
+      if (k->kind == NodeKind::Alias) alias = text(k);
+      if (k->kind == NodeKind::UseItem) imported_items(k, items, wildcard);
     }
     std::string dir = std::filesystem::path(file_->path).parent_path().string();
     std::string file = vm_.resolve_module(dir, path, dots);
@@ -440,7 +435,7 @@ class ModuleCompiler {
       std::string pfile = parent.empty() ? std::string() : vm_.resolve_module(dir, parent, dots);
       if (!pfile.empty() && (whole.empty() || whole == pfile)) {
         file = pfile;
-        items.emplace_back(path.back(), path.back());
+        items.emplace_back(path.back(), alias.empty() ? path.back() : alias);
       }
     }
     if (!file.empty()) vm_.load_module(file);
@@ -461,6 +456,23 @@ class ModuleCompiler {
         fail(n, fmt::format("module `{}` has no `{}`", join(path), name));
       }
       // An unknown non-std module: names stay unresolved and are reported where used.
+    }
+  }
+
+  // The (name, alias) pairs of `{x, y as z}` (UseItems) or `(x, y)` (Names); `{*}` is a wildcard.
+  void imported_items(Node* list, std::vector<std::pair<std::string, std::string>>& items, bool& wildcard) {
+    for (std::uint32_t i = 0; i < list->count; ++i) {
+      Node* item = list->kids[i];
+      if (item == nullptr) continue;
+      if (item->has(syntax::kFlagWildcard)) {
+        wildcard = true;
+      } else if (item->kind == NodeKind::Name) {
+        items.emplace_back(text(item), text(item));
+      } else if (item->kind == NodeKind::UseItem) {
+        std::string name(tok_text(item));
+        Node* last = item->kid(item->count - 1);
+        items.emplace_back(name, last && last->kind == NodeKind::Alias ? std::string(text(last)) : name);
+      }
     }
   }
 
@@ -860,10 +872,10 @@ class ModuleCompiler {
 
   // ---- assignment -------------------------------------------------------------------------
   void assign(Node* s) {
-    Tok op = s->op;
+    Operator op = s->op;
     Node* target = s->kids[0];
     Node* value = s->kids[1];
-    if (op == Tok::Eq) {
+    if (op == Operator::None) {
       // `x = x.method(...)`: the receiver moves out of x for the call, so an update of a value
       // held once happens in place.
       if (target->kind == NodeKind::Name && value->kind == NodeKind::Call && value->count > 0 && value->kids[0] &&
@@ -889,12 +901,12 @@ class ModuleCompiler {
     }
     Op arith = Op::Add;
     switch (op) {
-      case Tok::PlusEq: arith = Op::Add; break;
-      case Tok::MinusEq: arith = Op::Sub; break;
-      case Tok::StarEq: arith = Op::Mul; break;
-      case Tok::SlashEq: arith = Op::Div; break;
-      case Tok::PercentEq: arith = Op::Mod; break;
-      case Tok::StarStarEq: arith = Op::Pow; break;
+      case Operator::Add: arith = Op::Add; break;
+      case Operator::Sub: arith = Op::Sub; break;
+      case Operator::Mul: arith = Op::Mul; break;
+      case Operator::Div: arith = Op::Div; break;
+      case Operator::Mod: arith = Op::Mod; break;
+      case Operator::Pow: arith = Op::Pow; break;
       default: fail(s, fmt::format("assignment operator `{}` is not supported", tok_text(s)));
     }
     if (target->kind == NodeKind::Name) {
@@ -1063,13 +1075,13 @@ class ModuleCompiler {
   // ---- control flow -----------------------------------------------------------------------
   void cond_jump_false(Node* cond, std::vector<std::size_t>& fails) {
     std::uint16_t save = fs_->free;
-    if (cond->kind == NodeKind::Binary && (cond->op == Tok::KwAnd || cond->op == Tok::AmpAmp)) {
+    if (cond->kind == NodeKind::Binary && cond->op == Operator::And) {
       // Short-circuit by jumps: either side false fails the whole condition.
       cond_jump_false(cond->kids[0], fails);
       cond_jump_false(cond->kids[1], fails);
       return;
     }
-    if (cond->kind == NodeKind::Binary && (cond->op == Tok::KwOr || cond->op == Tok::PipePipe)) {
+    if (cond->kind == NodeKind::Binary && cond->op == Operator::Or) {
       // A true left side skips the right one; a false one falls to it.
       std::vector<std::size_t> left_fails;
       cond_jump_false(cond->kids[0], left_fails);
@@ -1083,12 +1095,12 @@ class ModuleCompiler {
       // A comparison decides the jump itself, without a bool in between.
       Op fused = Op::Extra;
       switch (cond->op) {
-        case Tok::Lt: fused = Op::JumpIfNotLt; break;
-        case Tok::LtEq: fused = Op::JumpIfNotLe; break;
-        case Tok::Gt: fused = Op::JumpIfNotGt; break;
-        case Tok::GtEq: fused = Op::JumpIfNotGe; break;
-        case Tok::EqEq: fused = Op::JumpIfNotEq; break;
-        case Tok::NotEq: fused = Op::JumpIfNotNe; break;
+        case Operator::Lt: fused = Op::JumpIfNotLt; break;
+        case Operator::Le: fused = Op::JumpIfNotLe; break;
+        case Operator::Gt: fused = Op::JumpIfNotGt; break;
+        case Operator::Ge: fused = Op::JumpIfNotGe; break;
+        case Operator::Eq: fused = Op::JumpIfNotEq; break;
+        case Operator::Ne: fused = Op::JumpIfNotNe; break;
         default: break;
       }
       Node* l = cond->kids[0];
@@ -1499,8 +1511,19 @@ class ModuleCompiler {
         }
         return;
       }
+      case NodeKind::PatStruct: {
+        TypeInfo* t = pat->token == syntax::kNoToken ? nullptr : type_named(tok_text(pat));
+        if (t == nullptr || t->kind == TypeInfo::Kind::Enum)
+          fail(pat, "a struct pattern needs the name of a struct or class: `Point { x: 0 }`");
+        struct_pattern(pat, t, v, fails, mut);
+        return;
+      }
       case NodeKind::PatVariant: {
         std::string name(tok_text(pat));
+        if (TypeInfo* t = struct_named_in_pattern(name)) {  // `Point(x: 0, y: b)`
+          struct_pattern(pat, t, v, fails, mut);
+          return;
+        }
         if (name == "Some") {
           fails.push_back(emit(Op::JumpIfNil, v));
           if (pat->count > 0) pattern(pat->kids[0], v, fails, mut);
@@ -1540,6 +1563,41 @@ class ModuleCompiler {
         return;
       }
       default: fail(pat, fmt::format("`{}` patterns are not supported by the VM yet", syntax::node_kind_name(pat->kind)));
+    }
+  }
+
+  // A struct or class a `Name(...)` pattern names, unless an enum variant of that name shadows it.
+  TypeInfo* struct_named_in_pattern(const std::string& name) {
+    if (name == "Some" || name == "Ok" || name == "Err" || variant_by_name_.count(name)) return nullptr;
+    TypeInfo* t = type_named(name);
+    return t != nullptr && t->kind != TypeInfo::Kind::Enum ? t : nullptr;
+  }
+
+  // `Point { x: 0, y: b }`, `Point { x, y }` or `Point(x: 0, y: b)` / `Point(0, b)` (fields in
+  // declaration order): an instance of t whose fields match; fields not mentioned match anything.
+  void struct_pattern(Node* pat, TypeInfo* t, std::uint16_t v, std::vector<std::size_t>& fails, bool mut) {
+    std::uint16_t test = alloc();
+    emit(Op::IsInstance, test, v, type_index(t));
+    fails.push_back(emit(Op::JumpIfFalse, test));
+    for (std::uint32_t i = 0; i < pat->count; ++i) {
+      Node* sub = pat->kids[i];
+      if (sub == nullptr || sub->kind == NodeKind::PatRest) continue;
+      std::string field;
+      if (sub->kind == NodeKind::PatField) {
+        field = tok_text(sub);
+        sub = sub->kid(0);
+      } else if (pat->kind == NodeKind::PatStruct && sub->kind == NodeKind::PatBind) {
+        field = tok_text(sub);  // `{ x }` binds field x to x
+      } else if (pat->kind == NodeKind::PatVariant && i < t->fields.size()) {
+        field = t->fields[i];
+      } else {
+        fail(sub, fmt::format("`{}` has {} fields", t->name, t->fields.size()));
+      }
+      if (std::find(t->fields.begin(), t->fields.end(), field) == t->fields.end())
+        fail(sub, fmt::format("`{}` has no field `{}`", t->name, field));
+      std::uint16_t e = alloc();
+      emit(Op::GetField, e, v, name16(field));
+      pattern(sub, e, fails, mut);
     }
   }
 
@@ -1650,6 +1708,7 @@ class ModuleCompiler {
     while (n) {
       switch (n->kind) {
         case NodeKind::SafeField:
+        case NodeKind::SafeIndex:
           if (!top) return true;
           n = n->kids[0];
           break;
@@ -1727,6 +1786,21 @@ class ModuleCompiler {
         std::uint16_t o = receiver_any(n->kids[0]);
         std::uint16_t i = expr_any(n->kids[1]);
         emit(Op::GetIndex, dst, o, i);
+        return;
+      }
+      case NodeKind::SafeIndex: {
+        // Like SafeField: a nil receiver skips the index expression too.
+        std::uint16_t o = alloc();
+        receiver_into(n->kids[0], o);
+        std::size_t nil = emit(Op::JumpIfNil, o);
+        if (safe_exits_) safe_exits_->push_back(nil);
+        std::uint16_t i = expr_any(n->kids[1]);
+        emit(Op::GetIndex, dst, o, i);
+        if (safe_exits_) return;
+        std::size_t done = emit(Op::Jump);
+        patch_here(nil);
+        emit(Op::LoadNil, dst);
+        patch_here(done);
         return;
       }
       case NodeKind::Slice: {
@@ -1966,20 +2040,18 @@ class ModuleCompiler {
     emit(Op::NewDict, dst, b, static_cast<std::uint16_t>(n->count));
   }
 
-  static bool is_comparison(Tok op) {
-    return op == Tok::Lt || op == Tok::Gt || op == Tok::LtEq || op == Tok::GtEq;
+  static bool is_comparison(Operator op) {
+    return op == Operator::Lt || op == Operator::Gt || op == Operator::Le || op == Operator::Ge;
   }
 
   void binary(Node* n, std::uint16_t dst) {
-    Tok op = n->op;
+    Operator op = n->op;
     Node* l = n->kids[0];
     Node* r = n->kids[1];
     switch (op) {
-      case Tok::KwAnd:
-      case Tok::AmpAmp:
-      case Tok::KwOr:
-      case Tok::PipePipe: {
-        bool is_and = op == Tok::KwAnd || op == Tok::AmpAmp;
+      case Operator::And:
+      case Operator::Or: {
+        bool is_and = op == Operator::And;
         std::uint16_t t = alloc();
         expr_into(l, t);
         emit(Op::Truthy, dst, t);
@@ -1989,7 +2061,7 @@ class ModuleCompiler {
         patch_here(skip);
         return;
       }
-      case Tok::QuestionQuestion: {
+      case Operator::Coalesce: {
         std::uint16_t t = alloc();
         expr_into(l, t);
         std::size_t have = emit(Op::JumpIfNotNil, t);
@@ -1998,7 +2070,7 @@ class ModuleCompiler {
         emit(Op::Move, dst, t);
         return;
       }
-      case Tok::PipeGt: {
+      case Operator::Pipe: {
         // x |> f(a) is f(x, a); x |> f is f(x).
         std::uint16_t w = alloc();
         std::vector<Node*> args;
@@ -2020,7 +2092,7 @@ class ModuleCompiler {
     if (is_comparison(op) && l->kind == NodeKind::Binary && is_comparison(l->op) && text(l).substr(0, 1) != "(") {
       // Chained comparison: a < b < c < d is a < b and b < c and c < d (each operand evaluated once).
       std::vector<Node*> operands{r};
-      std::vector<Tok> ops{op};
+      std::vector<Operator> ops{op};
       Node* left = l;
       while (left->kind == NodeKind::Binary && is_comparison(left->op) && text(left).substr(0, 1) != "(") {
         operands.push_back(left->kids[1]);
@@ -2045,10 +2117,10 @@ class ModuleCompiler {
       for (std::size_t f : fails) patch_here(f);
       return;
     }
-    if ((op == Tok::Plus || op == Tok::Minus) && r->kind == NodeKind::IntLit) {
+    if ((op == Operator::Add || op == Operator::Sub) && r->kind == NodeKind::IntLit) {
       Value k = unboxed_literal(r);
       if (k.is_int48() && k.int48() >= -32767 && k.int48() <= 32767) {
-        std::int64_t imm = op == Tok::Plus ? k.int48() : -k.int48();
+        std::int64_t imm = op == Operator::Add ? k.int48() : -k.int48();
         emit(Op::AddImm, dst, expr_any(l), static_cast<std::uint16_t>(static_cast<std::int16_t>(imm)));
         return;
       }
@@ -2056,8 +2128,8 @@ class ModuleCompiler {
     if (r->kind == NodeKind::IntLit || r->kind == NodeKind::FloatLit) {
       // Arithmetic with a number literal on the right reads it from the constants directly.
       Value k = unboxed_literal(r);
-      Op with_k = op == Tok::Plus ? Op::AddK : op == Tok::Minus ? Op::SubK : op == Tok::Star ? Op::MulK
-                : op == Tok::Slash ? Op::DivK : op == Tok::Percent ? Op::ModK : Op::Extra;
+      Op with_k = op == Operator::Add ? Op::AddK : op == Operator::Sub ? Op::SubK : op == Operator::Mul ? Op::MulK
+                : op == Operator::Div ? Op::DivK : op == Operator::Mod ? Op::ModK : Op::Extra;
       if (with_k != Op::Extra && (k.is_int48() || k.is_double())) {
         std::uint16_t a = expr_any(l);
         emit(with_k, dst, a, constant(k));
@@ -2067,39 +2139,38 @@ class ModuleCompiler {
     std::uint16_t a = expr_any(l);
     std::uint16_t b = expr_any(r);
     switch (op) {
-      case Tok::Plus: emit(Op::Add, dst, a, b); return;
-      case Tok::Minus: emit(Op::Sub, dst, a, b); return;
-      case Tok::Star: emit(Op::Mul, dst, a, b); return;
-      case Tok::Slash: emit(Op::Div, dst, a, b); return;
-      case Tok::Percent: emit(Op::Mod, dst, a, b); return;
-      case Tok::StarStar: emit(Op::Pow, dst, a, b); return;
-      case Tok::Amp: emit(Op::BitAnd, dst, a, b); return;
-      case Tok::Pipe: emit(Op::BitOr, dst, a, b); return;
-      case Tok::Caret:
-      case Tok::KwXor: emit(Op::BitXor, dst, a, b); return;
-      case Tok::Shl: emit(Op::Shl, dst, a, b); return;
-      case Tok::Shr: emit(Op::Shr, dst, a, b); return;
-      case Tok::EqEq:
-      case Tok::KwIs: emit(Op::Eq, dst, a, b); return;
-      case Tok::NotEq: emit(Op::Ne, dst, a, b); return;
-      case Tok::Lt:
-      case Tok::Gt:
-      case Tok::LtEq:
-      case Tok::GtEq: emit(compare_op(op), dst, a, b); return;
-      case Tok::KwIn: emit(Op::In, dst, a, b); return;
-      case Tok::KwNot:  // not in
+      case Operator::Add: emit(Op::Add, dst, a, b); return;
+      case Operator::Sub: emit(Op::Sub, dst, a, b); return;
+      case Operator::Mul: emit(Op::Mul, dst, a, b); return;
+      case Operator::Div: emit(Op::Div, dst, a, b); return;
+      case Operator::Mod: emit(Op::Mod, dst, a, b); return;
+      case Operator::Pow: emit(Op::Pow, dst, a, b); return;
+      case Operator::BitAnd: emit(Op::BitAnd, dst, a, b); return;
+      case Operator::BitOr: emit(Op::BitOr, dst, a, b); return;
+      case Operator::BitXor: emit(Op::BitXor, dst, a, b); return;
+      case Operator::Shl: emit(Op::Shl, dst, a, b); return;
+      case Operator::Shr: emit(Op::Shr, dst, a, b); return;
+      case Operator::Eq:
+      case Operator::Is: emit(Op::Eq, dst, a, b); return;
+      case Operator::Ne: emit(Op::Ne, dst, a, b); return;
+      case Operator::Lt:
+      case Operator::Gt:
+      case Operator::Le:
+      case Operator::Ge: emit(compare_op(op), dst, a, b); return;
+      case Operator::In: emit(Op::In, dst, a, b); return;
+      case Operator::NotIn:
         emit(Op::In, dst, a, b);
         emit(Op::Not, dst, dst);
         return;
-      default: fail(n, fmt::format("operator `{}` is not supported by the VM yet", tok_text(n)));
+      default: fail(n, fmt::format("operator `{}` is not supported by the VM yet", syntax::operator_spelling(op)));
     }
   }
 
-  static Op compare_op(Tok op) {
+  static Op compare_op(Operator op) {
     switch (op) {
-      case Tok::Lt: return Op::Lt;
-      case Tok::Gt: return Op::Gt;
-      case Tok::LtEq: return Op::Le;
+      case Operator::Lt: return Op::Lt;
+      case Operator::Gt: return Op::Gt;
+      case Operator::Le: return Op::Le;
       default: return Op::Ge;
     }
   }
@@ -2107,7 +2178,7 @@ class ModuleCompiler {
   void unary(Node* n, std::uint16_t dst) {
     Node* e = n->kids[0];
     switch (n->op) {
-      case Tok::Minus:
+      case Operator::Neg:
         if (e->kind == NodeKind::IntLit || e->kind == NodeKind::FloatLit) {
           Value v = parse_number(std::string("-") + std::string(text(e)), e);
           emit(Op::LoadK, dst, constant(v));
@@ -2115,11 +2186,10 @@ class ModuleCompiler {
         }
         emit(Op::Neg, dst, expr_any(e));
         return;
-      case Tok::Plus: expr_into(e, dst); return;
-      case Tok::KwNot:
-      case Tok::Bang: emit(Op::Not, dst, expr_any(e)); return;
-      case Tok::Tilde: emit(Op::BitNot, dst, expr_any(e)); return;
-      default: fail(n, fmt::format("prefix operator `{}` is not supported by the VM yet", tok_text(n)));
+      case Operator::Pos: expr_into(e, dst); return;
+      case Operator::Not: emit(Op::Not, dst, expr_any(e)); return;
+      case Operator::BitNot: emit(Op::BitNot, dst, expr_any(e)); return;
+      default: fail(n, fmt::format("prefix operator `{}` is not supported by the VM yet", syntax::operator_spelling(n->op)));
     }
   }
 

@@ -849,6 +849,12 @@ Value Vm::execute(std::size_t entry) {
         DISPATCH();
       }
       L_IsType: set_reg(R(I->a), Value::of_bool(value_kind(R(I->b)) == I->c)); DISPATCH();
+      L_IsInstance: {
+        Value v = R(I->b);
+        bool r = v.is_obj(ObjType::Instance) && v.as<InstanceObj>()->type == types_[I->c].get();
+        set_reg(R(I->a), Value::of_bool(r));
+        DISPATCH();
+      }
       L_Len: SAVE_PC(); set_reg(R(I->a), Value::integer(length_of(*this, R(I->b)))); DISPATCH();
       L_Concat: {
         SAVE_PC();

@@ -147,6 +147,52 @@ TEST(Vm, ExternFnCallsTheRuntimeCAbi) {
             "0 1\n");
 }
 
+// `P { x: 0 }`, `P { x }` (binds x) and `P(x: 0)` / `P(0, b)` (fields in declaration order) match
+// instances of P whose fields match; any other value goes on to the next arm.
+TEST(Vm, StructPatterns) {
+  EXPECT_EQ(run("struct P:\n    x: i64\n    y: i64\nfn f(v) -> text:\n    match v:\n"
+                "        case P(x: 0, y: y): \"y={y}\"\n        case P(1, b): \"one {b}\"\n"
+                "        case P { x, y: 5 }: \"x={x}\"\n        case _: \"other\"\n"
+                "print f(P(x: 0, y: 2))\nprint f(P(x: 1, y: 3))\nprint f(P(x: 7, y: 5))\nprint f(P(x: 7, y: 6))\n"
+                "print f(3)\n"),
+            "y=2\none 3\nx=7\nother\nother\n");
+}
+
+// `xs?[i]` is nil when xs is: the index is not evaluated, and the rest of the chain is skipped.
+TEST(Vm, SafeIndex) {
+  EXPECT_EQ(run("fn i() -> i64:\n    print \"evaluated\"\n    1\nval xs: [i64]? = nil\nprint xs?[i()] ?? 0\n"
+                "val rows: [[i64]]? = [[1, 2]]\nprint rows?[0][i()]\nval none: [[i64]]? = nil\nprint none?[0][1]\n"),
+            "0\nevaluated\n2\nnil\n");
+}
+
+// `use m.{x as y}`, `use m.x as y`, `use m.{*}` and `use m (x, y)` bring in what they name.
+TEST(Vm, ImportForms) {
+  std::string dir = testing::TempDir() + "spl_vm_import_forms";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/m.spl") << "fn double(x: i64) -> i64: x * 2\nval K: i64 = 7\n";
+  testing::internal::CaptureStdout();
+  {
+    Options o;
+    o.std_root = std::string(SPL_SOURCE_DIR) + "/lib/std";
+    Vm vm(o);
+    vm.run_source(dir + "/main.spl",
+                  "use m.{double as twice}\nuse m.K as k\nprint twice(k)\nuse m (double)\nprint double(1)\n"
+                  "use m.{*}\nprint K\n",
+                  {});
+  }
+  EXPECT_EQ(testing::internal::GetCapturedStdout(), "14\n2\n7\n");
+  // Relative: from a subfolder, `..` is the folder above.
+  std::filesystem::create_directories(dir + "/sub");
+  testing::internal::CaptureStdout();
+  {
+    Options o;
+    o.std_root = std::string(SPL_SOURCE_DIR) + "/lib/std";
+    Vm vm(o);
+    vm.run_source(dir + "/sub/main.spl", "from ..m import {double}\nuse ..m.K\nprint double(K)\n", {});
+  }
+  EXPECT_EQ(testing::internal::GetCapturedStdout(), "14\n");
+}
+
 // A struct imported from another module is built without its defaulted fields: the defaults are
 // computed by the defining module (this crashed the compiler, which looked for the defaults'
 // syntax nodes in its own file), in that module's scope.

@@ -9,6 +9,7 @@ namespace {
 struct ParseArgs {
   std::string file;
   bool dump = false;
+  bool details = false;
 };
 
 void setup(CLI::App& app, spl::cli::Outcome& outcome) {
@@ -16,6 +17,7 @@ void setup(CLI::App& app, spl::cli::Outcome& outcome) {
   auto* cmd = app.add_subcommand("parse", "Parse a .spl file; --dump prints the syntax tree");
   cmd->add_option("FILE", args->file, "the .spl file")->required();
   cmd->add_flag("--dump", args->dump, "print the tree (kind, byte span, main token, completeness)");
+  cmd->add_flag("--details", args->details, "with --dump, also print each node's flags and operator");
   cmd->callback([args, &outcome] {
     using namespace spl::syntax;
     auto text = read_file(args->file);
@@ -28,7 +30,7 @@ void setup(CLI::App& app, spl::cli::Outcome& outcome) {
     spl::Arena arena;
     std::vector<Diagnostic> diags;
     ParseResult result = parse(file.text(), arena, diags);
-    if (args->dump) fmt::print("{}", dump_tree(result.root, file.text(), result.tokens));
+    if (args->dump) fmt::print("{}", dump_tree(result.root, file.text(), result.tokens, args->details));
     for (const Diagnostic& d : diags) fmt::print(stderr, "{}", render_text(file, d));
     outcome.exit_code = count_errors(diags) > 0 ? spl::cli::kExitFailure : spl::cli::kExitOk;
   });

@@ -25,8 +25,9 @@ enum Role : std::uint8_t {
   kRoleSymbol,        // the `:` of a `:name` symbol: touches its name; a space before it may make a call
 };
 
-// `print -17` is read as a subtraction today, but is written as a call with a negative argument:
-// spacing it as `print - 17` would fix that reading in the text, so such an operator is kept.
+// `a -1` inside an expression subtracts, but at the head of a statement the same spacing is a
+// call with a signed argument (`print -17`): which was meant is left to the writer, so such an
+// operator is kept as written.
 bool unary_looking(const std::vector<Token>& tokens, std::uint32_t i) {
   if (i == kNoToken || i == 0 || i + 1 >= tokens.size()) return false;
   Tok k = tokens[i].kind;
@@ -46,9 +47,9 @@ void assign_roles(const Node* root, const std::vector<Token>& tokens, std::vecto
     if (n == nullptr) continue;
     switch (n->kind) {
       case NodeKind::Binary:
-        if (n->op == Tok::Arrow) {
+        if (n->op == syntax::Operator::Update) {
           set(n->token, kRoleKeep);
-        } else if (n->op == Tok::Shr) {
+        } else if (n->op == syntax::Operator::Shr) {
           set(n->token, kRoleSpacedBefore);
           if (n->token != kNoToken) set(n->token + 1, kRoleSpacedAfter);
         } else if (unary_looking(tokens, n->token)) {
