@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <charconv>
 #include <cmath>
 
 #include "spl/base/hash.hpp"
@@ -223,7 +224,8 @@ static void display(Value v, bool quote, std::string& out, int depth) {
   } else if (v.is_bool()) {
     out += v.boolean() ? "true" : "false";
   } else if (v.is_int()) {
-    out += fmt::format("{}", v.as_int());
+    char digits[24];  // to_chars: `str(i)` and interpolation of integers are hot, fmt's parsing is not free
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, v.as_int()).ptr);
   } else if (v.is_double()) {
     out += format_double(v.dbl());
   } else {
