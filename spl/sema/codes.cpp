@@ -30,6 +30,8 @@ constexpr CodeInfo kCodes[] = {
     {"E0412", Severity::Error, "a `me` (mutating) method called on a struct bound with `val`",
      "struct Counter:\n    n: i64\nimpl Counter:\n    me bump(): self.n += 1\nval c = Counter(n: "
      "0)\nc.bump()\n"},
+    {"E0413", Severity::Error, "`return`, `break`, `continue` or `?` that would leave a `defer` body",
+     "fn f() -> i64:\n    defer:\n        return 1\n    2\n"},
 };
 
 }  // namespace

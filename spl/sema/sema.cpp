@@ -60,6 +60,7 @@ struct Ctx {
   int loops = 0;
   bool in_fn = false;
   bool quiet = false;
+  bool in_defer = false;  // inside a `defer`/`errdefer` body, outside any loop of its own
 };
 
 bool is_type_kind(NodeKind k) {
@@ -851,7 +852,7 @@ class Analyzer {
         collect(body, scope);
       }
     }
-    Ctx ctx{&scope, 0, true, outer.quiet};
+    Ctx ctx{&scope, 0, true, outer.quiet, false};
     visit_param_defaults(fn->kid(2), ctx);
     if (body) {
       if (body->kind == NodeKind::Block) {
@@ -887,7 +888,7 @@ class Analyzer {
     const Node* body = nullptr;
     for (std::uint32_t i = 1; i < n->count; ++i)
       if (n->kids[i] && !is_type_kind(n->kids[i]->kind)) body = n->kids[i];
-    Ctx ctx{&scope, 0, true, outer.quiet};
+    Ctx ctx{&scope, 0, true, outer.quiet, false};
     if (body) {
       if (body->kind == NodeKind::Block) {
         collect_kids(body, scope);
@@ -908,7 +909,7 @@ class Analyzer {
     scope.kind = ScopeKind::BlockArg;
     enter(scope, block, true);
     collect_kids(block, scope);
-    Ctx ctx{&scope, outer.loops, true, outer.quiet};
+    Ctx ctx{&scope, outer.loops, true, outer.quiet, false};
     visit_statements(block, ctx);
     end_scope(scope);
   }
@@ -921,7 +922,7 @@ class Analyzer {
     for (std::uint32_t i = 0; i < n->count; ++i)
       if (n->kids[i] && is_pattern_kind(n->kids[i]->kind))
         declare_pattern(n->kids[i], scope, SymKind::Pattern, nullptr, false);
-    Ctx ctx{&scope, outer.loops, outer.in_fn, outer.quiet};
+    Ctx ctx{&scope, outer.loops, outer.in_fn, outer.quiet, outer.in_defer};
     for (std::uint32_t i = 0; i < n->count; ++i)
       if (n->kids[i] && !is_pattern_kind(n->kids[i]->kind)) visit(n->kids[i], ctx);
   }
@@ -1103,6 +1104,7 @@ class Analyzer {
         visit(n->kid(1), ctx);
         Ctx body = ctx;
         ++body.loops;
+        body.in_defer = false;
         visit(n->kid(2), body);
         return;
       }
@@ -1110,6 +1112,7 @@ class Analyzer {
       case NodeKind::Loop: {
         Ctx body = ctx;
         ++body.loops;
+        body.in_defer = false;
         for (std::uint32_t i = 0; i < n->count; ++i) {
           const Node* k = n->kids[i];
           if (k == nullptr || is_pattern_kind(k->kind)) continue;
@@ -1117,9 +1120,22 @@ class Analyzer {
         }
         return;
       }
+      case NodeKind::Defer: {
+        Ctx body = ctx;
+        body.loops = 0;
+        body.in_defer = true;
+        visit_kids(n, body);
+        return;
+      }
+      case NodeKind::Propagate:
+        if (ctx.in_defer) leaves_defer(n, "?");
+        visit_kids(n, ctx);
+        return;
       case NodeKind::Break:
       case NodeKind::Continue:
-        if (ctx.loops == 0 && !ctx.quiet && noisy_) {
+        if (ctx.in_defer) {
+          leaves_defer(n, n->kind == NodeKind::Break ? "break" : "continue");
+        } else if (ctx.loops == 0 && !ctx.quiet && noisy_) {
           std::string_view kw = n->kind == NodeKind::Break ? "break" : "continue";
           report("E0406", Severity::Error, fmt::format("`{}` outside a loop", kw),
                  {n->begin, n->begin + static_cast<std::uint32_t>(kw.size())},
@@ -1128,6 +1144,7 @@ class Analyzer {
         visit_kids(n, ctx);
         return;
       case NodeKind::Return:
+        if (ctx.in_defer) leaves_defer(n, "return");
         if (!ctx.in_fn && !ctx.quiet && noisy_ && text(n).substr(0, 6) == "return") {
           Diagnostic& d = report("E0407", Severity::Error, "`return` outside a function",
                                  {n->begin, n->begin + 6}, "there is no function to return from");
@@ -1159,6 +1176,15 @@ class Analyzer {
         visit_kids(n, ctx);
         return;
     }
+  }
+
+  // The deferred body runs while its scope is being left, so it cannot leave it again.
+  void leaves_defer(const Node* n, std::string_view what) {
+    if (!noisy_) return;
+    const std::uint32_t end = what == "?" ? n->end : n->begin + static_cast<std::uint32_t>(what.size());
+    Diagnostic& d = report("E0413", Severity::Error, fmt::format("`{}` cannot leave a `defer` body", what),
+                           {what == "?" ? end - 1 : n->begin, end}, "the scope is already being left when this runs");
+    d.notes.push_back("a `defer` body runs to its end; compute the value before the `defer` or use a flag");
   }
 
   void mark_used(const Node* n, const Ctx& ctx, int depth = 0) {

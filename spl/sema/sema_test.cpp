@@ -289,6 +289,18 @@ TEST(Jumps, OutsideLoopsAndFunctions) {
       Codes{"E0406"});
 }
 
+TEST(Jumps, LeavingADeferBody) {
+  EXPECT_EQ(codes("fn f() -> i64:\n    defer:\n        return 1\n    2\n"), Codes{"E0413"});
+  EXPECT_EQ(codes("fn f():\n    for i in 0..3:\n        defer:\n            break\n        print(i)\n"), Codes{"E0413"});
+  EXPECT_EQ(codes("fn f():\n    while true:\n        errdefer:\n            continue\n        print(1)\n"), Codes{"E0413"});
+  EXPECT_EQ(codes("fn g() -> i64?: nil\nfn f() -> i64?:\n    defer:\n        val x = g()?\n        print(x)\n    1\n"),
+            Codes{"E0413"});
+  // Loops of the body's own, and lambdas, start afresh.
+  EXPECT_EQ(codes("fn f():\n    defer:\n        for i in 0..3:\n            if i == 1: break\n            print(i)\n"
+                  "    defer:\n        val g = \\: return 1\n        print(g)\n    print(0)\n"),
+            Codes{});
+}
+
 // ---- E0408 literal types ---------------------------------------------------------------------
 
 TEST(LiteralType, Mismatches) {

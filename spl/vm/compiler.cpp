@@ -41,6 +41,17 @@ struct Local {
 struct Loop {
   std::vector<std::size_t> breaks;
   std::vector<std::size_t> continues;
+  std::size_t depth = 0;  // scopes outside the loop: a break or continue leaves the ones from here on
+};
+
+// Work a scope owes at its exit, last registered first: a `defer` or `errdefer` body, or a
+// `with` manager's `__exit__`. The body is compiled at each exit, seeing the names that were
+// in scope at the `defer`.
+struct Deferred {
+  Node* body = nullptr;
+  bool on_error = false;
+  std::uint16_t manager = kNoReg;
+  std::size_t visible = 0;  // locals of its scope declared before it
 };
 
 struct Resolved {
@@ -55,6 +66,9 @@ struct FnState {
   FnState* parent = nullptr;
   Proto* proto = nullptr;
   std::vector<std::vector<Local>> scopes;
+  std::vector<std::vector<Deferred>> defers;  // parallel to scopes
+  std::size_t defer_bodies = 0;              // > 0 while compiling a deferred body
+  std::size_t loop_floor = 0;                // loops below this index lie outside the deferred body
   std::vector<std::string> up_names;
   std::vector<bool> up_cells;
   std::vector<bool> up_mut;
@@ -119,7 +133,7 @@ class ModuleCompiler {
     std::int64_t off = static_cast<std::int64_t>(target) - static_cast<std::int64_t>(at) - 1;
     if (has_sbx_jump(in.op)) {
       in.set_sbx(static_cast<std::int32_t>(off));
-    } else if (is_fused_jump(in.op)) {
+    } else if (is_fused_jump(in.op) || in.op == Op::Propagate) {
       if (off < INT16_MIN || off > INT16_MAX) fail(nullptr, "function too large (a conditional jump exceeds 32767 instructions)");
       in.c = static_cast<std::uint16_t>(static_cast<std::int16_t>(off));
     } else {
@@ -178,11 +192,103 @@ class ModuleCompiler {
   }
 
   // ---- scopes ---------------------------------------------------------------------------
-  void push_scope() { fs_->scopes.emplace_back(); }
+  void push_scope() {
+    fs_->scopes.emplace_back();
+    fs_->defers.emplace_back();
+  }
   void pop_scope(std::uint16_t free_to) {
     fs_->scopes.pop_back();
+    fs_->defers.pop_back();
     fs_->free = free_to;
   }
+  // ---- deferred work (`defer`, `errdefer`, `with`) ---------------------------------------
+  // `failed` in run_defers: kNoReg at an ordinary exit (errdefers stay quiet), kFailedExit when
+  // a `?` propagates, or a register holding whether the returned value is an `Err`.
+  static constexpr std::uint16_t kFailedExit = 0xFFFE;
+
+  bool defers_pending(std::size_t from, bool errors_only = false) const {
+    for (std::size_t d = from; d < fs_->defers.size(); ++d)
+      for (const Deferred& job : fs_->defers[d])
+        if (!errors_only || job.on_error) return true;
+    return false;
+  }
+
+  void open_loop() {
+    fs_->loops.emplace_back();
+    fs_->loops.back().depth = fs_->scopes.size();
+  }
+
+  // Emits the deferred work of the scopes from `from` on, innermost scope first, each scope's
+  // last registered first.
+  void run_defers(std::size_t from, std::uint16_t failed) {
+    for (std::size_t d = fs_->defers.size(); d-- > from;)
+      for (std::size_t i = fs_->defers[d].size(); i-- > 0;) run_deferred(d, i, failed);
+  }
+
+  void run_deferred(std::size_t d, std::size_t i, std::uint16_t failed) {
+    const Deferred job = fs_->defers[d][i];
+    if (job.on_error && failed == kNoReg) return;
+    const bool guarded = job.on_error && failed != kFailedExit;
+    std::size_t skip = guarded ? emit(Op::JumpIfFalse, failed) : 0;
+    const std::uint16_t save = fs_->free;
+    const std::uint32_t offset = fs_->offset;
+    if (job.manager != kNoReg) {
+      call_method_of(job.manager, "__exit__", 3);
+    } else {
+      // The body sees what the `defer` saw: later locals, inner scopes and later jobs are hidden.
+      auto scopes = fs_->scopes;
+      auto defers = fs_->defers;
+      const std::size_t floor = fs_->loop_floor;
+      fs_->scopes.resize(d + 1);
+      fs_->scopes[d].resize(job.visible);
+      fs_->defers.resize(d + 1);
+      fs_->defers[d].resize(i);
+      ++fs_->defer_bodies;
+      fs_->loop_floor = fs_->loops.size();
+      if (job.body->kind == NodeKind::Block) block_value(job.body, kNoReg); else statement(job.body);
+      --fs_->defer_bodies;
+      fs_->loop_floor = floor;
+      fs_->scopes = std::move(scopes);
+      fs_->defers = std::move(defers);
+    }
+    fs_->free = save;
+    fs_->offset = offset;
+    if (guarded) patch_here(skip);
+  }
+
+  // `recv.name(nil, ...)` with `nils` arguments; a method that changes its receiver updates recv.
+  std::uint16_t call_method_of(std::uint16_t recv, std::string_view name, std::uint16_t nils) {
+    std::uint32_t id = name_id(name);
+    if (id > 0xFFFF) fail(nullptr, "too many distinct names");
+    std::uint16_t w = alloc(static_cast<std::uint16_t>(1 + nils));
+    emit(Op::Move, w, recv);
+    for (std::uint16_t k = 1; k <= nils; ++k) emit(Op::LoadNil, static_cast<std::uint16_t>(w + k));
+    emit(Op::CallMethod, w, nils, static_cast<std::uint16_t>(id));
+    emit(Op::Extra, recv);
+    return w;
+  }
+
+  // A `return`, `break`, `continue` or `?` may not leave a deferred body: its exit is already
+  // under way.
+  void refuse_exit_from_defer(const Node* at, const char* what) {
+    if (fs_->defer_bodies > 0) fail(at, fmt::format("`{}` cannot leave a `defer` body", what));
+  }
+
+  // The register a returning value must be in while deferred work runs: a local's own
+  // register could be changed by it.
+  std::uint16_t detach_result(std::uint16_t r) {
+    if (!is_named_local(r)) return r;
+    std::uint16_t t = alloc();
+    emit(Op::Move, t, r);
+    return t;
+  }
+
+  std::uint16_t is_err(std::uint16_t v) {
+    std::uint16_t t = alloc();
+    emit(Op::IsVariant, t, v, static_cast<std::uint16_t>(vm_.variant_id(vm_.result_type(), 1)));
+    return t;
+  }
+
   std::uint16_t declare(const std::string& name, bool mut) {
     std::uint16_t r = alloc();
     bool cell = mut && fs_->inner_refs.count(name) != 0;
@@ -255,6 +361,7 @@ class ModuleCompiler {
       if (repl_ && n == last && produces_value(n)) {
         std::uint16_t r = alloc();
         value_statement(n, r);
+        run_defers(0, kNoReg);
         emit(Op::Return, r);
         out.yields_value = true;
       } else {
@@ -262,7 +369,10 @@ class ModuleCompiler {
       }
       fs_->free = save;
     }
-    if (!out.yields_value) emit(Op::ReturnNil);
+    if (!out.yields_value) {
+      run_defers(0, kNoReg);
+      emit(Op::ReturnNil);
+    }
     finish_proto(st);
     fs_ = saved;
     out.init = init;
@@ -654,7 +764,7 @@ class ModuleCompiler {
     std::uint16_t result = alloc();
     if (body) {
       if (body->kind == NodeKind::Block) {
-        block_value(body, result);
+        block_value(body, result, true);
       } else {
         expr_into(body, result);
       }
@@ -689,7 +799,8 @@ class ModuleCompiler {
 
   // ---- statements -----------------------------------------------------------------------
   // Compiles a block; its last expression's value goes to dst (kNoReg: discarded).
-  void block_value(Node* block, std::uint16_t dst) {
+  // function_body: the block's value is the function's result, so errdefers run when it is an `Err`.
+  void block_value(Node* block, std::uint16_t dst, bool function_body = false) {
     std::uint16_t save = fs_->free;
     push_scope();
     bool valued = false;
@@ -705,6 +816,42 @@ class ModuleCompiler {
       }
     }
     if (!valued && dst != kNoReg) emit(Op::LoadNil, dst);
+    const std::size_t own = fs_->scopes.size() - 1;
+    run_defers(own, function_body && defers_pending(own, true) ? is_err(dst) : kNoReg);
+    pop_scope(save);
+  }
+
+  // `with m1 as a, m2: body`: each manager's `__enter__()` result is bound to its name, and its
+  // `__exit__(nil, nil, nil)` runs however the body is left (the end, return, break, continue, `?`).
+  // Its value is the body's.
+  void with_statement(Node* n, std::uint16_t dst) {
+    const std::uint16_t save = fs_->free;
+    push_scope();
+    for (std::uint32_t i = 0; i + 1 < n->count; ++i) {
+      Node* item = n->kids[i];
+      if (item == nullptr) continue;
+      Node* name = nullptr;
+      if (item->kind == NodeKind::Cast && item->kids[1] && item->kids[1]->kind == NodeKind::TypeName &&
+          item->kids[1]->count == 0) {
+        name = item->kids[1];
+        item = item->kids[0];
+      }
+      std::uint16_t manager = alloc();
+      expr_into(item, manager);
+      fs_->offset = n->kids[i]->begin;
+      // The call's window, just above the manager, is where `__enter__`'s result lands: the name's register.
+      std::uint16_t entered = call_method_of(manager, "__enter__", 0);
+      if (name != nullptr) {
+        std::string bound(text(name));
+        fs_->scopes.back().push_back({bound, entered, fs_->inner_refs.count(bound) != 0, false});
+        init_local(entered);
+      } else {
+        fs_->free = entered;
+      }
+      fs_->defers.back().push_back(Deferred{nullptr, false, manager, fs_->scopes.back().size()});
+    }
+    block_value(n->kids[n->count - 1], dst);
+    run_defers(fs_->scopes.size() - 1, kNoReg);
     pop_scope(save);
   }
 
@@ -713,6 +860,7 @@ class ModuleCompiler {
       case NodeKind::ExprStmt:
       case NodeKind::If:
       case NodeKind::Match:
+      case NodeKind::With:
       case NodeKind::IfVal: return true;
       default: return false;
     }
@@ -725,6 +873,7 @@ class ModuleCompiler {
       case NodeKind::If: if_into(s, dst); break;
       case NodeKind::Match: match_into(s, dst); break;
       case NodeKind::IfVal: if_val_into(s, dst); break;
+      case NodeKind::With: with_statement(s, dst); break;
       default: statement(s); emit(Op::LoadNil, dst);
     }
   }
@@ -753,23 +902,39 @@ class ModuleCompiler {
       case NodeKind::For: for_loop(s); fs_->free = save; break;
       case NodeKind::Return: {
         if (fs_->top_level) fail(s, "`return` outside a function");
+        refuse_exit_from_defer(s, "return");
         if (s->count > 0 && s->kids[0]) {
           std::uint16_t r = expr_any(s->kids[0]);
+          if (defers_pending(0)) {
+            r = detach_result(r);
+            run_defers(0, defers_pending(0, true) ? is_err(r) : kNoReg);
+          }
           emit(Op::Return, r);
         } else {
+          run_defers(0, kNoReg);
           emit(Op::ReturnNil);
         }
         fs_->free = save;
         break;
       }
       case NodeKind::Break:
-        if (fs_->loops.empty()) fail(s, "`break` outside a loop");
-        fs_->loops.back().breaks.push_back(emit(Op::Jump));
+      case NodeKind::Continue: {
+        const bool is_break = s->kind == NodeKind::Break;
+        if (fs_->loops.size() <= fs_->loop_floor) {
+          refuse_exit_from_defer(s, is_break ? "break" : "continue");
+          fail(s, is_break ? "`break` outside a loop" : "`continue` outside a loop");
+        }
+        run_defers(fs_->loops.back().depth, kNoReg);
+        Loop& loop = fs_->loops.back();
+        (is_break ? loop.breaks : loop.continues).push_back(emit(Op::Jump));
+        fs_->free = save;
         break;
-      case NodeKind::Continue:
-        if (fs_->loops.empty()) fail(s, "`continue` outside a loop");
-        fs_->loops.back().continues.push_back(emit(Op::Jump));
+      }
+      case NodeKind::Defer:
+        fs_->defers.back().push_back(
+            Deferred{s->kids[0], tok_text(s) == "errdefer", kNoReg, fs_->scopes.back().size()});
         break;
+      case NodeKind::With: with_statement(s, kNoReg); fs_->free = save; break;
       case NodeKind::Pass:
       case NodeKind::Docstring:
       case NodeKind::Use:
@@ -1263,7 +1428,7 @@ class ModuleCompiler {
     std::size_t top = here();
     std::vector<std::size_t> exits;
     cond_jump_false(n->kids[0], exits);
-    fs_->loops.emplace_back();
+    open_loop();
     branch(n->kids[1], kNoReg);
     Loop loop = std::move(fs_->loops.back());
     fs_->loops.pop_back();
@@ -1276,7 +1441,7 @@ class ModuleCompiler {
 
   void loop_forever(Node* n) {
     std::size_t top = here();
-    fs_->loops.emplace_back();
+    open_loop();
     branch(n->kids[0], kNoReg);
     Loop loop = std::move(fs_->loops.back());
     fs_->loops.pop_back();
@@ -1308,7 +1473,7 @@ class ModuleCompiler {
       push_scope();
       std::vector<std::size_t> fails;
       bind_loop_var(pat, static_cast<std::uint16_t>(base + 3), fails);
-      fs_->loops.emplace_back();
+      open_loop();
       branch(body, kNoReg);
       Loop loop = std::move(fs_->loops.back());
       fs_->loops.pop_back();
@@ -1350,7 +1515,7 @@ class ModuleCompiler {
     } else {
       bind_loop_var(pat, item, fails);
     }
-    fs_->loops.emplace_back();
+    open_loop();
     branch(body, kNoReg);
     Loop loop = std::move(fs_->loops.back());
     fs_->loops.pop_back();
@@ -1778,8 +1943,22 @@ class ModuleCompiler {
       }
       case NodeKind::Propagate: {
         if (fs_->top_level && fs_->parent == nullptr && fs_->scopes.size() <= 1) fail(n, "`?` outside a function");
+        refuse_exit_from_defer(n, "?");
         std::uint16_t o = expr_any(n->kids[0]);
-        emit(Op::Propagate, dst, o);
+        if (!defers_pending(0)) {
+          emit(Op::Propagate, dst, o);
+          return;
+        }
+        // With deferred work: the failure jumps to it instead of returning at once.
+        std::size_t failure = emit(Op::Propagate, dst, o, 0, /*jump on failure*/ 1);
+        std::size_t over = emit(Op::Jump);
+        patch_here(failure);
+        std::uint16_t save = fs_->free;
+        std::uint16_t r = detach_result(dst);
+        run_defers(0, kFailedExit);
+        emit(Op::Return, r);
+        fs_->free = save;
+        patch_here(over);
         return;
       }
       case NodeKind::Index: {

@@ -874,7 +874,8 @@ Value Vm::execute(std::size_t entry) {
       }
       L_Exists: SAVE_PC(); set_reg(R(I->a), exists(R(I->b))); DISPATCH();
       L_Propagate: {
-        // Ok(v) -> v; Some(v) -> v; nil and Err(e) return from the function.
+        // Ok(v) -> v; Some(v) -> v; nil and Err(e) return from the function (or, flagged, jump by c
+        // to the function's deferred work, which returns).
         Value v = R(I->b);
         if (v.is_obj(ObjType::Enum) && v.as<EnumObj>()->type == result_type_) {
           auto* e = v.as<EnumObj>();
@@ -891,6 +892,10 @@ Value Vm::execute(std::size_t entry) {
         }
         retain(v);
         set_reg(R(I->a), v);
+        if (I->flags != 0) {  // the function has deferred work: it runs before the return
+          pc += static_cast<std::int16_t>(I->c);
+          DISPATCH();
+        }
         // return R[a]
         Value r = R(I->a);
         R(I->a).bits = 0;
