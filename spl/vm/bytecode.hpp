@@ -33,7 +33,7 @@ namespace spl::vm {
   X(Concat) X(Truthy) X(Exists) X(Propagate) X(AssertFail) X(Extra)                                       \
   X(AddInt) X(SubInt) X(MulInt) X(AddFloat) X(SubFloat) X(MulFloat) X(DivFloat)                         \
   X(AddK) X(SubK) X(MulK) X(DivK) X(ModK)                                                                 \
-  X(ToF64Guard)                                                                                            \
+  X(ToF64Guard) X(Cast)                                                                                    \
   X(JumpIfNotLtI) X(JumpIfNotLeI) X(JumpIfNotGtI) X(JumpIfNotGeI) X(JumpIfNotEqI) X(JumpIfNotNeI)
 
 enum class Op : std::uint8_t {
@@ -64,6 +64,10 @@ inline bool has_sbx_jump(Op op) {
 static_assert(sizeof(Instr) == 8);
 
 inline constexpr std::uint16_t kNoReg = 0xFFFF;
+
+// The target of `x as T` for a builtin T (Cast's c when its flags are 0; with flags 1, c is a
+// declared type's index and the cast checks the value is of that type).
+enum class CastTarget : std::uint16_t { I8, I16, I32, I64, U8, U16, U32, U64, F32, F64, Text, Bool };
 
 // Where a closure's captured value comes from when it is made: a register of the enclosing
 // frame or one of the enclosing closure's own captures.

@@ -1941,6 +1941,7 @@ class ModuleCompiler {
         emit(Op::Exists, dst, o);
         return;
       }
+      case NodeKind::Cast: cast(n, dst); return;
       case NodeKind::Propagate: {
         if (fs_->top_level && fs_->parent == nullptr && fs_->scopes.size() <= 1) fail(n, "`?` outside a function");
         refuse_exit_from_defer(n, "?");
@@ -2022,6 +2023,38 @@ class ModuleCompiler {
       }
       default: not_yet(n, "expressions"); emit(Op::LoadNil, dst);
     }
+  }
+
+  // `x as T`: a builtin number type, text or bool converts (ops.cpp: cast_value); a type the
+  // program declares is checked; anything else (a generic parameter, a trait, an alias, a
+  // compound type) passes the value through, as types are erased at run time.
+  void cast(Node* n, std::uint16_t dst) {
+    static const std::unordered_map<std::string_view, CastTarget> builtin = {
+        {"i8", CastTarget::I8},    {"i16", CastTarget::I16},   {"i32", CastTarget::I32},   {"i64", CastTarget::I64},
+        {"int", CastTarget::I64},  {"isize", CastTarget::I64}, {"u8", CastTarget::U8},     {"u16", CastTarget::U16},
+        {"u32", CastTarget::U32},  {"u64", CastTarget::U64},   {"usize", CastTarget::U64}, {"f32", CastTarget::F32},
+        {"f64", CastTarget::F64},  {"float", CastTarget::F64}, {"text", CastTarget::Text}, {"str", CastTarget::Text},
+        {"String", CastTarget::Text}, {"bool", CastTarget::Bool}};
+    Node* type = n->kids[1];
+    std::uint16_t target = 0;
+    std::uint8_t declared = 0;
+    if (type != nullptr && type->kind == NodeKind::TypeName && type->count == 0) {
+      if (auto b = builtin.find(text(type)); b != builtin.end()) {
+        target = static_cast<std::uint16_t>(b->second);
+      } else if (TypeInfo* t = type_named(text(type))) {
+        target = type_index(t);
+        declared = 1;
+      } else {
+        expr_into(n->kids[0], dst);
+        return;
+      }
+    } else {
+      expr_into(n->kids[0], dst);
+      return;
+    }
+    std::uint16_t v = expr_any(n->kids[0]);
+    fs_->offset = type->begin;
+    emit(Op::Cast, dst, v, target, declared);
   }
 
   // A construct the VM does not run yet compiles to a panic that names it, so the rest of the

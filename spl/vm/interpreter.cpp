@@ -481,6 +481,23 @@ Value Vm::execute(std::size_t entry) {
         }
         DISPATCH();
       }
+      L_Cast: {
+        // `x as T`: flags 0 converts to a builtin type (c: CastTarget); flags 1 checks that the
+        // value is an instance or enum value of the declared type c.
+        SAVE_PC();
+        Value v = R(I->b);
+        if (I->flags == 0) {
+          set_reg(R(I->a), cast_value(*this, v, static_cast<CastTarget>(I->c)));
+          DISPATCH();
+        }
+        const TypeInfo* t = types_[I->c].get();
+        const bool ok = (v.is_obj(ObjType::Instance) && v.as<InstanceObj>()->type == t) ||
+                        (v.is_obj(ObjType::Enum) && v.as<EnumObj>()->type == t);
+        if (!ok) panic(fmt::format("cannot cast a value of type {} to {}", type_name(v), t->name));
+        retain(v);
+        set_reg(R(I->a), v);
+        DISPATCH();
+      }
       L_ForLoopInc: {
         // ForLoop for a range without `by`: the step is 1.
         std::int64_t next = R(I->a).int48() + 1;

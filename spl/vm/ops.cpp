@@ -420,6 +420,74 @@ std::int64_t length_of(Vm& vm, Value v) {
   vm.panic(fmt::format("a value of type {} has no length", type_name(v)));
 }
 
+namespace {
+
+struct IntRange {
+  const char* name;
+  std::int64_t min;
+  std::int64_t max;
+};
+
+IntRange int_range(CastTarget t) {
+  switch (t) {
+    case CastTarget::I8: return {"i8", INT8_MIN, INT8_MAX};
+    case CastTarget::I16: return {"i16", INT16_MIN, INT16_MAX};
+    case CastTarget::I32: return {"i32", INT32_MIN, INT32_MAX};
+    case CastTarget::U8: return {"u8", 0, UINT8_MAX};
+    case CastTarget::U16: return {"u16", 0, UINT16_MAX};
+    case CastTarget::U32: return {"u32", 0, UINT32_MAX};
+    case CastTarget::U64: return {"u64", 0, INT64_MAX};  // integers are 64-bit signed
+    default: return {"i64", INT64_MIN, INT64_MAX};
+  }
+}
+
+}  // namespace
+
+Value cast_value(Vm& vm, Value v, CastTarget target) {
+  switch (target) {
+    case CastTarget::F32:
+    case CastTarget::F64: {
+      double d;
+      if (v.is_double()) {
+        d = v.dbl();
+      } else if (v.is_int()) {
+        d = static_cast<double>(v.as_int());
+      } else {
+        vm.panic(fmt::format("cannot cast a value of type {} to {} (use float(x) to parse text)", type_name(v),
+                             target == CastTarget::F32 ? "f32" : "f64"));
+      }
+      return Value::of_double(target == CastTarget::F32 ? static_cast<double>(static_cast<float>(d)) : d);
+    }
+    case CastTarget::Text:
+      if (v.is_obj(ObjType::Str)) {
+        retain(v);
+        return v;
+      }
+      return make_str(to_display(v));
+    case CastTarget::Bool:
+      if (!v.is_bool()) vm.panic(fmt::format("cannot cast a value of type {} to bool", type_name(v)));
+      return v;
+    default: break;
+  }
+  const IntRange range = int_range(target);
+  std::int64_t i;
+  if (v.is_int()) {
+    i = v.as_int();
+  } else if (v.is_double()) {
+    double d = v.dbl();
+    // 2^63 is exact as a double; anything at or past it (or NaN) has no i64 value.
+    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
+      vm.panic(fmt::format("cannot cast {} to {}: out of range", to_display(v), range.name));
+    i = static_cast<std::int64_t>(d);
+  } else if (v.is_bool()) {
+    i = v.boolean() ? 1 : 0;
+  } else {
+    vm.panic(fmt::format("cannot cast a value of type {} to {} (use int(x) to parse text)", type_name(v), range.name));
+  }
+  if (i < range.min || i > range.max) vm.panic(fmt::format("cannot cast {} to {}: out of range", i, range.name));
+  return Value::integer(i);
+}
+
 Value exists(Value v) {
   if (v.is_nil()) return v;
   if (v.is_obj()) {

@@ -24,6 +24,10 @@ Value get_field_slow(Vm& vm, Value v, std::uint32_t name);
 void set_field(Vm& vm, Value& v, std::uint32_t name, Value item);
 Value take_field(Vm& vm, Value& v, std::uint32_t name);
 std::int64_t length_of(Vm& vm, Value v);
+// `x as T` for a builtin T: numbers convert (an integer that does not fit T, a NaN or an
+// infinity panics; a float truncates toward zero), bool to 0/1, anything to text as print shows
+// it; other conversions panic.
+Value cast_value(Vm& vm, Value v, CastTarget target);
 Value exists(Value v);  // `.?`: the value when present (non-nil, non-empty), else nil
 void make_unique(Value& slot);
 // Resolves a negative index against a length; panics when out of range.
