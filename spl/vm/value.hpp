@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "spl/base/hash.hpp"
+#include "spl/vm/object_pool.hpp"
 
 namespace spl::vm {
 
@@ -22,6 +23,9 @@ struct Obj {
   std::uint32_t rc = 1;
   ObjType type;
   explicit Obj(ObjType t) : type(t) {}
+  // Every kind is deleted as itself (destroy()), so the size is the object's own.
+  static void* operator new(std::size_t size) { return allocate_object(size); }
+  static void operator delete(void* p, std::size_t size) noexcept { free_object(p, size); }
 };
 
 struct Value {
