@@ -536,7 +536,7 @@ class Mailbox {
         histogram_.store(hist, std::memory_order_release);
       }
       const std::uint64_t now = internal::read_ticks();
-      hist->record(now > enqueued_at ? now - enqueued_at : 0);
+      hist->record(internal::ticks_since(enqueued_at, now));
     }
   }
 
