@@ -15,6 +15,10 @@
 
 namespace spl::actor {
 
+// (generation << 32) | (slot + 1): a stale id never names a newer actor in the same slot, and
+// 0 names no actor (a message's sender when sent from outside actors).
+using ActorId = std::uint64_t;
+
 enum class Lane : std::uint8_t { kHigh = 0, kNormal = 1, kLow = 2 };
 inline constexpr int kLaneCount = 3;
 
@@ -33,9 +37,9 @@ namespace internal {
 inline constexpr int kEnqueuedBits = 45;
 
 struct EnvelopeHeader : QueueLink {
-  std::uint32_t sender = 0;
-  // One word, so that a whole 64-bit sender fits in 24 bytes too: the enqueue time keeps only
-  // the low bits of the clock (see ticks_since).
+  ActorId sender = 0;
+  // One word, so that the header stays at 24 bytes: the enqueue time keeps only the low bits
+  // of the clock (see ticks_since).
   std::uint64_t enqueued_at : kEnqueuedBits = 0;  // read_ticks() | 1, or 0 when not sampled
   std::uint64_t type : 16 = 0;
   std::uint64_t lane : 2 = static_cast<std::uint64_t>(Lane::kNormal);
@@ -72,7 +76,7 @@ inline std::uint64_t sample_enqueue_time() noexcept {
 }
 
 template <class Msg, class M>
-Envelope<Msg>* make_envelope(M&& msg, Lane lane, std::uint32_t sender) {
+Envelope<Msg>* make_envelope(M&& msg, Lane lane, ActorId sender) {
   static_assert(alignof(Envelope<Msg>) <= alignof(std::max_align_t));
   void* mem = EnvelopePool<Msg>::allocate();
   Envelope<Msg>* env;
