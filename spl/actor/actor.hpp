@@ -27,9 +27,6 @@
 
 namespace spl::actor {
 
-// (generation << 32) | slot: a stale id never names a newer actor in the same slot.
-using ActorId = std::uint64_t;
-
 struct ExitReason {
   enum class Kind : std::uint8_t { kNormal, kCrash, kKilled, kShutdown, kNoProc };
   Kind kind = Kind::kNormal;
@@ -385,10 +382,10 @@ class ActorContext {
                std::function<void(ActorContext&, Msg&)> on_match, std::function<void(ActorContext&)> on_timeout) {
     receive(Selector{}, std::move(pred), timeout, std::move(on_match), std::move(on_timeout));
   }
-  // The same, taking only messages that also satisfy `sel` (sender: the low 32 bits of the
-  // sending actor's id, 0 from outside actors; type: MessageType<Msg>). A saved message that
-  // fails `sel` is skipped without calling pred, and when the saved messages' Bloom filter
-  // rules `sel` out they are not walked at all.
+  // The same, taking only messages that also satisfy `sel` (sender: the sending actor's whole
+  // id, as ActorRef::id() gives it, 0 from outside actors; type: MessageType<Msg>). A saved
+  // message that fails `sel` is skipped without calling pred, and when the saved messages'
+  // Bloom filter rules `sel` out they are not walked at all.
   void receive(const Selector& sel, std::function<bool(const Msg&)> pred, std::chrono::nanoseconds timeout,
                std::function<void(ActorContext&, Msg&)> on_match, std::function<void(ActorContext&)> on_timeout);
 
@@ -407,9 +404,8 @@ class ActorCell final : public ActorBase {
   template <class M>
   SendStatus tell(M&& msg, Lane lane) {
     ActorBase* sender = ActorSystem::current_actor();
-    const auto sender_slot = static_cast<std::uint32_t>(sender ? sender->id() : 0);
     const bool may_park = !system().scheduler().on_worker_thread();
-    SendStatus status = mailbox_.send(std::forward<M>(msg), lane, sender_slot, may_park);
+    SendStatus status = mailbox_.send(std::forward<M>(msg), lane, sender ? sender->id() : 0, may_park);
     if (status != SendStatus::kOk) {
       system().note_dead_letter(id(), typeid(Msg).name());
       return status;

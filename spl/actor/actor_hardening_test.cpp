@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -437,6 +438,90 @@ TEST(ActorHardening, ActorReceiveWithSelectorSkipsOtherTypes) {
   ASSERT_EQ(f.wait_for(kGuard), std::future_status::ready);
   EXPECT_EQ(f.get(), "yes");
   EXPECT_EQ(calls->load(), 2);  // "no" and "yes"; none of the 50 ints
+}
+
+// An actor M that saves every value it gets until asked, by an Expect, for one from a given
+// sender; it then reports (sender, value), or (sender, -1) when none came in time.
+struct SenderProbe {
+  struct Hold {};
+  struct Expect {
+    ActorId from;
+    std::chrono::nanoseconds timeout;
+  };
+  using Msg = std::variant<Hold, Expect, int>;
+  using Results = Mailbox<std::pair<ActorId, int>>;
+  static constexpr std::uint16_t kExpect = 1;
+  static constexpr std::uint16_t kValue = 2;
+
+  static ActorRef<Msg> spawn(ActorSystem& sys, std::shared_ptr<Results> results) {
+    auto m = sys.spawn<Msg>([results](ActorContext<Msg>& ctx, Msg& msg) {
+      if (std::holds_alternative<Hold>(msg)) {
+        await_expect(ctx, results);
+      } else {
+        results->send({0, -2});  // nothing else may reach the normal behaviour
+      }
+    });
+    m.tell(Hold{});
+    return m;
+  }
+  static void await_expect(ActorContext<Msg>& ctx, std::shared_ptr<Results> results) {
+    ctx.receive(
+        Selector{std::nullopt, kExpect}, [](const Msg&) { return true; }, std::chrono::nanoseconds::max(),
+        [results](ActorContext<Msg>& c, Msg& m) { expect(c, std::get<Expect>(m), results); },
+        [](ActorContext<Msg>&) {});
+  }
+  static void expect(ActorContext<Msg>& ctx, const Expect& e, std::shared_ptr<Results> results) {
+    ctx.receive(
+        Selector{e.from, kValue}, [](const Msg&) { return true; }, e.timeout,
+        [results, from = e.from](ActorContext<Msg>& c, Msg& m) {
+          results->send({from, std::get<int>(m)});
+          await_expect(c, results);
+        },
+        [results, from = e.from](ActorContext<Msg>& c) {
+          results->send({from, -1});
+          await_expect(c, results);
+        });
+  }
+};
+
+// A selector names its sender by the whole actor id. It used to keep only the slot, so after an
+// actor A ended, a receive waiting for mail from A took mail from B, the next actor in A's slot,
+// and a receive waiting for B took A's.
+TEST(ActorHardening, SelectorSenderIsNotTheNextActorInTheSlot) {
+  using P = SenderProbe;
+  ActorSystem sys(SchedulerOptions{1});
+  auto results = std::make_shared<P::Results>();
+  auto m = P::spawn(sys, results);
+  auto a = sys.spawn<int>([m](ActorContext<int>& ctx, int& v) {
+    m.tell(P::Msg(v));
+    ctx.stop();
+  });
+  const ActorId a_id = a.id();
+  a.tell(1);
+  ASSERT_TRUE(eventually([&] { return !sys.find(a_id).has_value(); }));  // A's slot is free again
+  auto b = sys.spawn<int>([m](ActorContext<int>&, int& v) { m.tell(P::Msg(v)); });
+  const ActorId b_id = b.id();
+  ASSERT_EQ(b_id & 0xFFFFFFFFu, a_id & 0xFFFFFFFFu) << "B was meant to reuse A's slot";
+  ASSERT_NE(b_id, a_id);
+
+  auto next = [&] {
+    Result<std::pair<ActorId, int>> r = results->receive(kGuard);
+    return r.ok() ? *r : std::pair<ActorId, int>{0, -3};
+  };
+  // A's 1 is saved in M (and B's 2 may be): a receive from B must take B's 2.
+  m.tell(P::Expect{b_id, kGuard});
+  b.tell(2);
+  EXPECT_EQ(next(), std::make_pair(b_id, 2)) << "a receive from B took A's message";
+  m.tell(P::Expect{a_id, kGuard});
+  EXPECT_EQ(next(), std::make_pair(a_id, 1));
+  // Only B's 3 is there now: a receive from A must time out rather than take it.
+  b.tell(3);
+  ASSERT_TRUE(eventually([&] { return m.stats().enqueued >= 6; }));  // Hold, 1, Expect, 2, Expect, 3
+  m.tell(P::Expect{a_id, 50ms});
+  EXPECT_EQ(next(), std::make_pair(a_id, -1)) << "a receive from A took B's message";
+  m.tell(P::Expect{b_id, kGuard});
+  EXPECT_EQ(next(), std::make_pair(b_id, 3));
+  EXPECT_EQ(results->try_receive(), std::nullopt);
 }
 
 }  // namespace

@@ -69,9 +69,10 @@ struct MailboxStats {
 };
 
 // Cheap structural constraints of a selective receive, checked against the Bloom filter of
-// saved messages before any scan.
+// saved messages before any scan. sender is the whole id the message was sent with (an
+// ActorId, generation included), so it never matches a later actor in the same slot.
 struct Selector {
-  std::optional<std::uint32_t> sender;
+  std::optional<ActorId> sender;
   std::optional<std::uint16_t> type;
 };
 
@@ -95,10 +96,10 @@ class Mailbox {
 
   // The message is moved from only when the status is kOk. may_park false: a full kBlock
   // mailbox answers kFull at once instead of parking the sender.
-  SendStatus send(Msg&& msg, Lane lane = Lane::kNormal, std::uint32_t sender = 0, bool may_park = true) {
+  SendStatus send(Msg&& msg, Lane lane = Lane::kNormal, ActorId sender = 0, bool may_park = true) {
     return send_impl(std::move(msg), lane, sender, may_park);
   }
-  SendStatus send(const Msg& msg, Lane lane = Lane::kNormal, std::uint32_t sender = 0, bool may_park = true) {
+  SendStatus send(const Msg& msg, Lane lane = Lane::kNormal, ActorId sender = 0, bool may_park = true) {
     return send_impl(msg, lane, sender, may_park);
   }
 
@@ -277,8 +278,9 @@ class Mailbox {
     }
   };
 
-  static std::uint64_t sender_bit(std::uint32_t sender) noexcept {
-    return std::uint64_t{1} << ((sender * 0x9E3779B1u) >> 26);
+  // Hashes the whole id: ids that differ only in their generation mostly set different bits.
+  static std::uint64_t sender_bit(ActorId sender) noexcept {
+    return std::uint64_t{1} << ((sender * 0x9E3779B97F4A7C15u) >> 58);
   }
   static std::uint64_t type_bit(std::uint16_t type) noexcept {
     return std::uint64_t{1} << (((type + 0x7F4Au) * 0x85EBCA6Bu) >> 26);
@@ -330,7 +332,7 @@ class Mailbox {
   };
 
   template <class M>
-  SendStatus send_impl(M&& msg, Lane lane, std::uint32_t sender, bool may_park) {
+  SendStatus send_impl(M&& msg, Lane lane, ActorId sender, bool may_park) {
     InFlight in_flight(*this);
     if (closed_.load(std::memory_order_seq_cst)) return SendStatus::kClosed;
     if (options_.capacity != 0) {
@@ -536,7 +538,7 @@ class Mailbox {
         histogram_.store(hist, std::memory_order_release);
       }
       const std::uint64_t now = internal::read_ticks();
-      hist->record(now > enqueued_at ? now - enqueued_at : 0);
+      hist->record(internal::ticks_since(enqueued_at, now));
     }
   }
 
