@@ -31,32 +31,33 @@ Chunks& chunks() {
   return *c;
 }
 
+// Per size class: freed blocks, then the untouched rest of the newest chunk (carved on demand,
+// so a chunk's pages are touched only as blocks are used).
 struct Lists {
   std::array<FreeBlock*, kClasses> head{};
+  std::array<char*, kClasses> fresh{};
+  std::array<char*, kClasses> fresh_end{};
 };
 
 thread_local Lists lists;
 
 std::size_t class_of(std::size_t size) { return (size + kGranule - 1) / kGranule - 1; }
 
-// Carves a new chunk into blocks of the class and returns one of them.
-void* refill(std::size_t cls) {
+void* take_fresh(std::size_t cls) {
   const std::size_t block = (cls + 1) * kGranule;
-  auto* chunk = static_cast<char*>(std::malloc(kChunkBytes));
-  if (chunk == nullptr) throw std::bad_alloc();
-  {
-    std::lock_guard<std::mutex> lock(chunks().mutex);
-    chunks().all.push_back(chunk);
+  if (lists.fresh[cls] == lists.fresh_end[cls]) {
+    auto* chunk = static_cast<char*>(std::malloc(kChunkBytes));
+    if (chunk == nullptr) throw std::bad_alloc();
+    {
+      std::lock_guard<std::mutex> lock(chunks().mutex);
+      chunks().all.push_back(chunk);
+    }
+    lists.fresh[cls] = chunk;
+    lists.fresh_end[cls] = chunk + kChunkBytes / block * block;
   }
-  const std::size_t n = kChunkBytes / block;
-  FreeBlock* head = lists.head[cls];
-  for (std::size_t i = n; i-- > 1;) {
-    auto* b = reinterpret_cast<FreeBlock*>(chunk + i * block);
-    b->next = head;
-    head = b;
-  }
-  lists.head[cls] = head;
-  return chunk;
+  void* p = lists.fresh[cls];
+  lists.fresh[cls] += block;
+  return p;
 }
 
 }  // namespace
@@ -65,7 +66,7 @@ void* allocate_object(std::size_t size) {
   if (!kObjectPool || size > kLargestPooledObject) return ::operator new(size);
   const std::size_t cls = class_of(size);
   FreeBlock* b = lists.head[cls];
-  if (b == nullptr) return refill(cls);
+  if (b == nullptr) return take_fresh(cls);
   lists.head[cls] = b->next;
   return b;
 }
