@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <unordered_map>
 #include <unordered_set>
@@ -645,16 +646,18 @@ class ModuleCompiler {
         for (std::uint32_t i = 0; i < n->count; ++i)
           if (n->kids[i] && n->kids[i]->kind == NodeKind::TypeName && n->kids[i] != target) trait = n->kids[i];
         TypeInfo* t = type_named(tok_text(target));
+        auto tr = trait ? traits_.find(std::string(tok_text(trait))) : traits_.end();
         if (t == nullptr) {
-          // Methods on a builtin type (`impl i64:`) are not supported yet; skip quietly only for traits.
-          fail(target, fmt::format("`impl` for `{}`: only types declared in this module can have methods", tok_text(target)));
+          // `impl i64:`, `impl text:`: methods for every value of a builtin kind.
+          std::optional<std::uint8_t> kind = builtin_kind(tok_text(target));
+          if (!kind) fail(target, fmt::format("`impl` for `{}`: no such type in this module", tok_text(target)));
+          add_builtin_methods(*kind, mem, false);
+          if (tr != traits_.end()) add_builtin_methods(*kind, members(tr->second), true);
+          break;
         }
         add_methods(t, mem);
-        if (trait) {
-          // A trait's default methods serve every type that implements it without its own.
-          auto tr = traits_.find(std::string(tok_text(trait)));
-          if (tr != traits_.end()) add_methods(t, members(tr->second), /*only_missing=*/true);
-        }
+        // A trait's default methods serve every type that implements it without its own.
+        if (tr != traits_.end()) add_methods(t, members(tr->second), /*only_missing=*/true);
         break;
       }
       default: break;
@@ -704,6 +707,34 @@ class ModuleCompiler {
       if (it != table.end()) release(it->second);
       table[id] = fn;
       if (f->has(syntax::kFlagMutating)) t->mutating[id] = true;
+    }
+  }
+
+  static std::optional<std::uint8_t> builtin_kind(std::string_view name) {
+    static const std::unordered_map<std::string_view, std::uint8_t> kinds = {
+        {"i8", kKindInt},   {"i16", kKindInt},  {"i32", kKindInt},     {"i64", kKindInt},    {"int", kKindInt},
+        {"u8", kKindInt},   {"u16", kKindInt},  {"u32", kKindInt},     {"u64", kKindInt},    {"isize", kKindInt},
+        {"usize", kKindInt}, {"f32", kKindFloat}, {"f64", kKindFloat}, {"float", kKindFloat}, {"text", kKindStr},
+        {"str", kKindStr},  {"String", kKindStr}, {"bool", kKindBool}};
+    auto k = kinds.find(name);
+    if (k == kinds.end()) return std::nullopt;
+    return k->second;
+  }
+
+  // The methods of `impl i64:` (and the like): closures with `self` registered VM-wide for the
+  // kind, in front of the builtin methods of the same name.
+  void add_builtin_methods(std::uint8_t kind, Node* mem, bool only_missing) {
+    if (!mem) return;
+    for (std::uint32_t i = 0; i < mem->count; ++i) {
+      Node* f = mem->kids[i];
+      if (!f || f->kind != NodeKind::Fn || body_of(f) == nullptr) continue;
+      std::string name(text(f->kids[0]));
+      if (f->has(syntax::kFlagStatic) || f->has(syntax::kFlagMutating))
+        fail(f, fmt::format("`{}`: a builtin type can have ordinary methods only (no `static` or `me` ones yet)", name));
+      std::uint32_t id = name_id(name);
+      if (only_missing && !vm_.builtin_method(kind, id).is_nil()) continue;
+      Proto* p = compile_function(f->kids[2], body_of(f), name, /*method=*/true, false, f, nullptr);
+      vm_.define_value_method(kind, id, Value::object(new ClosureObj(p)));
     }
   }
 

@@ -149,6 +149,15 @@ void Vm::define_value_method(std::uint8_t kind, std::string_view name, NativeFn 
   if (mutating) add_mutating_name(id);
 }
 
+void Vm::define_value_method(std::uint8_t kind, std::uint32_t name, Value closure) {
+  std::uint64_t key = (static_cast<std::uint64_t>(kind) << 32) | name;
+  auto [it, inserted] = builtin_methods_.emplace(key, closure);
+  if (!inserted) {
+    release(it->second);
+    it->second = closure;
+  }
+}
+
 void Vm::define_method(ObjType type, std::string_view name, NativeFn fn, bool mutating) {
   std::uint8_t kind = kKindOpaque;
   switch (type) {

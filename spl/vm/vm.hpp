@@ -134,6 +134,9 @@ class Vm {
   void define_native(const std::string& name, NativeFn fn);
   void define_method(ObjType type, std::string_view name, NativeFn fn, bool mutating = false);
   void define_value_method(std::uint8_t kind, std::string_view name, NativeFn fn, bool mutating = false);
+  // A method written in Simple for a builtin kind (`impl text:`); takes the closure's count and
+  // replaces a builtin method of that name.
+  void define_value_method(std::uint8_t kind, std::uint32_t name, Value closure);
 
   const std::vector<std::unique_ptr<Proto>>& protos() const { return protos_; }
   TypeInfo* new_type(std::unique_ptr<TypeInfo> t);
