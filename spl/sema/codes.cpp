@@ -32,6 +32,8 @@ constexpr CodeInfo kCodes[] = {
      "0)\nc.bump()\n"},
     {"E0413", Severity::Error, "`return`, `break`, `continue` or `?` that would leave a `defer` body",
      "fn f() -> i64:\n    defer:\n        return 1\n    2\n"},
+    {"E0414", Severity::Error, "a value whose primitive type, known from this file, does not match the declared one",
+     "fn name() -> text: \"Ada\"\nval n: i64 = name()\n"},
 };
 
 }  // namespace

@@ -1085,6 +1085,7 @@ class Analyzer {
         return;
       case NodeKind::Call:
         check_arity(n, ctx);
+        check_argument_types(n, ctx);
         check_mutating_call(n, ctx);
         visit_kids(n, ctx);
         return;
@@ -1414,29 +1415,154 @@ class Analyzer {
     }
   }
 
-  void check_literal(const Node* type, const Node* init, const Ctx& ctx) {
-    if (type == nullptr || init == nullptr || ctx.quiet || type->kind != NodeKind::TypeName ||
-        type->count != 0)
-      return;
-    if (init->completeness != Completeness::Complete) return;
+  // The primitive a type annotation names (`i64`, `f64`, `text`, `bool` and their kin), or None.
+  LitClass class_of_type(const Node* type) const {
+    if (type == nullptr || type->kind != NodeKind::TypeName || type->count != 0) return LitClass::None;
     std::string_view t = text(type);
     static const std::unordered_set<std::string_view> kInts = {"i8",  "i16", "i32", "i64",   "u8",   "u16",
                                                                "u32", "u64", "int", "isize", "usize"};
     static const std::unordered_set<std::string_view> kFloats = {"f32", "f64", "float"};
-    LitClass want;
-    if (kInts.count(t)) {
-      want = LitClass::Int;
-    } else if (kFloats.count(t)) {
-      want = LitClass::Float;
-    } else if (t == "text" || t == "str") {
-      want = LitClass::Text;
-    } else if (t == "bool") {
-      want = LitClass::Bool;
-    } else {
+    if (kInts.count(t)) return LitClass::Int;
+    if (kFloats.count(t)) return LitClass::Float;
+    if (t == "text" || t == "str") return LitClass::Text;
+    if (t == "bool") return LitClass::Bool;
+    return LitClass::None;
+  }
+
+  static std::string_view class_name(LitClass c) {
+    switch (c) {
+      case LitClass::Int: return "i64";
+      case LitClass::Float: return "f64";
+      case LitClass::Text: return "text";
+      case LitClass::Bool: return "bool";
+      default: return "?";
+    }
+  }
+
+  static bool accepts(LitClass want, LitClass got) {
+    return got == LitClass::None || got == want || (want == LitClass::Float && got == LitClass::Int);
+  }
+
+  // The primitive an expression certainly has, from this file alone: a literal, an operator over
+  // such operands, a name declared before with a primitive annotation (or a `val` set from a
+  // literal), a call of this module's one function of that name declaring a primitive result.
+  // None whenever that is not certain.
+  LitClass expr_class(const Node* n, const Ctx& ctx, int depth = 0) const {
+    if (n == nullptr || depth > 16 || n->completeness != Completeness::Complete) return LitClass::None;
+    if (LitClass c = literal_class(n); c != LitClass::None) return c;
+    using syntax::Operator;
+    switch (n->kind) {
+      case NodeKind::Unary:
+        if (n->op == Operator::Not) return expr_class(n->kid(0), ctx, depth + 1) == LitClass::Bool ? LitClass::Bool : LitClass::None;
+        if (n->op == Operator::Neg) {
+          LitClass c = expr_class(n->kid(0), ctx, depth + 1);
+          return c == LitClass::Int || c == LitClass::Float ? c : LitClass::None;
+        }
+        return LitClass::None;
+      case NodeKind::Binary: {
+        switch (n->op) {
+          case Operator::Eq: case Operator::Ne: case Operator::Lt: case Operator::Le: case Operator::Gt:
+          case Operator::Ge: case Operator::In: case Operator::NotIn: case Operator::Is:
+            return LitClass::Bool;
+          case Operator::Add: case Operator::Sub: case Operator::Mul: case Operator::Mod: {
+            LitClass a = expr_class(n->kid(0), ctx, depth + 1);
+            LitClass b = expr_class(n->kid(1), ctx, depth + 1);
+            if (a == LitClass::Text && b == LitClass::Text && n->op == Operator::Add) return LitClass::Text;
+            const bool na = a == LitClass::Int || a == LitClass::Float;
+            const bool nb = b == LitClass::Int || b == LitClass::Float;
+            if (!na || !nb) return LitClass::None;
+            return a == LitClass::Float || b == LitClass::Float ? LitClass::Float : LitClass::Int;
+          }
+          default: return LitClass::None;
+        }
+      }
+      case NodeKind::Name: {
+        const std::vector<Symbol*>* syms = lookup(ctx.scope, name_of(n));
+        if (syms == nullptr || syms->size() != 1) return LitClass::None;
+        const Symbol* sym = syms->front();
+        if (sym->decl == nullptr || sym->span.begin >= n->begin) return LitClass::None;
+        if (sym->kind == SymKind::Param && sym->decl->kind == NodeKind::Param) {
+          for (std::uint32_t i = 0; i < sym->decl->count; ++i)
+            if (const Node* k = sym->decl->kids[i]; k && is_type_kind(k->kind)) return class_of_type(k);
+          return LitClass::None;
+        }
+        if ((sym->kind == SymKind::Val || sym->kind == SymKind::Var) && sym->decl->kind == NodeKind::Binding &&
+            sym->decl->kid(0) && sym->decl->kid(0)->kind == NodeKind::PatBind) {
+          if (sym->decl->kid(1)) return class_of_type(sym->decl->kid(1));
+          return sym->kind == SymKind::Val ? literal_class(sym->decl->kid(2)) : LitClass::None;
+        }
+        return LitClass::None;
+      }
+      case NodeKind::Call: {
+        const Node* fn = only_module_function(n, ctx);
+        return fn ? class_of_type(fn->kid(3)) : LitClass::None;
+      }
+      default: return LitClass::None;
+    }
+  }
+
+  // The declaration of the module-level function a plain call `f(...)` names, when this module
+  // has exactly one of that name and it is complete.
+  const Node* only_module_function(const Node* call, const Ctx& ctx) const {
+    const Node* callee = call->kid(0);
+    if (callee == nullptr || callee->kind != NodeKind::Name || !has_token(callee) ||
+        toks_[callee->token].kind != Tok::Ident)
+      return nullptr;
+    Scope* found = nullptr;
+    const std::vector<Symbol*>* syms = lookup(ctx.scope, toks_[callee->token].text(src_), &found);
+    if (syms == nullptr || found != module_ || syms->size() != 1 || syms->front()->kind != SymKind::Function)
+      return nullptr;
+    const Node* fn = syms->front()->decl;
+    if (fn == nullptr || fn->kind != NodeKind::Fn || fn->completeness != Completeness::Complete) return nullptr;
+    return fn;
+  }
+
+  void mismatch(const Node* type, const Node* value, LitClass got) {
+    Diagnostic& d = report("E0414", Severity::Error,
+                           fmt::format("mismatched types: expected `{}`, found `{}`", text(type), class_name(got)),
+                           {value->begin, value->end}, fmt::format("this is `{}`", class_name(got)));
+    d.labels.push_back(Label{{type->begin, type->end}, "the declared type"});
+  }
+
+  // Positional arguments against the primitive parameter types of this module's function.
+  void check_argument_types(const Node* call, const Ctx& ctx) {
+    if (ctx.quiet || !noisy_ || call->completeness != Completeness::Complete) return;
+    const Node* fn = only_module_function(call, ctx);
+    if (fn == nullptr) return;
+    const Node* params = fn->kid(2);
+    if (params == nullptr || params->kind != NodeKind::Params) return;
+    std::uint32_t param = 0;
+    for (std::uint32_t i = 1; i < call->count; ++i, ++param) {
+      const Node* arg = call->kids[i];
+      if (arg == nullptr || arg->kind == NodeKind::NamedArg || arg->kind == NodeKind::Spread) return;
+      if (param >= params->count) return;
+      const Node* p = params->kids[param];
+      if (p == nullptr || p->kind != NodeKind::Param || p->has(syntax::kFlagVariadic) || name_of(p) == "self") return;
+      const Node* type = nullptr;
+      for (std::uint32_t j = 0; j < p->count; ++j)
+        if (p->kids[j] && is_type_kind(p->kids[j]->kind)) type = p->kids[j];
+      LitClass want = class_of_type(type);
+      if (want == LitClass::None) continue;
+      LitClass got = expr_class(arg, ctx);
+      if (!accepts(want, got)) mismatch(type, arg, got);
+    }
+  }
+
+  void check_literal(const Node* type, const Node* init, const Ctx& ctx) {
+    if (type == nullptr || init == nullptr || ctx.quiet) return;
+    if (init->completeness != Completeness::Complete) return;
+    LitClass want = class_of_type(type);
+    if (want == LitClass::None) return;
+    std::string_view t = text(type);
+    LitClass got = literal_class(init);
+    if (got == LitClass::None) {
+      if (noisy_) {
+        LitClass inferred = expr_class(init, ctx);
+        if (!accepts(want, inferred)) mismatch(type, init, inferred);
+      }
       return;
     }
-    LitClass got = literal_class(init);
-    if (got == LitClass::None || got == want || (want == LitClass::Float && got == LitClass::Int)) return;
+    if (accepts(want, got)) return;
     auto describe = [](LitClass c) -> std::string_view {
       switch (c) {
         case LitClass::Int:

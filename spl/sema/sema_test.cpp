@@ -301,6 +301,23 @@ TEST(Jumps, LeavingADeferBody) {
             Codes{});
 }
 
+TEST(InferredTypes, MismatchesThroughNamesCallsAndOperators) {
+  const std::string fns = "fn name() -> text: \"Ada\"\nfn twice(n: i64) -> i64: n * 2\nfn half(x: f64) -> f64: x / 2.0\n";
+  EXPECT_EQ(codes(fns + "val n: i64 = name()\nprint(n)\n"), Codes{"E0414"});
+  EXPECT_EQ(codes(fns + "val m: text = twice(3)\nprint(m)\n"), Codes{"E0414"});
+  EXPECT_EQ(codes(fns + "print(twice(\"x\"))\n"), Codes{"E0414"});
+  EXPECT_EQ(codes(fns + "val k = 5\nval s: text = k + 1\nprint(s)\n"), Codes{"E0414"});
+  EXPECT_EQ(codes(fns + "fn f(flag: bool) -> i64:\n    val t: text = flag\n    print(t)\n    1\nprint(f(true))\n"),
+            Codes{"E0414"});
+  // Accepted: an integer where a float is declared; anything not certain.
+  EXPECT_EQ(codes(fns + "val k = 5\nval a: f64 = k * 2\nval b: bool = k > 2\nprint(half(3), twice(k), a, b)\n"), Codes{});
+  EXPECT_EQ(codes(fns + "var v = 1\nv = 2\nval t: text = v\nprint(t)\n"), Codes{});  // a var set from a literal
+  EXPECT_EQ(codes("fn id<T>(x: T) -> T: x\nval s: text = id(1)\nprint(s)\n"), Codes{});
+  EXPECT_EQ(codes("fn f(x: i64) -> i64: x\nfn f(x: text) -> text: x\nval s: text = f(1)\nprint(s)\n"), Codes{});
+  EXPECT_EQ(codes("fn g(x: i64) -> i64:\n    val y: text = z\n    val z = 1\n    print(y, z)\n    x\nprint(g(1))\n"),
+            Codes{});  // z is declared after the use: its type is not taken
+}
+
 // ---- E0408 literal types ---------------------------------------------------------------------
 
 TEST(LiteralType, Mismatches) {
