@@ -13,6 +13,8 @@ constexpr std::string_view kPrelude[] = {
     "abs", "min", "max", "sqrt", "floor", "ceil", "round", "sin", "cos", "exp", "log", "pow",
     // io, process and time
     "read_file", "write_file", "read_line", "args", "time_ns", "time_unix", "sleep_ms",
+    // generators
+    "generator", "next", "collect",
     // the spec DSL (std.spec)
     "describe", "context", "feature", "it", "test", "example", "specify", "skip", "skip_it", "pending", "before_each",
     "after_each", "before_all", "after_all", "expect", "check"};

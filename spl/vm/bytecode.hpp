@@ -33,7 +33,7 @@ namespace spl::vm {
   X(Concat) X(Truthy) X(Exists) X(Propagate) X(AssertFail) X(Extra)                                       \
   X(AddInt) X(SubInt) X(MulInt) X(AddFloat) X(SubFloat) X(MulFloat) X(DivFloat)                         \
   X(AddK) X(SubK) X(MulK) X(DivK) X(ModK)                                                                 \
-  X(ToF64Guard) X(Cast)                                                                                    \
+  X(ToF64Guard) X(Cast) X(Yield)                                                                                    \
   X(JumpIfNotLtI) X(JumpIfNotLeI) X(JumpIfNotGtI) X(JumpIfNotGeI) X(JumpIfNotEqI) X(JumpIfNotNeI)
 
 enum class Op : std::uint8_t {

@@ -2432,6 +2432,12 @@ class ModuleCompiler {
       case Operator::Pos: expr_into(e, dst); return;
       case Operator::Not: emit(Op::Not, dst, expr_any(e)); return;
       case Operator::BitNot: emit(Op::BitNot, dst, expr_any(e)); return;
+      case Operator::Yield: {
+        std::uint16_t v = expr_any(e);
+        fs_->offset = n->begin;
+        emit(Op::Yield, dst, v);
+        return;
+      }
       default: fail(n, fmt::format("prefix operator `{}` is not supported by the VM yet", syntax::operator_spelling(n->op)));
     }
   }

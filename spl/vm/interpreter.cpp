@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "spl/vm/generator.hpp"
 #include "spl/vm/ops.hpp"
 #include "spl/vm/vm.hpp"
 
@@ -481,6 +482,24 @@ Value Vm::execute(std::size_t entry) {
         }
         DISPATCH();
       }
+      L_Yield: {
+        // Suspends the generator body running in this frame (see generator.hpp): its registers
+        // move into the generator, the frame leaves the stack, and the resume's execute() returns
+        // the value. The body's frame is always an entry frame.
+        SAVE_PC();
+        if (generators_.empty() || generators_.back().depth != frames_.size())
+          panic("`yield` outside a generator body (only the function given to `generator` can yield)");
+        GeneratorObj* g = generators_.back().gen;
+        Value v = R(I->b);
+        retain(v);
+        g->resume_reg = I->a;
+        g->pc = pc;
+        g->regs.assign(base, base + fr->proto->nregs);
+        for (std::size_t i = 0; i < fr->proto->nregs; ++i) base[i].bits = 0;
+        g->state = GeneratorObj::State::Suspended;
+        frames_.pop_back();
+        return v;
+      }
       L_Cast: {
         // `x as T`: flags 0 converts to a builtin type (c: CastTarget); flags 1 checks that the
         // value is an instance or enum value of the declared type c.
@@ -531,6 +550,12 @@ Value Vm::execute(std::size_t entry) {
             DISPATCH();
           }
           item = Value::integer(r->at(i));
+        } else if (GeneratorObj* g = coll.is_obj(ObjType::Opaque) ? as_generator(coll) : nullptr) {
+          SAVE_PC();
+          if (!resume_generator(g, item)) {
+            pc += I->sbx();
+            DISPATCH();
+          }
         } else {
           auto& items = coll.as<ArrayObj>()->items;
           if (static_cast<std::size_t>(i) >= items.size()) {

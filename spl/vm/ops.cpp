@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "spl/vm/generator.hpp"
+
 namespace spl::vm {
 
 namespace {
@@ -203,6 +205,12 @@ Value iterable(Vm& vm, Value v) {
         }
         return make_array(std::move(chars));
       }
+      case ObjType::Opaque:
+        if (as_generator(v) != nullptr) {  // IterNext resumes it for each value
+          retain(v);
+          return v;
+        }
+        break;
       default: break;
     }
   }

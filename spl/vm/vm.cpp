@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "spl/vm/compiler.hpp"
+#include "spl/vm/generator.hpp"
 
 namespace spl::vm {
 
@@ -79,6 +80,7 @@ Vm::Vm(Options options) : options_(std::move(options)) {
   variant_id(result_type_, 0);
   variant_id(result_type_, 1);
   install_builtins(*this);
+  install_generators(*this);
   install_spec_runtime(*this);
 }
 

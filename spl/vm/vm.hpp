@@ -114,6 +114,9 @@ class Vm {
   Value call_method(Value recv, std::uint32_t name, const Value* args, int nargs);
   // Calls any callable value (closure, native, bound method) from C++; args are borrowed.
   Value call(Value fn, const Value* args, int nargs);
+  // Runs a generator's body to its next `yield`: true with the value (owned) in out, or false
+  // once the body has returned (then and later). See generator.hpp.
+  bool resume_generator(struct GeneratorObj* g, Value& out);
   [[noreturn]] void panic(std::string message);
   // The Simple stack at this moment, innermost frame first.
   std::vector<TraceFrame> capture_trace() const;
@@ -202,6 +205,13 @@ class Vm {
   Value* stack_end_ = nullptr;
   Value* top_ = nullptr;  // first free slot above the newest frame
   FrameStack frames_;
+  // Generator bodies running now, innermost last, with the frame count that makes the body's
+  // frame the newest: a `yield` suspends only that frame.
+  struct RunningGenerator {
+    struct GeneratorObj* gen;
+    std::size_t depth;
+  };
+  std::vector<RunningGenerator> generators_;
   std::size_t native_depth_ = 0;
   std::uint64_t steps_left_ = ~std::uint64_t{0};
   void out_of_steps();  // panics when a step limit is set
