@@ -250,5 +250,24 @@ TEST(Recovery, DeepNestingIsReportedNotACrash) {
   EXPECT_TRUE(too_deep);
 }
 
+
+// A `:` repaired by deleting a stray token, or reported missing before junk, still opens the body
+// below the header: its members, arms or statements are parsed, not skipped.
+TEST(Recovery, RepairedColonKeepsTheBody) {
+  auto p = run("class C x:\n    y: i64\nstruct P!\n    x: i64\nfn f(v: i64):\n    match v!\n        case 1: 2\n");
+  ASSERT_EQ(p->diags.size(), 3u);
+  const Node* root = p->result.root;
+  ASSERT_EQ(root->count, 3u);
+  const Node* class_members = root->kid(0)->kid(2);
+  ASSERT_EQ(class_members->count, 1u);
+  EXPECT_EQ(class_members->kid(0)->kind, NodeKind::Field);
+  const Node* struct_members = root->kid(1)->kid(2);
+  ASSERT_EQ(struct_members->count, 1u);
+  EXPECT_EQ(name_of(*p, struct_members->kid(0)), "x");
+  const Node* match = root->kid(2)->kid(4)->kid(0);
+  ASSERT_EQ(match->kind, NodeKind::Match);
+  ASSERT_EQ(match->count, 2u);
+  EXPECT_EQ(match->kid(1)->kind, NodeKind::Arm);
+}
 }  // namespace
 }  // namespace spl::syntax

@@ -415,29 +415,29 @@ Node* Parser::members(NodeKind owner) {
     if (at(Tok::Semi)) advance();
     return finish(NodeKind::Members, m);
   }
-  if (eat(Tok::Colon)) {
-    if (!at(Tok::Newline)) {  // one-line form: struct Point: x: i64; y: i64
-      while (!at_stmt_end() || at(Tok::Semi)) {
-        std::size_t before = i_;
-        if (at(Tok::Semi)) {
-          advance();
-          continue;
-        }
-        push(item());
-        if (i_ == before) break;
-      }
-      return finish(NodeKind::Members, m);
+  if (!eat(Tok::Colon)) {
+    if (at(Tok::Newline) && at(1) == Tok::Indent) {
+      missing_colon_before_block();
+    } else if (at_stmt_end()) {
+      return finish(NodeKind::Members, m);  // `struct Empty` / a forward declaration
+    } else if (!repaired_colon()) {
+      skip_missing_body();
+      Node* n = finish(NodeKind::Members, m);
+      n->completeness = Completeness::Partial;
+      return n;
     }
-  } else if (at(Tok::Newline) && at(1) == Tok::Indent) {
-    missing_colon_before_block();
-  } else if (at_stmt_end()) {
-    return finish(NodeKind::Members, m);  // `struct Empty` / a forward declaration
-  } else {
-    expect(Tok::Colon);  // even when it repairs the `:`, the body is skipped
-    skip_missing_body();
-    Node* n = finish(NodeKind::Members, m);
-    n->completeness = Completeness::Partial;
-    return n;
+  }
+  if (!at(Tok::Newline)) {  // one-line form: struct Point: x: i64; y: i64
+    while (!at_stmt_end() || at(Tok::Semi)) {
+      std::size_t before = i_;
+      if (at(Tok::Semi)) {
+        advance();
+        continue;
+      }
+      push(item());
+      if (i_ == before) break;
+    }
+    return finish(NodeKind::Members, m);
   }
   bool indented = indented_items("expected an indented body", "this line should be indented",
                                  [&] { return at(Tok::Newline) || at(Tok::Semi); }, item);

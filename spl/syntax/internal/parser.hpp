@@ -322,6 +322,7 @@ class Parser {
   // One-token repairs.
   bool expect(Tok kind, const char* what = nullptr);
   void missing_colon_before_block();
+  bool repaired_colon();
   // Panic mode.
   void sync_statement();
   void skip_nested(Tok open, Tok close);

@@ -492,7 +492,7 @@ Node* Parser::colon_block() {
     missing_colon_before_block();
     return block_after_colon();
   }
-  if (!expect(Tok::Colon)) {
+  if (!repaired_colon()) {
     Mark m = mark();
     skip_missing_body();
     Node* n = finish(NodeKind::Block, m);
@@ -689,8 +689,7 @@ void Parser::arms(NodeKind owner) {
   if (!eat(Tok::Colon)) {
     if (at(Tok::Newline) && at(1) == Tok::Indent) {
       missing_colon_before_block();
-    } else {
-      expect(Tok::Colon);  // even when it repairs the `:`, the arms are skipped
+    } else if (!repaired_colon()) {
       skip_missing_body();
       return;
     }
