@@ -269,5 +269,24 @@ TEST(Recovery, RepairedColonKeepsTheBody) {
   ASSERT_EQ(match->count, 2u);
   EXPECT_EQ(match->kid(1)->kind, NodeKind::Arm);
 }
+
+// A broken one-line member list ends with its line: the declarations after it stay whole.
+TEST(Recovery, BrokenOneLineMembersStopAtTheLineEnd) {
+  auto p = run("struct P: [i64]\nfn main():\n    pass\nstruct Q:\n    x: i64\n");
+  ASSERT_EQ(p->diags.size(), 1u);
+  const Node* root = p->result.root;
+  ASSERT_EQ(root->count, 3u);
+  EXPECT_EQ(root->kid(0)->kind, NodeKind::Struct);
+  EXPECT_EQ(root->kid(1)->kind, NodeKind::Fn);
+  EXPECT_EQ(root->kid(1)->completeness, Completeness::Complete);
+  EXPECT_EQ(root->kid(2)->kind, NodeKind::Struct);
+  EXPECT_EQ(root->kid(2)->completeness, Completeness::Complete);
+  // The valid one-line form ends with its line too.
+  auto q = run("struct P: x: i64; y: i64\nfn main():\n    pass\n");
+  EXPECT_TRUE(q->diags.empty());
+  ASSERT_EQ(q->result.root->count, 2u);
+  EXPECT_EQ(q->result.root->kid(0)->kid(2)->count, 2u);
+  EXPECT_EQ(q->result.root->kid(1)->kind, NodeKind::Fn);
+}
 }  // namespace
 }  // namespace spl::syntax

@@ -428,7 +428,9 @@ Node* Parser::members(NodeKind owner) {
     }
   }
   if (!at(Tok::Newline)) {  // one-line form: struct Point: x: i64; y: i64
-    while (!at_stmt_end() || at(Tok::Semi)) {
+    // A member ends its line (recovery may skip the rest of it): the list ends with the line,
+    // and so does the declaration.
+    while ((!at_stmt_end() || at(Tok::Semi)) && !line_start()) {
       std::size_t before = i_;
       if (at(Tok::Semi)) {
         advance();
@@ -437,6 +439,7 @@ Node* Parser::members(NodeKind owner) {
       push(item());
       if (i_ == before) break;
     }
+    if (line_start()) block_end_ = i_;
     return finish(NodeKind::Members, m);
   }
   bool indented = indented_items("expected an indented body", "this line should be indented",
