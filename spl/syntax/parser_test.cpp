@@ -518,5 +518,19 @@ TEST(Parser, WithoutRecoveryTheFirstErrorStops) {
   EXPECT_EQ(diags.size(), 1u);
 }
 
+
+// `lazy val` is the form; `lazy x = 1` is reported with `val` inserted, and keeps its name.
+TEST(Parser, LazyWithoutValKeepsItsName) {
+  auto p = run("lazy x = f()\n");
+  ASSERT_EQ(p->diags.size(), 1u) << codes(p->diags);
+  ASSERT_EQ(p->diags[0].fixits.size(), 1u);
+  EXPECT_EQ(p->diags[0].fixits[0].edits[0].replacement, "val ");
+  EXPECT_EQ(p->diags[0].fixits[0].edits[0].span.begin, 5u);
+  const Node* b = p->result.root->kid(0);
+  ASSERT_EQ(b->kind, NodeKind::Binding);
+  EXPECT_TRUE(b->has(kFlagLazy));
+  EXPECT_NE(p->dump().find("Binding [0,12) \"x\" partial\n    PatBind [5,6) \"x\""), std::string::npos) << p->dump();
+  expect_clean("lazy val y = 2\n");
+}
 }  // namespace
 }  // namespace spl::syntax

@@ -310,7 +310,6 @@ Node* Parser::binding(std::uint16_t flags) {
     }
   } else if (at_word("lazy")) {
     flags |= kFlagLazy;
-    advance();
   } else if (at_word("let")) {
     bool mut = at_word("mut", 1);
     bool js = lang_ == Language::TypeScript;
@@ -329,7 +328,14 @@ Node* Parser::binding(std::uint16_t flags) {
     if (mut) advance();
   }
   advance();
-  if (at(Tok::KwVal) || at(Tok::KwVar)) advance();  // lazy val
+  if ((flags & kFlagLazy) != 0) {
+    if (at(Tok::KwVal) || at(Tok::KwVar)) {
+      advance();
+    } else {  // simple-syntax.md 3.3: the form is `lazy val`
+      error_at("E0201", {here(), here()}, fmt::format("expected `val` after `lazy`, found {}", found()),
+               "a lazy binding is `lazy val`", {{{here(), here()}, "val "}}, "insert `val`");
+    }
+  }
   if (at_word("mut")) advance();
   std::uint32_t name = at(Tok::Ident) ? static_cast<std::uint32_t>(i_) : kNoToken;
   push(pattern());
