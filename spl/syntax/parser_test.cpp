@@ -532,5 +532,25 @@ TEST(Parser, LazyWithoutValKeepsItsName) {
   EXPECT_NE(p->dump().find("Binding [0,12) \"x\" partial\n    PatBind [5,6) \"x\""), std::string::npos) << p->dump();
   expect_clean("lazy val y = 2\n");
 }
+
+// `f(a) \x: ...` passes the lambda as f's last argument, as a statement and inside an expression.
+TEST(Parser, TrailingLambdaAfterParenthesesIsTheLastArgument) {
+  expect_clean("f(a) \\x: x + 1\nval z = f(a) \\x: x + 1\nf(a) \\x:\n    x\n");
+  auto p = run("f(a) \\x: x + 1\nval z = f(a, b) \\x: x\n");
+  const Node* call = p->result.root->kid(0)->kid(0);
+  ASSERT_EQ(call->kind, NodeKind::Call);
+  ASSERT_EQ(call->count, 3u) << p->dump();
+  EXPECT_EQ(call->kid(0)->kind, NodeKind::Name);
+  EXPECT_EQ(call->kid(2)->kind, NodeKind::Lambda);
+  const Node* inner = p->result.root->kid(1)->kid(2);
+  ASSERT_EQ(inner->kind, NodeKind::Call);
+  ASSERT_EQ(inner->count, 4u) << p->dump();
+  EXPECT_EQ(inner->kid(3)->kind, NodeKind::Lambda);
+  // Without parentheses too: `show "s" \x: x` is show("s", \x: x).
+  auto q = run("show \"s\" \\x: x\n");
+  const Node* noparen = q->result.root->kid(0)->kid(0);
+  ASSERT_EQ(noparen->count, 3u) << q->dump();
+  EXPECT_EQ(noparen->kid(2)->kind, NodeKind::Lambda);
+}
 }  // namespace
 }  // namespace spl::syntax

@@ -232,10 +232,12 @@ Node* Parser::expression_statement() {
   if (callee && noparen_arg_start()) {
     push(e);
     call_arguments_noparen();
+    if (at(Tok::Backslash) && !line_start()) push(lambda());  // `show 21 \x: ...`: the last argument
     e = finish(NodeKind::Call, m);
     e->flags |= kFlagNoParen;
   }
-  if (at(Tok::Backslash) && !line_start()) {  // a lambda after the arguments: f(a) \x: ...
+  // `xs[0] \x: ...`: a call of what the expression gives (a call's own lambda is its argument).
+  if (at(Tok::Backslash) && !line_start()) {
     push(e);
     push(lambda());
     e = finish(NodeKind::Call, m);
