@@ -552,5 +552,19 @@ TEST(Parser, TrailingLambdaAfterParenthesesIsTheLastArgument) {
   ASSERT_EQ(noparen->count, 3u) << q->dump();
   EXPECT_EQ(noparen->kid(2)->kind, NodeKind::Lambda);
 }
+
+// Parentheses are in the tree: `(a < b) < c` compares a comparison, `(a) < b < c` is a chain.
+TEST(Parser, ParenthesesAreMarkedOnTheInnerNode) {
+  auto p = run("val x = (a < b) < c\nval y = (a) < b < c\nval z = a < b < c\n");
+  const Node* x = p->result.root->kid(0)->kid(2);
+  ASSERT_EQ(x->kind, NodeKind::Binary);
+  EXPECT_TRUE(x->kid(0)->has(kFlagParenthesized));
+  EXPECT_FALSE(x->has(kFlagParenthesized));
+  const Node* y = p->result.root->kid(1)->kid(2);
+  EXPECT_FALSE(y->kid(0)->has(kFlagParenthesized));  // `(a) < b`: only `a` was in parentheses
+  EXPECT_TRUE(y->kid(0)->kid(0)->has(kFlagParenthesized));
+  const Node* z = p->result.root->kid(2)->kid(2);
+  EXPECT_FALSE(z->kid(0)->has(kFlagParenthesized));
+}
 }  // namespace
 }  // namespace spl::syntax

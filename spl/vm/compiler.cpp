@@ -1104,7 +1104,7 @@ class ModuleCompiler {
         default: break;
       }
       Node* l = cond->kids[0];
-      bool chained = l->kind == NodeKind::Binary && is_comparison(l->op) && is_comparison(cond->op) && text(l).substr(0, 1) != "(";
+      bool chained = l->kind == NodeKind::Binary && is_comparison(l->op) && is_comparison(cond->op) && !l->has(syntax::kFlagParenthesized);
       if ((fused == Op::JumpIfNotEq || fused == Op::JumpIfNotNe) && !chained &&
           (l->kind == NodeKind::NilLit || cond->kids[1]->kind == NodeKind::NilLit)) {
         // `x != nil` / `x == nil`: only nil equals nil, so the nil test is the whole comparison.
@@ -2089,12 +2089,12 @@ class ModuleCompiler {
       }
       default: break;
     }
-    if (is_comparison(op) && l->kind == NodeKind::Binary && is_comparison(l->op) && text(l).substr(0, 1) != "(") {
+    if (is_comparison(op) && l->kind == NodeKind::Binary && is_comparison(l->op) && !l->has(syntax::kFlagParenthesized)) {
       // Chained comparison: a < b < c < d is a < b and b < c and c < d (each operand evaluated once).
       std::vector<Node*> operands{r};
       std::vector<Operator> ops{op};
       Node* left = l;
-      while (left->kind == NodeKind::Binary && is_comparison(left->op) && text(left).substr(0, 1) != "(") {
+      while (left->kind == NodeKind::Binary && is_comparison(left->op) && !left->has(syntax::kFlagParenthesized)) {
         operands.push_back(left->kids[1]);
         ops.push_back(left->op);
         left = left->kids[0];

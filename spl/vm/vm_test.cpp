@@ -210,5 +210,12 @@ TEST(Vm, ImportedStructFieldsGetTheirDefaults) {
   EXPECT_EQ(testing::internal::GetCapturedStdout(), "14 1\n3\n");
 }
 
+
+// A chain is decided by the tree, not by the text: an operand in parentheses at its head does not
+// stop `(a + 5) < 2 < 3` from chaining, and `(1 < 2) == true` compares the bool.
+TEST(Vm, ChainedComparisonWithParenthesisedOperand) {
+  EXPECT_EQ(run("val a = 1\nprint((a + 5) < 2 < 3)\nprint((a - 5) < 2 < 3)\nprint((1 < 2) == true)\n"),
+            "false\ntrue\ntrue\n");
+}
 }  // namespace
 }  // namespace spl::vm

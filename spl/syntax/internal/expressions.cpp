@@ -589,6 +589,7 @@ Node* Parser::parenthesised() {
       if (at(Tok::FatArrow) && e->kind == NodeKind::Name) return inner;  // (x) => ...
       e->begin = inner->begin;
       e->end = inner->end;
+      e->flags |= kFlagParenthesized;
       return e;
     }
     return inner;
