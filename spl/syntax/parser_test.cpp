@@ -566,5 +566,17 @@ TEST(Parser, ParenthesesAreMarkedOnTheInnerNode) {
   const Node* z = p->result.root->kid(2)->kid(2);
   EXPECT_FALSE(z->kid(0)->has(kFlagParenthesized));
 }
+
+// `pub(scope)` on a field: the field is public and keeps the Visibility node after its parts.
+TEST(Parser, ScopedVisibilityOnMembers) {
+  expect_clean("class C:\n    pub(friend) x: i64\n    pub(package) y: i64 = 0\n    pub(friend) fn f():\n        pass\n");
+  auto p = run("struct S:\n    pub(friend) x: i64\n");
+  const Node* field = p->result.root->kid(0)->kid(2)->kid(0);
+  ASSERT_EQ(field->kind, NodeKind::Field);
+  EXPECT_TRUE(field->has(kFlagPub));
+  ASSERT_EQ(field->count, 3u) << p->dump();
+  EXPECT_EQ(field->kid(1), nullptr);  // no default
+  EXPECT_EQ(field->kid(2)->kind, NodeKind::Visibility);
+}
 }  // namespace
 }  // namespace spl::syntax

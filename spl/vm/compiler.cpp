@@ -389,7 +389,7 @@ class ModuleCompiler {
   static Node* default_of_field(Node* f) {
     for (std::uint32_t i = 0; i < f->count; ++i) {
       Node* k = f->kids[i];
-      if (k && !is_type_node(k)) return k;
+      if (k && !is_type_node(k) && k->kind != NodeKind::Visibility) return k;  // pub(friend) x: i64
     }
     return nullptr;
   }

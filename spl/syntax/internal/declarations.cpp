@@ -19,15 +19,10 @@ Node* Parser::declaration() {
   while (true) {
     if (at(Tok::KwPub)) {
       flags |= kFlagPub;
-      Mark vm = mark();
-      advance();
-      if (at(Tok::LParen)) {
-        // pub(friend), pub(package): a Visibility node naming the scope, a trailing kid of the
-        // declaration like its decorators.
-        std::size_t scope = i_ + 1;
-        skip_nested(Tok::LParen, Tok::RParen);
-        bool named = toks_[scope].kind == Tok::Ident || is_keyword(toks_[scope].kind);
-        push(finish(NodeKind::Visibility, vm, named ? static_cast<std::uint32_t>(scope) : kNoToken));
+      if (at(1) == Tok::LParen) {
+        push(visibility());  // a trailing kid of the declaration, like its decorators
+      } else {
+        advance();
       }
     } else if (at_word("public") || at_word("private") || at_word("protected")) {
       bool pub = text() == "public";
@@ -117,6 +112,16 @@ Node* Parser::declaration() {
   n->count += static_cast<std::uint32_t>(count);
   n->begin = toks_[m.tok].begin;
   return n;
+}
+
+// `pub(friend)`, `pub(package)`: a Visibility node naming the scope.
+Node* Parser::visibility() {
+  Mark m = mark();
+  advance();
+  std::size_t scope = i_ + 1;
+  skip_nested(Tok::LParen, Tok::RParen);
+  bool named = toks_[scope].kind == Tok::Ident || is_keyword(toks_[scope].kind);
+  return finish(NodeKind::Visibility, m, named ? static_cast<std::uint32_t>(scope) : kNoToken);
 }
 
 Node* Parser::decorator() {
@@ -498,6 +503,11 @@ Node* Parser::member_inner(NodeKind owner) {
       f->flags |= kFlagPub;
       return f;
     }
+    if (k == Tok::KwPub && at(1) == Tok::LParen) {  // `pub(friend) x: i64`
+      std::size_t close = matching_paren(i_ + 1);
+      if (close != 0 && toks_[close + 1].kind == Tok::Ident && toks_[close + 2].kind == Tok::Colon)
+        return field(visibility());
+    }
     return declaration();
   }
   if (k == Tok::KwVal || k == Tok::KwVar) return binding(0);
@@ -531,14 +541,25 @@ Node* Parser::member_inner(NodeKind owner) {
   return skip_statement(mark());
 }
 
-Node* Parser::field() {
+// `name: Type [= default]`. With a `pub(scope)` before it, the field is pub and its kids are the
+// type, the default or null, and the Visibility, so that the default is always the second kid.
+Node* Parser::field(Node* visibility) {
   Mark m = mark();
   std::uint32_t name = static_cast<std::uint32_t>(i_);
   advance();
   expect(Tok::Colon);
   push(type());
-  if (eat(Tok::Eq)) push(expression());
-  return finish(NodeKind::Field, m, name);
+  Node* value = eat(Tok::Eq) ? expression() : nullptr;
+  if (visibility == nullptr) {
+    push(value);
+    return finish(NodeKind::Field, m, name);
+  }
+  push_slot(value);
+  push(visibility);
+  Node* n = finish(NodeKind::Field, m, name);
+  n->begin = visibility->begin;
+  n->flags |= kFlagPub;
+  return n;
 }
 
 Node* Parser::variant() {

@@ -354,6 +354,7 @@ class Parser {
 
   // ---- declarations (declarations.cpp) --------------------------------------------------------
   Node* declaration();
+  Node* visibility();
   Node* decorator();
   Node* attribute();
   Node* fn_decl();
@@ -367,7 +368,7 @@ class Parser {
   Node* members(NodeKind owner);
   Node* member(NodeKind owner);
   Node* member_inner(NodeKind owner);
-  Node* field();
+  Node* field(Node* visibility = nullptr);
   Node* variant();
   Node* use_decl();
   void relative_dots();
