@@ -72,11 +72,11 @@ TEST(Format, CommentsBlankLinesAndLineEnds) {
   EXPECT_EQ(formatted(""), "");
 }
 
-// Found by fmt_fuzz: the lexer skips a line whose indentation ends in a carriage return, text
-// and all, so that text must stay behind its `\r` (it came out as the name `Z`).
-TEST(Format, TextHiddenBehindACarriageReturnStaysHidden) {
-  EXPECT_EQ(formatted("\rZ\nval x=1\n"), "\rZ\nval x = 1\n");
-  EXPECT_EQ(formatted("fn f():\n  1\n  \r hidden  \n"), "fn f():\n    1\n    \r hidden\n");
+// Found by fmt_fuzz when the lexer skipped a line whose indentation ended in a carriage return:
+// a lone `\r` in the indentation is whitespace of no width, so the rest of the line is code.
+TEST(Format, CarriageReturnInTheIndentationIsWhitespace) {
+  EXPECT_EQ(formatted("\rZ\nval x=1\n"), "Z\nval x = 1\n");
+  EXPECT_EQ(formatted("fn f():\n  1\n  \rhidden  \n"), "fn f():\n    1\n    hidden\n");
 }
 
 // Found by fmt_fuzz: removing a space must not change how the lexer splits what follows.

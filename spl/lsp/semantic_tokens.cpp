@@ -13,7 +13,7 @@ namespace {
 
 enum Type : std::uint32_t {
   kNamespace, kType, kEnum, kInterface, kStruct, kClass, kParameter, kVariable, kProperty, kEnumMember,
-  kFunction, kMethod, kKeyword, kComment, kString, kNumber, kDecorator, kNone
+  kFunction, kMethod, kKeyword, kComment, kString, kNumber, kDecorator, kModifier, kNone
 };
 constexpr std::uint32_t kDeclaration = 1;
 constexpr std::uint32_t kReadonly = 2;
@@ -27,7 +27,8 @@ struct Role {
 
 class Classifier {
  public:
-  Classifier(const std::vector<syntax::Token>& tokens) : tokens_(tokens), roles_(tokens.size()) {}
+  Classifier(std::string_view text, const std::vector<syntax::Token>& tokens)
+      : text_(text), tokens_(tokens), roles_(tokens.size()) {}
 
   void walk(const Node* n, const Node* parent, int depth) {
     if (n == nullptr || depth > kMaxDepth) return;
@@ -43,6 +44,16 @@ class Classifier {
     roles_[token] = {type, modifiers};
   }
   static std::uint32_t name_token(const Node* n) { return n != nullptr ? n->token : syntax::kNoToken; }
+
+  // A new name for what a `use` path names, unresolved here: Simple writes types in PascalCase;
+  // `use a.b as c` otherwise renames a module path, and `use m.{f as g}` an item, shown like the
+  // other imported names.
+  std::uint32_t alias_type(const Node* n, const Node* parent) const {
+    if (n->token >= tokens_.size() || tokens_[n->token].kind != Tok::Ident) return kNone;
+    char first = tokens_[n->token].text(text_).front();
+    if (first >= 'A' && first <= 'Z') return kType;
+    return parent != nullptr && parent->kind == NodeKind::Use ? kNamespace : kVariable;
+  }
 
   void classify(const Node* n, const Node* parent) {
     switch (n->kind) {
@@ -63,6 +74,8 @@ class Classifier {
       case NodeKind::GenericParam: set(name_token(n), kType, kDeclaration); break;
       case NodeKind::Decorator:
       case NodeKind::Attribute: set(name_token(n), kDecorator); break;
+      case NodeKind::Visibility: set(name_token(n), kModifier); break;  // the scope of pub(friend)
+      case NodeKind::Alias: set(name_token(n), alias_type(n, parent), kDeclaration); break;
       case NodeKind::Binding: {
         bool in_type = parent != nullptr && parent->kind == NodeKind::Members;
         set(name_token(n), in_type ? kProperty : kVariable,
@@ -86,6 +99,7 @@ class Classifier {
     }
   }
 
+  std::string_view text_;
   const std::vector<syntax::Token>& tokens_;
   std::vector<Role> roles_;
 };
@@ -142,7 +156,7 @@ void comments(std::string_view text, std::uint32_t begin, std::uint32_t end, Enc
 const std::vector<std::string_view>& semantic_token_types() {
   static const std::vector<std::string_view> types = {
       "namespace", "type", "enum", "interface", "struct", "class", "parameter", "variable", "property",
-      "enumMember", "function", "method", "keyword", "comment", "string", "number", "decorator"};
+      "enumMember", "function", "method", "keyword", "comment", "string", "number", "decorator", "modifier"};
   return types;
 }
 
@@ -154,7 +168,7 @@ const std::vector<std::string_view>& semantic_token_modifiers() {
 std::vector<std::uint32_t> semantic_tokens(const Node* root, std::string_view text,
                                            const std::vector<syntax::Token>& tokens, const LineIndex& lines,
                                            Encoding enc) {
-  Classifier classifier(tokens);
+  Classifier classifier(text, tokens);
   classifier.walk(root, nullptr, 0);
   const std::vector<Role>& roles = classifier.roles();
   Encoder out(text, lines, enc);

@@ -193,5 +193,19 @@ TEST(SemanticTokens, MultiLineStringsAreSplitPerLine) {
   EXPECT_EQ(strings, 2);
 }
 
+
+// The leaves `use a.b as c` and `pub(scope)` add: the alias is a declared name, the scope a modifier.
+TEST(SemanticTokens, AliasAndVisibility) {
+  Analysis a("use a.b as c\nuse m.{Point as P}\npub(friend) fn f(): 1\n", "");
+  std::vector<Decoded> t = decode(semantic_tokens(a.root(), a.text(), a.tokens(), a.lines(), Encoding::Utf8));
+  auto at = [&](std::uint32_t line, std::uint32_t character) -> std::string_view {
+    for (const Decoded& d : t)
+      if (d.line == line && d.character == character) return d.type;
+    return "";
+  };
+  EXPECT_EQ(at(0, 11), "namespace");
+  EXPECT_EQ(at(1, 16), "type");
+  EXPECT_EQ(at(2, 4), "modifier");
+}
 }  // namespace
 }  // namespace spl::lsp

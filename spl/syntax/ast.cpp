@@ -17,7 +17,7 @@ constexpr std::pair<std::uint16_t, std::string_view> kFlagNames[] = {
     {kFlagPub, "pub"},           {kFlagStatic, "static"},     {kFlagMutating, "me"},        {kFlagExtern, "extern"},
     {kFlagAsync, "async"},       {kFlagMutable, "mutable"},   {kFlagNoParen, "noparen"},    {kFlagInclusive, "inclusive"},
     {kFlagVariadic, "variadic"}, {kFlagWildcard, "wildcard"}, {kFlagConst, "const"},        {kFlagBlockArg, "blockarg"},
-    {kFlagVolatile, "volatile"}, {kFlagLazy, "lazy"},
+    {kFlagVolatile, "volatile"}, {kFlagLazy, "lazy"},            {kFlagParenthesized, "parenthesized"},
 };
 
 constexpr std::string_view kOperatorSpellings[] = {

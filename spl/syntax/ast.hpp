@@ -56,6 +56,7 @@ inline constexpr std::uint16_t kFlagConst = 1024;     // const binding
 inline constexpr std::uint16_t kFlagBlockArg = 2048;  // trailing colon-block argument
 inline constexpr std::uint16_t kFlagVolatile = 4096;  // asm volatile
 inline constexpr std::uint16_t kFlagLazy = 8192;      // lazy val
+inline constexpr std::uint16_t kFlagParenthesized = 16384;  // written in parentheses: `(a < b) < c` is no chain
 
 inline constexpr std::uint32_t kNoToken = 0xFFFFFFFFu;
 

@@ -212,8 +212,10 @@ class Lexer {
     while (true) {
       std::uint32_t p = pos_;
       std::uint32_t width = 0;
-      while (p < end_ && (byte(p) == ' ' || byte(p) == '\t')) {
-        width += byte(p) == '\t' ? 4 : 1;
+      // A `\r` not ending the line (a stray one in the indentation) is whitespace of no width,
+      // as it is between tokens: the line keeps its tokens.
+      while (p < end_ && (byte(p) == ' ' || byte(p) == '\t' || (byte(p) == '\r' && byte(p + 1) != '\n'))) {
+        if (byte(p) != '\r') width += byte(p) == '\t' ? 4 : 1;
         ++p;
       }
       if (p >= end_) {

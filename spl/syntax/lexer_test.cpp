@@ -302,5 +302,15 @@ RC_GTEST_PROP(LexerProperty, StreamIsWellFormed, (const std::string& input)) {
   RC_ASSERT(depth == 0);
 }
 
+
+// `\r\n` ends a line like `\n`; a lone `\r` in the indentation is whitespace: no line is lost.
+TEST(Lexer, CarriageReturnsNeverDropALine) {
+  auto l = run("fn f():\r\n    a\r\n\r\n    b\r\nc\r\n");
+  EXPECT_EQ(shape(l), "fn f ( ) : NL IN a NL b NL DE c NL EOF");
+  EXPECT_TRUE(l.diags.empty());
+  auto m = run("a = 1\n\rb = 2\n    \r\nc\n");
+  EXPECT_EQ(shape(m), "a = 1 NL b = 2 NL c NL EOF");
+  EXPECT_TRUE(m.diags.empty());
+}
 }  // namespace
 }  // namespace spl::syntax

@@ -518,5 +518,65 @@ TEST(Parser, WithoutRecoveryTheFirstErrorStops) {
   EXPECT_EQ(diags.size(), 1u);
 }
 
+
+// `lazy val` is the form; `lazy x = 1` is reported with `val` inserted, and keeps its name.
+TEST(Parser, LazyWithoutValKeepsItsName) {
+  auto p = run("lazy x = f()\n");
+  ASSERT_EQ(p->diags.size(), 1u) << codes(p->diags);
+  ASSERT_EQ(p->diags[0].fixits.size(), 1u);
+  EXPECT_EQ(p->diags[0].fixits[0].edits[0].replacement, "val ");
+  EXPECT_EQ(p->diags[0].fixits[0].edits[0].span.begin, 5u);
+  const Node* b = p->result.root->kid(0);
+  ASSERT_EQ(b->kind, NodeKind::Binding);
+  EXPECT_TRUE(b->has(kFlagLazy));
+  EXPECT_NE(p->dump().find("Binding [0,12) \"x\" partial\n    PatBind [5,6) \"x\""), std::string::npos) << p->dump();
+  expect_clean("lazy val y = 2\n");
+}
+
+// `f(a) \x: ...` passes the lambda as f's last argument, as a statement and inside an expression.
+TEST(Parser, TrailingLambdaAfterParenthesesIsTheLastArgument) {
+  expect_clean("f(a) \\x: x + 1\nval z = f(a) \\x: x + 1\nf(a) \\x:\n    x\n");
+  auto p = run("f(a) \\x: x + 1\nval z = f(a, b) \\x: x\n");
+  const Node* call = p->result.root->kid(0)->kid(0);
+  ASSERT_EQ(call->kind, NodeKind::Call);
+  ASSERT_EQ(call->count, 3u) << p->dump();
+  EXPECT_EQ(call->kid(0)->kind, NodeKind::Name);
+  EXPECT_EQ(call->kid(2)->kind, NodeKind::Lambda);
+  const Node* inner = p->result.root->kid(1)->kid(2);
+  ASSERT_EQ(inner->kind, NodeKind::Call);
+  ASSERT_EQ(inner->count, 4u) << p->dump();
+  EXPECT_EQ(inner->kid(3)->kind, NodeKind::Lambda);
+  // Without parentheses too: `show "s" \x: x` is show("s", \x: x).
+  auto q = run("show \"s\" \\x: x\n");
+  const Node* noparen = q->result.root->kid(0)->kid(0);
+  ASSERT_EQ(noparen->count, 3u) << q->dump();
+  EXPECT_EQ(noparen->kid(2)->kind, NodeKind::Lambda);
+}
+
+// Parentheses are in the tree: `(a < b) < c` compares a comparison, `(a) < b < c` is a chain.
+TEST(Parser, ParenthesesAreMarkedOnTheInnerNode) {
+  auto p = run("val x = (a < b) < c\nval y = (a) < b < c\nval z = a < b < c\n");
+  const Node* x = p->result.root->kid(0)->kid(2);
+  ASSERT_EQ(x->kind, NodeKind::Binary);
+  EXPECT_TRUE(x->kid(0)->has(kFlagParenthesized));
+  EXPECT_FALSE(x->has(kFlagParenthesized));
+  const Node* y = p->result.root->kid(1)->kid(2);
+  EXPECT_FALSE(y->kid(0)->has(kFlagParenthesized));  // `(a) < b`: only `a` was in parentheses
+  EXPECT_TRUE(y->kid(0)->kid(0)->has(kFlagParenthesized));
+  const Node* z = p->result.root->kid(2)->kid(2);
+  EXPECT_FALSE(z->kid(0)->has(kFlagParenthesized));
+}
+
+// `pub(scope)` on a field: the field is public and keeps the Visibility node after its parts.
+TEST(Parser, ScopedVisibilityOnMembers) {
+  expect_clean("class C:\n    pub(friend) x: i64\n    pub(package) y: i64 = 0\n    pub(friend) fn f():\n        pass\n");
+  auto p = run("struct S:\n    pub(friend) x: i64\n");
+  const Node* field = p->result.root->kid(0)->kid(2)->kid(0);
+  ASSERT_EQ(field->kind, NodeKind::Field);
+  EXPECT_TRUE(field->has(kFlagPub));
+  ASSERT_EQ(field->count, 3u) << p->dump();
+  EXPECT_EQ(field->kid(1), nullptr);  // no default
+  EXPECT_EQ(field->kid(2)->kind, NodeKind::Visibility);
+}
 }  // namespace
 }  // namespace spl::syntax

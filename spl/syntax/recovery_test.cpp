@@ -250,5 +250,43 @@ TEST(Recovery, DeepNestingIsReportedNotACrash) {
   EXPECT_TRUE(too_deep);
 }
 
+
+// A `:` repaired by deleting a stray token, or reported missing before junk, still opens the body
+// below the header: its members, arms or statements are parsed, not skipped.
+TEST(Recovery, RepairedColonKeepsTheBody) {
+  auto p = run("class C x:\n    y: i64\nstruct P!\n    x: i64\nfn f(v: i64):\n    match v!\n        case 1: 2\n");
+  ASSERT_EQ(p->diags.size(), 3u);
+  const Node* root = p->result.root;
+  ASSERT_EQ(root->count, 3u);
+  const Node* class_members = root->kid(0)->kid(2);
+  ASSERT_EQ(class_members->count, 1u);
+  EXPECT_EQ(class_members->kid(0)->kind, NodeKind::Field);
+  const Node* struct_members = root->kid(1)->kid(2);
+  ASSERT_EQ(struct_members->count, 1u);
+  EXPECT_EQ(name_of(*p, struct_members->kid(0)), "x");
+  const Node* match = root->kid(2)->kid(4)->kid(0);
+  ASSERT_EQ(match->kind, NodeKind::Match);
+  ASSERT_EQ(match->count, 2u);
+  EXPECT_EQ(match->kid(1)->kind, NodeKind::Arm);
+}
+
+// A broken one-line member list ends with its line: the declarations after it stay whole.
+TEST(Recovery, BrokenOneLineMembersStopAtTheLineEnd) {
+  auto p = run("struct P: [i64]\nfn main():\n    pass\nstruct Q:\n    x: i64\n");
+  ASSERT_EQ(p->diags.size(), 1u);
+  const Node* root = p->result.root;
+  ASSERT_EQ(root->count, 3u);
+  EXPECT_EQ(root->kid(0)->kind, NodeKind::Struct);
+  EXPECT_EQ(root->kid(1)->kind, NodeKind::Fn);
+  EXPECT_EQ(root->kid(1)->completeness, Completeness::Complete);
+  EXPECT_EQ(root->kid(2)->kind, NodeKind::Struct);
+  EXPECT_EQ(root->kid(2)->completeness, Completeness::Complete);
+  // The valid one-line form ends with its line too.
+  auto q = run("struct P: x: i64; y: i64\nfn main():\n    pass\n");
+  EXPECT_TRUE(q->diags.empty());
+  ASSERT_EQ(q->result.root->count, 2u);
+  EXPECT_EQ(q->result.root->kid(0)->kid(2)->count, 2u);
+  EXPECT_EQ(q->result.root->kid(1)->kind, NodeKind::Fn);
+}
 }  // namespace
 }  // namespace spl::syntax

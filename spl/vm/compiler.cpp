@@ -500,7 +500,7 @@ class ModuleCompiler {
   static Node* default_of_field(Node* f) {
     for (std::uint32_t i = 0; i < f->count; ++i) {
       Node* k = f->kids[i];
-      if (k && !is_type_node(k)) return k;
+      if (k && !is_type_node(k) && k->kind != NodeKind::Visibility) return k;  // pub(friend) x: i64
     }
     return nullptr;
   }
@@ -1300,7 +1300,7 @@ class ModuleCompiler {
         default: break;
       }
       Node* l = cond->kids[0];
-      bool chained = l->kind == NodeKind::Binary && is_comparison(l->op) && is_comparison(cond->op) && text(l).substr(0, 1) != "(";
+      bool chained = l->kind == NodeKind::Binary && is_comparison(l->op) && is_comparison(cond->op) && !l->has(syntax::kFlagParenthesized);
       if ((fused == Op::JumpIfNotEq || fused == Op::JumpIfNotNe) && !chained &&
           (l->kind == NodeKind::NilLit || cond->kids[1]->kind == NodeKind::NilLit)) {
         // `x != nil` / `x == nil`: only nil equals nil, so the nil test is the whole comparison.
@@ -2332,12 +2332,12 @@ class ModuleCompiler {
       }
       default: break;
     }
-    if (is_comparison(op) && l->kind == NodeKind::Binary && is_comparison(l->op) && text(l).substr(0, 1) != "(") {
+    if (is_comparison(op) && l->kind == NodeKind::Binary && is_comparison(l->op) && !l->has(syntax::kFlagParenthesized)) {
       // Chained comparison: a < b < c < d is a < b and b < c and c < d (each operand evaluated once).
       std::vector<Node*> operands{r};
       std::vector<Operator> ops{op};
       Node* left = l;
-      while (left->kind == NodeKind::Binary && is_comparison(left->op) && text(left).substr(0, 1) != "(") {
+      while (left->kind == NodeKind::Binary && is_comparison(left->op) && !left->has(syntax::kFlagParenthesized)) {
         operands.push_back(left->kids[1]);
         ops.push_back(left->op);
         left = left->kids[0];

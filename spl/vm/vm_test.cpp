@@ -210,5 +210,18 @@ TEST(Vm, ImportedStructFieldsGetTheirDefaults) {
   EXPECT_EQ(testing::internal::GetCapturedStdout(), "14 1\n3\n");
 }
 
+
+// A chain is decided by the tree, not by the text: an operand in parentheses at its head does not
+// stop `(a + 5) < 2 < 3` from chaining, and `(1 < 2) == true` compares the bool.
+TEST(Vm, ChainedComparisonWithParenthesisedOperand) {
+  EXPECT_EQ(run("val a = 1\nprint((a + 5) < 2 < 3)\nprint((a - 5) < 2 < 3)\nprint((1 < 2) == true)\n"),
+            "false\ntrue\ntrue\n");
+}
+
+// A `pub(scope)` field keeps its default, and one without a default has none.
+TEST(Vm, ScopedVisibilityFields) {
+  EXPECT_EQ(run("struct P:\n    pub(friend) x: i64\n    pub(package) y: i64 = 5\nval p = P(x: 1)\nprint(p.x, p.y)\n"),
+            "1 5\n");
+}
 }  // namespace
 }  // namespace spl::vm

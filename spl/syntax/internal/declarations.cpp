@@ -19,15 +19,10 @@ Node* Parser::declaration() {
   while (true) {
     if (at(Tok::KwPub)) {
       flags |= kFlagPub;
-      Mark vm = mark();
-      advance();
-      if (at(Tok::LParen)) {
-        // pub(friend), pub(package): a Visibility node naming the scope, a trailing kid of the
-        // declaration like its decorators.
-        std::size_t scope = i_ + 1;
-        skip_nested(Tok::LParen, Tok::RParen);
-        bool named = toks_[scope].kind == Tok::Ident || is_keyword(toks_[scope].kind);
-        push(finish(NodeKind::Visibility, vm, named ? static_cast<std::uint32_t>(scope) : kNoToken));
+      if (at(1) == Tok::LParen) {
+        push(visibility());  // a trailing kid of the declaration, like its decorators
+      } else {
+        advance();
       }
     } else if (at_word("public") || at_word("private") || at_word("protected")) {
       bool pub = text() == "public";
@@ -117,6 +112,16 @@ Node* Parser::declaration() {
   n->count += static_cast<std::uint32_t>(count);
   n->begin = toks_[m.tok].begin;
   return n;
+}
+
+// `pub(friend)`, `pub(package)`: a Visibility node naming the scope.
+Node* Parser::visibility() {
+  Mark m = mark();
+  advance();
+  std::size_t scope = i_ + 1;
+  skip_nested(Tok::LParen, Tok::RParen);
+  bool named = toks_[scope].kind == Tok::Ident || is_keyword(toks_[scope].kind);
+  return finish(NodeKind::Visibility, m, named ? static_cast<std::uint32_t>(scope) : kNoToken);
 }
 
 Node* Parser::decorator() {
@@ -310,7 +315,6 @@ Node* Parser::binding(std::uint16_t flags) {
     }
   } else if (at_word("lazy")) {
     flags |= kFlagLazy;
-    advance();
   } else if (at_word("let")) {
     bool mut = at_word("mut", 1);
     bool js = lang_ == Language::TypeScript;
@@ -329,7 +333,14 @@ Node* Parser::binding(std::uint16_t flags) {
     if (mut) advance();
   }
   advance();
-  if (at(Tok::KwVal) || at(Tok::KwVar)) advance();  // lazy val
+  if ((flags & kFlagLazy) != 0) {
+    if (at(Tok::KwVal) || at(Tok::KwVar)) {
+      advance();
+    } else {  // simple-syntax.md 3.3: the form is `lazy val`
+      error_at("E0201", {here(), here()}, fmt::format("expected `val` after `lazy`, found {}", found()),
+               "a lazy binding is `lazy val`", {{{here(), here()}, "val "}}, "insert `val`");
+    }
+  }
   if (at_word("mut")) advance();
   std::uint32_t name = at(Tok::Ident) ? static_cast<std::uint32_t>(i_) : kNoToken;
   push(pattern());
@@ -415,29 +426,32 @@ Node* Parser::members(NodeKind owner) {
     if (at(Tok::Semi)) advance();
     return finish(NodeKind::Members, m);
   }
-  if (eat(Tok::Colon)) {
-    if (!at(Tok::Newline)) {  // one-line form: struct Point: x: i64; y: i64
-      while (!at_stmt_end() || at(Tok::Semi)) {
-        std::size_t before = i_;
-        if (at(Tok::Semi)) {
-          advance();
-          continue;
-        }
-        push(item());
-        if (i_ == before) break;
-      }
-      return finish(NodeKind::Members, m);
+  if (!eat(Tok::Colon)) {
+    if (at(Tok::Newline) && at(1) == Tok::Indent) {
+      missing_colon_before_block();
+    } else if (at_stmt_end()) {
+      return finish(NodeKind::Members, m);  // `struct Empty` / a forward declaration
+    } else if (!repaired_colon()) {
+      skip_missing_body();
+      Node* n = finish(NodeKind::Members, m);
+      n->completeness = Completeness::Partial;
+      return n;
     }
-  } else if (at(Tok::Newline) && at(1) == Tok::Indent) {
-    missing_colon_before_block();
-  } else if (at_stmt_end()) {
-    return finish(NodeKind::Members, m);  // `struct Empty` / a forward declaration
-  } else {
-    expect(Tok::Colon);  // even when it repairs the `:`, the body is skipped
-    skip_missing_body();
-    Node* n = finish(NodeKind::Members, m);
-    n->completeness = Completeness::Partial;
-    return n;
+  }
+  if (!at(Tok::Newline)) {  // one-line form: struct Point: x: i64; y: i64
+    // A member ends its line (recovery may skip the rest of it): the list ends with the line,
+    // and so does the declaration.
+    while ((!at_stmt_end() || at(Tok::Semi)) && !line_start()) {
+      std::size_t before = i_;
+      if (at(Tok::Semi)) {
+        advance();
+        continue;
+      }
+      push(item());
+      if (i_ == before) break;
+    }
+    if (line_start()) block_end_ = i_;
+    return finish(NodeKind::Members, m);
   }
   bool indented = indented_items("expected an indented body", "this line should be indented",
                                  [&] { return at(Tok::Newline) || at(Tok::Semi); }, item);
@@ -489,6 +503,11 @@ Node* Parser::member_inner(NodeKind owner) {
       f->flags |= kFlagPub;
       return f;
     }
+    if (k == Tok::KwPub && at(1) == Tok::LParen) {  // `pub(friend) x: i64`
+      std::size_t close = matching_paren(i_ + 1);
+      if (close != 0 && toks_[close + 1].kind == Tok::Ident && toks_[close + 2].kind == Tok::Colon)
+        return field(visibility());
+    }
     return declaration();
   }
   if (k == Tok::KwVal || k == Tok::KwVar) return binding(0);
@@ -522,14 +541,25 @@ Node* Parser::member_inner(NodeKind owner) {
   return skip_statement(mark());
 }
 
-Node* Parser::field() {
+// `name: Type [= default]`. With a `pub(scope)` before it, the field is pub and its kids are the
+// type, the default or null, and the Visibility, so that the default is always the second kid.
+Node* Parser::field(Node* visibility) {
   Mark m = mark();
   std::uint32_t name = static_cast<std::uint32_t>(i_);
   advance();
   expect(Tok::Colon);
   push(type());
-  if (eat(Tok::Eq)) push(expression());
-  return finish(NodeKind::Field, m, name);
+  Node* value = eat(Tok::Eq) ? expression() : nullptr;
+  if (visibility == nullptr) {
+    push(value);
+    return finish(NodeKind::Field, m, name);
+  }
+  push_slot(value);
+  push(visibility);
+  Node* n = finish(NodeKind::Field, m, name);
+  n->begin = visibility->begin;
+  n->flags |= kFlagPub;
+  return n;
 }
 
 Node* Parser::variant() {

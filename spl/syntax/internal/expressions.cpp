@@ -298,8 +298,13 @@ Node* Parser::postfix(Node* e) {
       m.tok = static_cast<std::uint32_t>(token_index_of(e));
       push(e);
       paren_arguments();
+      // `f(a) \x: ...`: a lambda after the parentheses is the call's last argument. Its body runs
+      // to the end of the expression, so nothing can follow the call.
+      bool trailing = at(Tok::Backslash) && !line_start();
+      if (trailing) push(lambda());
       e = finish(NodeKind::Call, m);
       foreign_print(e);
+      if (trailing) return e;
     } else if (k == Tok::Dot || k == Tok::QuestionDot) {
       std::uint32_t dot = static_cast<std::uint32_t>(i_);
       advance();
@@ -584,6 +589,7 @@ Node* Parser::parenthesised() {
       if (at(Tok::FatArrow) && e->kind == NodeKind::Name) return inner;  // (x) => ...
       e->begin = inner->begin;
       e->end = inner->end;
+      e->flags |= kFlagParenthesized;
       return e;
     }
     return inner;

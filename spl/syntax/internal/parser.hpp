@@ -322,6 +322,7 @@ class Parser {
   // One-token repairs.
   bool expect(Tok kind, const char* what = nullptr);
   void missing_colon_before_block();
+  bool repaired_colon();
   // Panic mode.
   void sync_statement();
   void skip_nested(Tok open, Tok close);
@@ -353,6 +354,7 @@ class Parser {
 
   // ---- declarations (declarations.cpp) --------------------------------------------------------
   Node* declaration();
+  Node* visibility();
   Node* decorator();
   Node* attribute();
   Node* fn_decl();
@@ -366,7 +368,7 @@ class Parser {
   Node* members(NodeKind owner);
   Node* member(NodeKind owner);
   Node* member_inner(NodeKind owner);
-  Node* field();
+  Node* field(Node* visibility = nullptr);
   Node* variant();
   Node* use_decl();
   void relative_dots();

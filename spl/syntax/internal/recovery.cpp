@@ -143,6 +143,15 @@ void Parser::missing_colon_before_block() {
   report(std::move(d));
 }
 
+// The `:` a body needs, where neither it nor a newline and indent follows: repaired by deleting a
+// stray token before it (`class C x:`), or reported missing with the rest of the header line
+// skipped (`struct P!`). True when the body follows all the same, one-line or indented below.
+bool Parser::repaired_colon() {
+  if (expect(Tok::Colon)) return true;
+  while (!at_stmt_end()) advance();
+  return at(Tok::Newline) && at(1) == Tok::Indent;
+}
+
 // Skips to the end of the current statement (panic mode): the next line at this depth, a
 // dedent, or the end; an indented block that starts on the way is skipped whole.
 void Parser::sync_statement() {

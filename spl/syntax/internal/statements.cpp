@@ -232,10 +232,12 @@ Node* Parser::expression_statement() {
   if (callee && noparen_arg_start()) {
     push(e);
     call_arguments_noparen();
+    if (at(Tok::Backslash) && !line_start()) push(lambda());  // `show 21 \x: ...`: the last argument
     e = finish(NodeKind::Call, m);
     e->flags |= kFlagNoParen;
   }
-  if (at(Tok::Backslash) && !line_start()) {  // a lambda after the arguments: f(a) \x: ...
+  // `xs[0] \x: ...`: a call of what the expression gives (a call's own lambda is its argument).
+  if (at(Tok::Backslash) && !line_start()) {
     push(e);
     push(lambda());
     e = finish(NodeKind::Call, m);
@@ -492,7 +494,7 @@ Node* Parser::colon_block() {
     missing_colon_before_block();
     return block_after_colon();
   }
-  if (!expect(Tok::Colon)) {
+  if (!repaired_colon()) {
     Mark m = mark();
     skip_missing_body();
     Node* n = finish(NodeKind::Block, m);
@@ -689,8 +691,7 @@ void Parser::arms(NodeKind owner) {
   if (!eat(Tok::Colon)) {
     if (at(Tok::Newline) && at(1) == Tok::Indent) {
       missing_colon_before_block();
-    } else {
-      expect(Tok::Colon);  // even when it repairs the `:`, the arms are skipped
+    } else if (!repaired_colon()) {
       skip_missing_body();
       return;
     }
