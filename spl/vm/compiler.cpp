@@ -110,10 +110,15 @@ class ModuleCompiler {
 
  private:
   // ---- source helpers -------------------------------------------------------------------
-  std::string_view text(const Node* n) const { return std::string_view(file_->text).substr(n->begin, n->end - n->begin); }
+  // A name reads as its token: a parenthesised `(a)` spans its parentheses too.
+  std::string_view text(const Node* n) const {
+    if (n->kind == NodeKind::Name && n->token != syntax::kNoToken && n->token < parsed_.tokens.size())
+      return parsed_.tokens[n->token].text(file_->text);
+    return std::string_view(file_->text).substr(n->begin, n->end - n->begin);
+  }
   std::string_view tok_text(const Node* n) const {
     if (n->token != syntax::kNoToken && n->token < parsed_.tokens.size()) return parsed_.tokens[n->token].text(file_->text);
-    return text(n);
+    return std::string_view(file_->text).substr(n->begin, n->end - n->begin);
   }
   [[noreturn]] void fail(const Node* n, std::string message) { throw Unsupported{n, std::move(message)}; }
 
