@@ -1060,7 +1060,8 @@ class ModuleCompiler {
     if (!fails.empty()) {
       std::size_t ok = emit(Op::Jump);
       for (std::size_t f : fails) patch_here(f);
-      Node* else_block = s->count > 3 ? s->kids[3] : nullptr;
+      // Decorators and `pub(scope)` follow as trailing kids: only a Block is the else branch.
+      Node* else_block = s->count > 3 && s->kids[3] && s->kids[3]->kind == NodeKind::Block ? s->kids[3] : nullptr;
       if (else_block) {
         block_value(else_block, kNoReg);
       } else {
