@@ -15,7 +15,7 @@
 namespace spl::vm {
 
 struct GeneratorObj : OpaqueObj {
-  static constexpr const char* kKind = "generator";
+  static constexpr char kKind[] = "generator";  // one object in every translation unit: kinds compare by address
   enum class State : std::uint8_t { Fresh, Suspended, Running, Done };
 
   explicit GeneratorObj(Value closure) : OpaqueObj(kKind), body(closure) {}

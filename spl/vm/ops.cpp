@@ -376,11 +376,14 @@ Value get_field_slow(Vm& vm, Value v, std::uint32_t name) {
   Value m = vm.builtin_method(Vm::value_kind(v), name);
   if (m.is_nil()) m = vm.builtin_method(kKindOpaque, name);
   if (!m.is_nil()) {
-    Value recv = v;
-    retain(recv);
-    Value r = m.as<NativeObj>()->fn(vm, &recv, 1);
-    release(recv);
-    return r;
+    // The native gets a slot of its own (a mutating method may replace it), released however the
+    // call ends: an arity panic (`xs.any`) used to leak it.
+    struct OwnedSlot {
+      Value v;
+      ~OwnedSlot() { release(v); }
+    } recv{v};
+    retain(recv.v);
+    return m.as<NativeObj>()->fn(vm, &recv.v, 1);
   }
   vm.panic(fmt::format("no field or method `{}` on a value of type {}", vm.name_of(name), type_name(v)));
 }
